@@ -1,0 +1,46 @@
+# docgen — set-up, demo and tests. `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEBS   := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+SAMPLES := $(sort $(wildcard samples/*/))
+
+.PHONY: all install sysdeps demo test clean
+
+all: test
+
+# Python side: a virtual environment with the package and its test extras.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# System side: CJK fonts, HarfBuzz subsetting (fast font embedding), poppler (pdftotext, pdffonts).
+sysdeps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "missing system packages:$$missing"; \
+	  echo "run: sudo apt-get install -y$$missing"; \
+	fi
+
+install: $(STAMP) sysdeps
+
+demo: install
+	@for d in $(SAMPLES); do \
+	  name=$$(basename $$d); \
+	  echo "== $$name"; \
+	  $(BIN)/docgen render result-sheet $$d -o out/$$name --format all || exit $$?; \
+	done
+
+test: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,74 @@
+"""重大政策和重点项目预算绩效评价结果: the per-project result sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docgen.contexts.common import Paragraph, Section, numbered, plain
+from docgen.models import EvaluatedProject, Publisher
+from docgen.rules import effective_grade, format_amount, format_decimal
+
+#: Row labels of the sheet, as published.
+LABEL_OVERVIEW = "项目概况"
+LABEL_RESULT = "评价结果等次及主要问题"
+LABEL_RECTIFICATION = "整改要求"
+LABEL_SUGGESTIONS = "建议"
+LABEL_REMARKS = "备注"
+
+
+@dataclass(frozen=True)
+class ResultSheet:
+    """One sheet: heading block, the project's facts, then labelled sections."""
+
+    area: str
+    title: str
+    name: str
+    object_type: str
+    department: str
+    implementing_units: str
+    evaluation_time: str
+    expenditure: str
+    agency: str
+    conclusion: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def conclusion_sentence(project: EvaluatedProject, publisher: Publisher) -> str:
+    """``绩效评价得分 80.06 分，绩效等级为“良”。`` from the score (and the grade it implies)."""
+    grade = effective_grade(project, publisher.grade_bands)
+    if project.score is not None:
+        return f"绩效评价得分 {format_decimal(project.score)} 分，绩效等级为“{grade.value}”。"
+    if grade is not None:
+        return f"绩效等级为“{grade.value}”。"
+    return ""
+
+
+def build_result_sheet(project: EvaluatedProject, publisher: Publisher) -> ResultSheet:
+    """The document tree of one result sheet."""
+    conclusion = conclusion_sentence(project, publisher)
+    result = ([Paragraph(conclusion)] if conclusion else []) + numbered(project.problems)
+    sections = [Section(LABEL_OVERVIEW, plain(project.overview)), Section(LABEL_RESULT, result)]
+    if project.rectification:
+        sections.append(Section(LABEL_RECTIFICATION, numbered(project.rectification)))
+    if project.suggestions:
+        sections.append(Section(LABEL_SUGGESTIONS, numbered(project.suggestions)))
+    if project.remarks:
+        sections.append(Section(LABEL_REMARKS, plain([project.remarks])))
+    expenditure = (
+        f"{format_amount(project.expenditure.value)}{project.expenditure.unit.value}"
+        if project.expenditure
+        else ""
+    )
+    return ResultSheet(
+        area=publisher.area,
+        title=publisher.sheet_title,
+        name=project.name,
+        object_type=project.object_type.value,
+        department=project.department or "",
+        implementing_units="、".join(project.implementing_units),
+        evaluation_time=f"{project.evaluation_year}年",
+        expenditure=expenditure,
+        agency=project.agency or "",
+        conclusion=conclusion,
+        sections=sections,
+    )

@@ -1,0 +1,78 @@
+"""Diagnostics: what validation found, with file, line and field path.
+
+Pure data, no I/O: every layer may produce them, the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding, e.g. ``samples/x.yaml:23: projects[4].score: 评分应在0到100之间，实际为108.5``."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        prefix = "" if self.severity is Severity.ERROR else "警告: "
+        field_part = f" {self.path}:" if self.path else ""
+        return f"{where}:{field_part} {prefix}{self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """All findings of one run, collected so that every mistake is reported at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: "Diagnostics | list[Diagnostic]") -> None:
+        self.items.extend(diagnostics.items if isinstance(diagnostics, Diagnostics) else diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    """``('projects', 4, 'score')`` → ``projects[4].score``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's finding about a model, located by field path; the loader adds file and line."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    severity: Severity = Severity.ERROR

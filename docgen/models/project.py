@@ -1,0 +1,105 @@
+"""The evaluated project (评价对象) and the files that hold them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from docgen.models.values import Amount, DecimalValue, Grade, GradeValue, IntValue, Score
+
+
+def _one_or_many(value: Any) -> Any:
+    """A single text where a list is expected is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+TextList = Annotated[list[str], BeforeValidator(_one_or_many)]
+
+
+class ObjectType(str, Enum):
+    """评价对象类型."""
+
+    PROJECT = "项目"
+    POLICY = "政策"
+    DEPARTMENT = "部门整体"
+
+
+class GradeBands(BaseModel):
+    """评价等级分档: the lowest score of each grade; below 中 is 差.
+
+    Default from 财预〔2020〕10号: 90 ≤ s ≤ 100 优, 80 ≤ s < 90 良, 60 ≤ s < 80 中, s < 60 差.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="评价等级分档")
+
+    excellent: DecimalValue = Field(Decimal(90), alias="优", title="“优”的最低分")
+    good: DecimalValue = Field(Decimal(80), alias="良", title="“良”的最低分")
+    fair: DecimalValue = Field(Decimal(60), alias="中", title="“中”的最低分")
+
+    @field_validator("fair")
+    @classmethod
+    def _descending(cls, fair: Decimal, info) -> Decimal:
+        good, excellent = info.data.get("good"), info.data.get("excellent")
+        if good is not None and excellent is not None and not (fair < good < excellent <= 100):
+            raise PydanticCustomError(
+                "grade_bands_order", "分档应满足 中 < 良 < 优 ≤ 100，实际为 优{e}、良{g}、中{f}",
+                {"e": str(excellent), "g": str(good), "f": str(fair)},
+            )
+        return fair
+
+    def lower_bounds(self) -> list[tuple[Grade, Decimal]]:
+        return [
+            (Grade.EXCELLENT, self.excellent),
+            (Grade.GOOD, self.good),
+            (Grade.FAIR, self.fair),
+            (Grade.POOR, Decimal(0)),
+        ]
+
+
+class Publisher(BaseModel):
+    """发布机关: the area or issuer shown in every sheet's heading, shared by a batch."""
+
+    model_config = ConfigDict(extra="forbid", title="发布机关")
+
+    area: str = Field(title="地区或发布机关", description="每页页首显示，例如“济源示范区”")
+    sheet_title: str = Field("重大政策和重点项目预算绩效评价结果", title="结果表标题")
+    grade_bands: GradeBands = Field(default_factory=GradeBands, title="评价等级分档")
+
+
+class EvaluatedProject(BaseModel):
+    """评价对象: one evaluated project, policy or department (部门整体)."""
+
+    model_config = ConfigDict(
+        extra="forbid", coerce_numbers_to_str=True, title="评价对象", populate_by_name=True
+    )
+
+    id: str | None = Field(
+        None, title="编号", description="输出文件名；不填时用YAML文件名", pattern=r"^[\w\-.]+$"
+    )
+    object_type: ObjectType = Field(ObjectType.PROJECT, title="评价对象类型", description="项目、政策或部门整体")
+    department: str | None = Field(None, title="主管部门或单位名称")
+    name: str = Field(title="项目名称", min_length=1)
+    implementing_units: TextList = Field(title="项目实施单位", description="一个或多个单位", min_length=1)
+    evaluation_year: IntValue = Field(title="评价时间（年）", ge=1949, le=2200)
+    overview: TextList = Field(title="项目概况", description="段落列表", min_length=1)
+    expenditure: Amount | None = Field(None, title="项目支出", description="例如“6354.80万元”")
+    score: Score | None = Field(None, title="评价得分", description="0到100")
+    grade: GradeValue | None = Field(None, title="评价等级", description="优、良、中、差；不填时按得分确定")
+    problems: TextList = Field(default_factory=list, title="主要问题")
+    rectification: TextList = Field(default_factory=list, title="整改要求")
+    suggestions: TextList = Field(default_factory=list, title="建议")
+    agency: str | None = Field(None, title="评价机构")
+    remarks: str | None = Field(None, title="备注")
+
+
+class ProjectCollection(BaseModel):
+    """A file holding a publisher block and/or a list of projects."""
+
+    model_config = ConfigDict(extra="forbid", title="评价对象清单")
+
+    publisher: Publisher | None = Field(None, title="发布机关")
+    projects: list[EvaluatedProject] = Field(default_factory=list, title="评价对象")

@@ -1,0 +1,174 @@
+"""Value types shared by every input file: decimals, amounts, grades.
+
+Input is forgiving where office practice varies (``1,234.56``, full-width digits,
+``120万元``, ``良好``) and strict where a wrong guess would print a wrong figure
+(an amount without a unit is an error, not a guess).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic_core import PydanticCustomError
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def normalise_number_text(text: str) -> str:
+    """Full-width digits and separators to ASCII, thousands separators removed.
+
+    ``"１，２３４．５６"`` → ``"1234.56"``. Raises ValueError when the text is not a number.
+    """
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if _THOUSANDS.match(t):
+        t = t.replace(",", "")
+    if not _PLAIN.match(t):
+        raise ValueError(t)
+    return t
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Decimal from YAML input; never goes through binary floating point."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "应为数字，实际为{value}", {"value": value})
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):  # only from callers that bypass the loader
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(normalise_number_text(value))
+        except (ValueError, InvalidOperation):
+            raise PydanticCustomError(
+                "decimal_parsing", "应为数字，实际为“{value}”", {"value": value}
+            ) from None
+    raise PydanticCustomError("decimal_type", "应为数字，实际为{value}", {"value": value})
+
+
+DecimalValue = Annotated[
+    Decimal, BeforeValidator(to_decimal), PlainSerializer(lambda d: str(d), return_type=str)
+]
+
+
+def to_int(value: Any) -> Any:
+    """Whole numbers may be written with full-width digits (``２０２３``)."""
+    if isinstance(value, str):
+        try:
+            text = normalise_number_text(value)
+        except ValueError:
+            return value  # pydantic says it is not a whole number
+        return int(text) if text.lstrip("+-").isdigit() else value
+    return value
+
+
+IntValue = Annotated[int, BeforeValidator(to_int)]
+
+
+def _score(value: Any) -> Decimal:
+    score = to_decimal(value)
+    if not Decimal(0) <= score <= Decimal(100):
+        raise PydanticCustomError(
+            "score_range", "评分应在0到100之间，实际为{score}", {"score": str(score)}
+        )
+    return score
+
+
+Score = Annotated[
+    Decimal,
+    BeforeValidator(_score),
+    PlainSerializer(lambda d: str(d), return_type=str),
+    Field(json_schema_extra={"type": "number", "minimum": 0, "maximum": 100}),
+]
+
+
+class Grade(str, Enum):
+    """评价等级 (财预〔2020〕10号): 优、良、中、差."""
+
+    EXCELLENT = "优"
+    GOOD = "良"
+    FAIR = "中"
+    POOR = "差"
+
+
+#: Grade words seen in published documents that mean one of the four grades.
+GRADE_SYNONYMS: dict[str, Grade] = {"优秀": Grade.EXCELLENT, "良好": Grade.GOOD}
+
+
+def to_grade(value: Any) -> Grade:
+    if isinstance(value, Grade):
+        return value
+    if isinstance(value, str):
+        word = unicodedata.normalize("NFKC", value).strip()
+        if word in GRADE_SYNONYMS:
+            return GRADE_SYNONYMS[word]
+        for grade in Grade:
+            if word == grade.value:
+                return grade
+    raise PydanticCustomError(
+        "grade_word", "评价等级应为优、良、中、差之一（也可写优秀、良好），实际为“{value}”",
+        {"value": value},
+    )
+
+
+GradeValue = Annotated[
+    Grade,
+    BeforeValidator(to_grade),
+    Field(json_schema_extra={"enum": ["优", "良", "中", "差", "优秀", "良好"]}),
+]
+
+
+class Unit(str, Enum):
+    """金额单位."""
+
+    YUAN = "元"
+    WAN = "万元"
+    YI = "亿元"
+
+    @property
+    def factor(self) -> Decimal:
+        return {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Decimal(100_000_000)}[
+            self
+        ]
+
+
+_AMOUNT_TEXT = re.compile(r"^(?P<number>.*?)(?P<unit>亿元|万元|元)$")
+
+
+class Amount(BaseModel):
+    """金额: a Decimal with its unit. Written ``120万元``, ``1,234.56 元`` or ``{value: 120, unit: 万元}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="金额")
+
+    value: DecimalValue = Field(title="数额")
+    unit: Unit = Field(title="单位", description="元、万元或亿元")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            text = unicodedata.normalize("NFKC", data).strip()
+            match = _AMOUNT_TEXT.match(text)
+            if not match:
+                raise PydanticCustomError(
+                    "amount_unit", "金额需注明单位（元、万元或亿元），例如“120万元”，实际为“{value}”",
+                    {"value": data},
+                )
+            return {"value": match["number"].strip(), "unit": match["unit"]}
+        if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+            raise PydanticCustomError(
+                "amount_unit", "金额需注明单位（元、万元或亿元），例如“120万元”，实际为“{value}”",
+                {"value": data},
+            )
+        return data
+
+    def in_unit(self, unit: Unit) -> Decimal:
+        """The exact value expressed in another unit (no rounding)."""
+        return self.value * self.unit.factor / unit.factor

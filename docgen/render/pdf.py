@@ -1,0 +1,79 @@
+"""PDF through Jinja2 HTML/CSS and WeasyPrint, fonts embedded and subset."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+from jinja2 import FileSystemLoader
+
+from docgen.render.environment import TemplateSet, make_environment
+
+# WeasyPrint logs every CSS property it ignores; keep the CLI output for the user's own problems.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint can subset fonts with HarfBuzz (else fontTools: ~40× slower)."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None
+
+
+def make_url_fetcher(root: Path):
+    """A WeasyPrint URL fetcher that serves files inside ``root`` and refuses everything else.
+
+    A refusal stops the rendering (``FatalURLFetchingError``) so that a template author sees it.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class TemplateSetFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.root = root.resolve()
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(url2pathname(parsed.path)).resolve()
+                if path.is_relative_to(self.root) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ResourceRefused(f"拒绝加载模板目录以外的资源：{url[:200]}")
+
+    class ResourceRefused(FatalURLFetchingError):
+        """A template tried to load something from outside its template set."""
+
+    return TemplateSetFetcher()
+
+
+class PdfRenderer:
+    """Renders a family's HTML template to PDF; environment and fonts are set up once."""
+
+    def __init__(self, templates: TemplateSet | None = None):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.templates = templates or TemplateSet.default()
+        self.env = make_environment(FileSystemLoader(str(self.templates.root)))
+        self.font_config = FontConfiguration()
+        self.fetcher = make_url_fetcher(self.templates.root)
+
+    def html(self, family: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(f"{family}.html").render(context)
+
+    def render(self, family: str, context: dict[str, Any]) -> bytes:
+        from weasyprint import HTML
+
+        html = self.html(family, context)
+        document = HTML(
+            string=html,
+            base_url=self.templates.root.as_uri() + "/",
+            url_fetcher=self.fetcher,
+        )
+        # The identifier follows the content, so the same input gives the same bytes.
+        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+        return document.write_pdf(font_config=self.font_config, pdf_identifier=identifier)
