@@ -23,7 +23,7 @@ EXIT_DATA_ERROR = 2
 
 
 def _print_diagnostics(diagnostics: Diagnostics) -> None:
-    for d in sorted(diagnostics, key=lambda d: (d.file, d.line or 0, d.path)):
+    for d in diagnostics.in_order():
         typer.echo(str(d), err=True)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     if errors or warnings:

@@ -51,6 +51,10 @@ class Diagnostics:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
+    def in_order(self) -> list[Diagnostic]:
+        """By file, then line, then field: the order a user fixes them in."""
+        return sorted(self.items, key=lambda d: (d.file, d.line or 0, d.path))
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

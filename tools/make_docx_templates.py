@@ -127,6 +127,9 @@ def result_sheet() -> Path:
     table = doc.add_table(rows=0, cols=3)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width  # w:gridCol, which Word and LibreOffice lay out by
 
     def row(*texts, merge=None):
         r = table.add_row()

@@ -1,0 +1,173 @@
+"""Every kind of input mistake is reported with file, line and field, all at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+from docgen.loading import load_projects
+
+PUBLISHER = "publisher:\n  area: 济源示范区\n"
+GOOD = """name: 项目甲
+implementing_units: [单位甲]
+evaluation_year: 2023
+overview:
+  - 概况
+score: 85.5
+"""
+
+
+def messages(folder: Path) -> list[str]:
+    return [str(d) for d in load_projects([folder]).diagnostics.in_order()]
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_valid_folder_has_no_diagnostics(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD)
+    result = load_projects([workdir])
+    assert [str(d) for d in result.diagnostics] == []
+    assert result.projects[0].project.score == D("85.5")
+    assert result.projects[0].output_stem == "a"
+
+
+def test_score_out_of_range_in_a_list(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    items = "".join(
+        f"  - name: 项目{i}\n    implementing_units: 单位\n    evaluation_year: 2023\n    overview: 概况\n"
+        f"    score: {108.5 if i == 4 else 80}\n"
+        for i in range(5)
+    )
+    write(workdir, "x.yaml", "projects:\n" + items)
+    # item 4 starts on line 22; its score is on line 26
+    assert messages(workdir) == ["x.yaml:26: projects[4].score: 评分应在0到100之间，实际为108.5"]
+
+
+def test_all_errors_of_all_files_at_once(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("score: 85.5", "scroe: 85.5"))
+    write(workdir, "b.yaml", GOOD.replace("name: 项目甲\n", "").replace("2023", "二〇二三"))
+    write(workdir, "c.yaml", GOOD.replace("score: 85.5", "score: 85.5\ngrade: 优"))
+    assert messages(workdir) == [
+        "a.yaml:6: scroe: 未知字段“scroe”，是否应为“score”？",
+        "b.yaml:1: name: 缺少必填字段“name”（项目名称）",
+        "b.yaml:2: evaluation_year: 应为整数，实际为“二〇二三”",
+        "c.yaml:7: grade: 评价等级“优”与评分85.50不符，按评分应为“良”",
+    ]
+
+
+def test_wrong_types(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("overview:\n  - 概况", "overview: {a: 1}").replace("85.5", "[1, 2]"))
+    assert messages(workdir) == [
+        "a.yaml:4: overview: 应为列表（每项另起一行，以“- ”开头），实际为键值对",
+        "a.yaml:5: score: 应为数字，实际为[1, 2]",
+    ]
+
+
+def test_grade_word_and_amount_unit(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD + "grade: 很好\nexpenditure: 120\n")
+    assert messages(workdir) == [
+        "a.yaml:7: grade: 评价等级应为优、良、中、差之一（也可写优秀、良好），实际为“很好”",
+        "a.yaml:8: expenditure: 金额需注明单位（元、万元或亿元），例如“120万元”，实际为“120”",
+    ]
+
+
+def test_duplicate_key(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD + "name: 又一个名称\n")
+    assert messages(workdir) == ["a.yaml:7: name: 重复的键“name”（所在映射始于第1行），每个字段只能写一次"]
+
+
+def test_yaml_syntax_error(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", "name: 项目\nimplementing_units:\n  - 单位\n overview: 概况: 多余\n")
+    (msg,) = messages(workdir)
+    assert msg.startswith("a.yaml:4:") and "YAML格式错误" in msg
+
+
+def test_gbk_file_is_named_and_left_untouched(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    raw = GOOD.replace("概况", "概况：济源").encode("gbk")
+    (workdir / "a.yaml").write_bytes(raw)
+    (msg,) = messages(workdir)
+    assert msg.startswith("a.yaml:1: 文件不是UTF-8编码，看起来是GBK/GB18030编码")
+    assert "另存为" in msg and "UTF-8" in msg
+    assert (workdir / "a.yaml").read_bytes() == raw
+
+
+def test_utf8_bom_is_accepted(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    (workdir / "a.yaml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert messages(workdir) == []
+
+
+def test_numbers_with_separators_and_full_width_digits(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("2023", "２０２３").replace("85.5", '"８５.５０"')
+          + 'expenditure: "1,234.56万元"\n')
+    result = load_projects([workdir])
+    assert [str(d) for d in result.diagnostics] == []
+    project = result.projects[0].project
+    assert project.evaluation_year == 2023
+    assert project.score == D("85.50")
+    assert project.expenditure.value == D("1234.56") and project.expenditure.unit.value == "万元"
+
+
+def test_yaml_floats_become_exact_decimals(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("85.5", "80.06"))
+    assert load_projects([workdir]).projects[0].project.score == D("80.06")
+
+
+def test_missing_publisher_and_empty_file(workdir):
+    write(workdir, "a.yaml", GOOD)
+    write(workdir, "b.yaml", "# nothing yet\n")
+    assert messages(workdir) == [
+        ".: publisher: 缺少发布机关信息：请添加publisher.yaml，写明“publisher: {area: 地区名称}”",
+        "b.yaml:1: 文件为空",
+    ]
+
+
+def test_html_in_data_is_a_warning(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD + "problems:\n  - <p>一个问题</p>\n")
+    result = load_projects([workdir])
+    assert not result.diagnostics.errors
+    assert [str(d) for d in result.diagnostics] == [
+        "a.yaml:8: problems[0]: 警告: 文本中含有HTML标记“<p>”，将按原样印出；段落和条目请写成YAML列表"
+    ]
+
+
+def test_duplicate_output_names(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD + "id: same\n")
+    write(workdir, "b.yaml", GOOD + "id: same\n")
+    assert messages(workdir) == ["b.yaml:7: id: 输出文件名“same”与a.yaml:1重复，请填写不同的id"]
+
+
+def test_cli_validate_exit_code_and_no_traceback(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("85.5", "108.5"))
+    write(workdir, "b.yaml", "name: [unclosed\n")
+    run = subprocess.run([sys.executable, "-m", "docgen.cli", "validate", "."], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "a.yaml:6: score: 评分应在0到100之间，实际为108.5" in run.stderr
+    assert "b.yaml:2:" in run.stderr
+    assert "共 2 个错误，0 个警告" in run.stderr
+
+
+def test_cli_render_refuses_bad_data(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("85.5", "108.5"))
+    run = subprocess.run([sys.executable, "-m", "docgen.cli", "render", "result-sheet", ".", "-o", "out"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert not (workdir / "out").exists()

@@ -1,0 +1,170 @@
+"""Result sheets: every field of every sample comes back out of the DOCX and the PDF."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from docgen.build import Family, Format, render
+from docgen.contexts.result_sheet import build_result_sheet
+from docgen.loading import load_projects
+from docgen.render import DocxRenderer, PdfRenderer
+
+from conftest import SAMPLES, docx_text, needs_poppler, pdf_text, pdftotext, squash
+
+SAMPLE = load_projects([SAMPLES / "jiyuan-2023"])
+PROJECTS = SAMPLE.projects
+
+
+def expected_texts(loaded) -> list[str]:
+    """What a reader must find on the sheet, taken from the YAML (not from the context)."""
+    p = loaded.project
+    texts = [SAMPLE.publisher.area, SAMPLE.publisher.sheet_title, p.name, f"{p.evaluation_year}年",
+             *p.implementing_units, *p.overview]
+    texts += [f"{i}.{t}" for i, t in enumerate(p.problems, 1)]
+    texts += [f"{i}.{t}" for i, t in enumerate(p.rectification, 1)]
+    texts += [f"{i}.{t}" for i, t in enumerate(p.suggestions, 1)]
+    if p.score is not None:
+        texts.append(f"绩效评价得分 {p.score:.2f} 分，绩效等级为“{p.grade.value}”。")
+    return texts
+
+
+def test_sample_is_complete_and_valid():
+    assert not SAMPLE.diagnostics.errors, [str(d) for d in SAMPLE.diagnostics]
+    assert len(PROJECTS) == 8
+    # the seed's figures: first and last sheet
+    assert str(PROJECTS[0].project.score) == "80.06"
+    assert str(PROJECTS[-1].project.score) == "78.92"
+
+
+def test_one_docx_and_one_pdf_per_project(rendered_jiyuan):
+    stems = sorted(p.output_stem for p in PROJECTS)
+    assert sorted(f.stem for f in rendered_jiyuan.glob("*.docx")) == stems
+    assert sorted(f.stem for f in rendered_jiyuan.glob("*.pdf")) == stems
+
+
+@pytest.mark.parametrize("loaded", PROJECTS, ids=lambda p: p.output_stem)
+def test_docx_round_trip(rendered_jiyuan, loaded):
+    text = docx_text(rendered_jiyuan / f"{loaded.output_stem}.docx")
+    for expected in expected_texts(loaded):
+        assert squash(expected) in text, expected
+    assert "{{" not in text and "{%" not in text
+
+
+@needs_poppler
+@pytest.mark.parametrize("loaded", PROJECTS, ids=lambda p: p.output_stem)
+def test_pdf_round_trip(rendered_jiyuan, loaded):
+    path = rendered_jiyuan / f"{loaded.output_stem}.pdf"
+    text = pdf_text(path)
+    for expected in expected_texts(loaded):
+        assert squash(expected) in text, expected
+    # poppler extracts the same characters (no missing glyph mapping)
+    assert squash(loaded.project.name) in pdftotext(path)
+
+
+def test_conclusion_sentence_is_generated_from_the_score():
+    housing = PROJECTS[0]
+    sheet = build_result_sheet(housing.project, SAMPLE.publisher)
+    assert sheet.conclusion == "绩效评价得分 80.06 分，绩效等级为“良”。"
+    changed = housing.project.model_copy(update={"score": housing.project.score + 10, "grade": None})
+    assert build_result_sheet(changed, SAMPLE.publisher).conclusion == "绩效评价得分 90.06 分，绩效等级为“优”。"
+
+
+def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
+    found = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            desc = target.get("/FontDescriptor")
+            desc = desc.get_object() if desc else {}
+            embedded = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font["/BaseFont"])] = embedded
+    return sorted(found.items())
+
+
+@pytest.mark.parametrize("loaded", PROJECTS, ids=lambda p: p.output_stem)
+def test_pdf_fonts_embedded_and_subset(rendered_jiyuan, loaded):
+    fonts = _fonts(PdfReader(rendered_jiyuan / f"{loaded.output_stem}.pdf"))
+    assert fonts, "no fonts found"
+    for name, embedded in fonts:
+        assert embedded, f"{name} is not embedded"
+        assert re.match(r"/[A-Z]{6}\+", name), f"{name} is not a subset"
+    assert any("CJK-SC" in name for name, _ in fonts), "Simplified Chinese fonts expected"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_docx_styles_and_runs_name_east_asian_fonts(rendered_jiyuan):
+    from lxml import etree
+
+    path = rendered_jiyuan / f"{PROJECTS[0].output_stem}.docx"
+    with zipfile.ZipFile(path) as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+        body = etree.fromstring(z.read("word/document.xml"))
+    by_name = {s.find(f"{W}name").get(f"{W}val"): s for s in styles.iter(f"{W}style")}
+    expected = {"Normal": "仿宋_GB2312", "Sheet Title": "方正小标宋简体", "Sheet Area": "黑体",
+                "Cell Label": "黑体", "Cell Body": "仿宋_GB2312"}
+    for style, font in expected.items():
+        rfonts = by_name[style].find(f"{W}rPr/{W}rFonts")
+        assert rfonts is not None and rfonts.get(f"{W}eastAsia") == font, style
+    runs = [r for r in body.iter(f"{W}r") if "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+    assert runs
+    for run in runs:
+        rfonts = run.find(f"{W}rPr/{W}rFonts")
+        assert rfonts is not None and rfonts.get(f"{W}eastAsia"), etree.tostring(run, encoding=str)[:200]
+
+
+def test_docx_page_setup_follows_gbt9704(rendered_jiyuan):
+    section = Document(str(rendered_jiyuan / f"{PROJECTS[0].output_stem}.docx")).sections[0]
+    mm = lambda v: round(v.mm)  # noqa: E731
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert (mm(section.top_margin), mm(section.left_margin)) == (37, 28)
+    assert (mm(section.bottom_margin), mm(section.right_margin)) == (35, 26)
+
+
+TRICKY = "A&B <C> {{ x }} {% if 1 %}甲{% endif %} </w:t>"
+
+
+def test_data_is_printed_literally_never_evaluated(tmp_path):
+    base = PROJECTS[0].project
+    project = base.model_copy(update={"name": TRICKY, "problems": [TRICKY], "overview": ["<b>粗体</b>&nbsp;"]})
+    context = {"sheet": build_result_sheet(project, SAMPLE.publisher)}
+    docx_path, pdf_path = tmp_path / "t.docx", tmp_path / "t.pdf"
+    docx_path.write_bytes(DocxRenderer().render("result-sheet", context))
+    pdf_path.write_bytes(PdfRenderer().render("result-sheet", context))
+    docx_body = docx_text(docx_path)
+    assert squash("项目名称：" + TRICKY) in docx_body
+    assert squash("1." + TRICKY) in docx_body
+    assert squash("<b>粗体</b>&nbsp;") in docx_body
+    pdf_body = pdf_text(pdf_path)
+    assert squash(TRICKY) in pdf_body
+    assert squash("<b>粗体</b>&nbsp;") in pdf_body
+
+
+def test_output_is_byte_identical_across_runs(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    sample = [SAMPLES / "jiyuan-2023"]
+    render(Family.RESULT_SHEET, sample, first, Format.ALL)
+    render(Family.RESULT_SHEET, sample, second, Format.ALL)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 16
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_docx_zip_has_fixed_timestamps(rendered_jiyuan):
+    with zipfile.ZipFile(rendered_jiyuan / f"{PROJECTS[0].output_stem}.docx") as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert z.infolist()[0].filename == "[Content_Types].xml"
+
+
+def test_no_temporary_files_left(rendered_jiyuan):
+    assert not [p for p in rendered_jiyuan.iterdir() if p.name.startswith(".")]
