@@ -10,14 +10,17 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Callable
 
+from docgen.contexts.detail_table import build_detail_table
 from docgen.contexts.result_sheet import build_result_sheet
-from docgen.diagnostics import Diagnostics
-from docgen.loading import ProjectSet, load_projects
+from docgen.contexts.results_summary import build_results_summary
+from docgen.contexts.summary_report import build_summary_report
+from docgen.diagnostics import Diagnostic, Diagnostics
+from docgen.loading import DataSet, load_dataset, shown_path
 from docgen.render import DocxRenderer, PdfRenderer, TemplateSet
 
 
@@ -31,9 +34,12 @@ class Format(str, Enum):
 
 
 class Family(str, Enum):
-    """Document families docgen renders."""
+    """Document families docgen renders (the name is also the template's file stem)."""
 
     RESULT_SHEET = "result-sheet"
+    SUMMARY_REPORT = "summary-report"
+    RESULTS_SUMMARY = "results-summary"
+    DETAIL_TABLE = "detail-table"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -59,6 +65,39 @@ class Document:
     context: dict
 
 
+def _projects(data: DataSet):
+    return [p.project for p in data.projects]
+
+
+def result_sheet_documents(data: DataSet) -> list[Document]:
+    return [
+        Document(p.output_stem, {"sheet": build_result_sheet(p.project, data.publisher, data.grade_bands)})
+        for p in data.projects
+    ]
+
+
+def summary_report_documents(data: DataSet) -> list[Document]:
+    return [Document("summary-report", {"report": build_summary_report(data.report, _projects(data), data.grade_bands)})]
+
+
+def results_summary_documents(data: DataSet) -> list[Document]:
+    doc = build_results_summary(data.results_summary, _projects(data), data.grade_bands)
+    return [Document("results-summary", {"summary": doc})]
+
+
+def detail_table_documents(data: DataSet) -> list[Document]:
+    return [Document("detail-table", {"table": build_detail_table(data.detail_table, _projects(data), data.grade_bands)})]
+
+
+#: Each family: the data-set block it needs and how it turns the data set into documents.
+PLANNERS: dict[Family, tuple[str, Callable[[DataSet], list[Document]]]] = {
+    Family.RESULT_SHEET: ("publisher", result_sheet_documents),
+    Family.SUMMARY_REPORT: ("report", summary_report_documents),
+    Family.RESULTS_SUMMARY: ("results_summary", results_summary_documents),
+    Family.DETAIL_TABLE: ("detail_table", detail_table_documents),
+}
+
+
 @dataclass
 class RenderReport:
     written: list[Path] = field(default_factory=list)
@@ -66,43 +105,36 @@ class RenderReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
 
-def result_sheet_documents(projects: ProjectSet) -> list[Document]:
-    return [
-        Document(p.output_stem, {"sheet": build_result_sheet(p.project, projects.publisher)})
-        for p in projects.projects
-    ]
-
-
-#: How each family reads its input and turns it into documents.
-PLANNERS: dict[Family, tuple[Callable, Callable]] = {
-    Family.RESULT_SHEET: (load_projects, result_sheet_documents),
-}
-
-
-def load(family: Family, inputs: list[Path]) -> ProjectSet:
-    loader, _ = PLANNERS[family]
-    return loader(inputs)
+def plan(family: Family, data: DataSet, inputs: list[Path]) -> list[Document]:
+    """The documents of ``family`` in ``data``; a missing block is an error in the diagnostics."""
+    block, planner = PLANNERS[family]
+    if getattr(data, block) is None:
+        data.diagnostics.add(Diagnostic(
+            shown_path(inputs[0]), None, block,
+            f"输入中没有“{block}”信息，无法生成{family.value}；请添加含“{block}:”的YAML文件"))
+        return []
+    return planner(data)
 
 
 def render(family: Family, inputs: list[Path], out_dir: Path, fmt: Format,
            templates: TemplateSet | None = None) -> RenderReport:
     """Render every document of ``family`` found in ``inputs``; refuses when the data has errors."""
-    loader, plan = PLANNERS[family]
-    loaded = loader(inputs)
-    report = RenderReport(diagnostics=loaded.diagnostics)
-    if loaded.diagnostics.errors:
+    data = load_dataset(inputs)
+    report = RenderReport(diagnostics=data.diagnostics)
+    documents = plan(family, data, inputs) if not data.diagnostics.errors else []
+    if data.diagnostics.errors:
         return report
     formats = fmt.expand()
     renderers = {
         Format.DOCX: DocxRenderer(templates) if Format.DOCX in formats else None,
         Format.PDF: PdfRenderer(templates) if Format.PDF in formats else None,
     }
-    for doc in plan(loaded):
+    for doc in documents:
         for f in formats:
             start = time.perf_counter()
-            data = renderers[f].render(family.value, doc.context)
+            data_bytes = renderers[f].render(family.value, doc.context)
             target = out_dir / f"{doc.stem}.{f.value}"
-            write_atomic(target, data)
+            write_atomic(target, data_bytes)
             report.seconds[f.value] += time.perf_counter() - start
             report.written.append(target)
     return report

@@ -35,18 +35,18 @@ def validate(
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
 ) -> None:
     """检查输入数据，一次列出全部错误（退出码2表示有错误）。"""
-    from docgen.build import Family, load
+    from docgen.loading import load_dataset
 
-    loaded = load(Family.RESULT_SHEET, inputs)
-    _print_diagnostics(loaded.diagnostics)
-    if loaded.diagnostics.errors:
+    data = load_dataset(inputs)
+    _print_diagnostics(data.diagnostics)
+    if data.diagnostics.errors:
         raise typer.Exit(EXIT_DATA_ERROR)
-    typer.echo(f"检查通过：{len(loaded.projects)} 个评价对象")
+    typer.echo(f"检查通过：{len(data.projects)} 个评价对象；可生成：{'、'.join(data.families)}")
 
 
 @app.command()
 def render(
-    family: Annotated[str, typer.Argument(help="文档类型：result-sheet")],
+    family: Annotated[str, typer.Argument(help="文档类型：result-sheet、summary-report、results-summary、detail-table")],
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="docx、pdf 或 all")] = "all",
@@ -54,7 +54,7 @@ def render(
         Path | None, typer.Option("--templates", help="模板目录（默认用内置模板）", exists=True, file_okay=False)
     ] = None,
 ) -> None:
-    """生成文档（每个评价对象一份DOCX和/或PDF）。"""
+    """生成文档：结果表每个评价对象一份，汇总文档每批一份（DOCX和/或PDF）。"""
     from docgen.build import Family, Format, render as render_documents
     from docgen.render import TemplateSet, harfbuzz_subset_available
 

@@ -22,8 +22,20 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity, format_path
-from docgen.models import EvaluatedProject, ProjectCollection, Publisher
+from docgen.models import (
+    BLOCKS,
+    GRADE_SYNONYMS,
+    DataFile,
+    DetailTable,
+    EvaluatedProject,
+    GradeBands,
+    OfficialReport,
+    Publisher,
+    ResultsSummary,
+)
 from docgen.rules import check_project
+from docgen.rules.checks import check_report, check_result_sheet_fields, check_results_summary
+from docgen.rules.interpret import score_and_grade_in
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -313,30 +325,66 @@ class LoadedProject:
 
 
 @dataclass
-class ProjectSet:
-    """Everything read from the input: the publisher block, the projects, what was found wrong."""
+class Origin:
+    """Where a block was written, so that later findings about it can name file and line."""
 
-    publisher: Publisher | None
+    source: SourceFile
+    prefix: tuple
+
+
+@dataclass
+class DataSet:
+    """Everything read from the input: document blocks, projects, and what was found wrong."""
+
+    publisher: Publisher | None = None
+    report: OfficialReport | None = None
+    results_summary: ResultsSummary | None = None
+    detail_table: DetailTable | None = None
+    grade_bands: GradeBands = field(default_factory=GradeBands)
     projects: list[LoadedProject] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    origins: dict[str, Origin] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.diagnostics.errors
 
+    @property
+    def families(self) -> list[str]:
+        """The document families this data set declares (by the blocks it holds)."""
+        return [family for block, family in BLOCKS.items() if getattr(self, block) is not None]
 
-def _is_collection(data: Any) -> bool:
-    return isinstance(data, dict) and ("projects" in data or "publisher" in data) and "name" not in data
+    def report_findings(self, block: str, findings: list[Finding]) -> None:
+        origin = self.origins[block]
+        add_findings(origin.source, origin.prefix + (block,), findings, self.diagnostics)
 
 
-def load_projects(paths: list[Path]) -> ProjectSet:
-    """Read every YAML file under ``paths`` into projects and one publisher block."""
-    result = ProjectSet(publisher=None)
+def _is_data_file(data: Any) -> bool:
+    return isinstance(data, dict) and any(k in data for k in (*BLOCKS, "projects")) and "name" not in data
+
+
+def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, list[Finding]]:
+    """Normalise what the user wrote in a looser form; each interpretation is a warning."""
+    findings: list[Finding] = []
+    word = raw.get("grade") if isinstance(raw, dict) else None
+    if isinstance(word, str) and word.strip() in GRADE_SYNONYMS:
+        findings.append(Finding(("grade",), f"评价等级“{word.strip()}”按“{project.grade.value}”处理", Severity.WARNING))
+    if project.result_note and project.score is None and project.grade is None:
+        score, grade = score_and_grade_in(project.result_note)
+        if score is not None or grade is not None:
+            project = project.model_copy(update={"score": score, "grade": grade})
+            found = "、".join(x for x in (score is not None and f"得分{score}", grade and f"等级“{grade.value}”") if x)
+            findings.append(Finding(("result_note",), f"从评价结果文字中识别出{found}", Severity.WARNING))
+    return project, findings
+
+
+def load_dataset(paths: list[Path]) -> DataSet:
+    """Read every YAML file under ``paths`` into one data set; all problems are collected."""
+    result = DataSet()
     diags = result.diagnostics
     files = yaml_files(paths)
     if not files:
         diags.add(Diagnostic(", ".join(map(str, paths)), None, "", "没有找到YAML文件（.yaml或.yml）"))
-    publisher_source: SourceFile | None = None
     stems: dict[str, LoadedProject] = {}
     pending: list[tuple[SourceFile, tuple, Any, str]] = []
 
@@ -348,14 +396,18 @@ def load_projects(paths: list[Path]) -> ProjectSet:
         source = SourceFile(path, shown, data)
         if isinstance(data, list):
             pending += [(source, (i,), item, f"{path.stem}-{i + 1:02d}") for i, item in enumerate(data)]
-        elif _is_collection(data):
-            collection = validate_model(ProjectCollection, source, _without(data, "projects"), (), diags)
-            if collection and collection.publisher:
-                if result.publisher and result.publisher != collection.publisher:
-                    diags.add(source.diagnostic(("publisher",),
-                              f"发布机关信息与{publisher_source.shown}中的不一致，只能有一份"))
-                elif not result.publisher:
-                    result.publisher, publisher_source = collection.publisher, source
+        elif _is_data_file(data):
+            blocks = validate_model(DataFile, source, _without(data, "projects"), (), diags)
+            for block in (*BLOCKS, "grade_bands"):
+                value = getattr(blocks, block, None) if blocks else None
+                if value is None:
+                    continue
+                if block in result.origins:
+                    first = result.origins[block].source
+                    diags.add(source.diagnostic((block,), f"“{block}”只能写一份，{first.shown}中已有"))
+                    continue
+                setattr(result, block, value)
+                result.origins[block] = Origin(source, ())
             items = data.get("projects") or []
             if not isinstance(items, list):
                 diags.add(source.diagnostic(("projects",), f"应为列表（每项以“- ”开头），实际为{_type_word(items)}"))
@@ -367,12 +419,17 @@ def load_projects(paths: list[Path]) -> ProjectSet:
         else:
             diags.add(Diagnostic(shown, 1, "", f"文件内容应为键值对或列表，实际为{_type_word(data)}"))
 
-    bands = result.publisher.grade_bands if result.publisher else None
+    bands = result.grade_bands
+    sheets = result.publisher is not None
     for source, prefix, item, default_stem in pending:
         project = validate_model(EvaluatedProject, source, item, prefix, diags)
         if project is None:
             continue
-        add_findings(source, prefix, check_project(project, bands), diags)
+        project, notes = _interpret(project, item)
+        findings = notes + check_project(project, bands)
+        if sheets:
+            findings += check_result_sheet_fields(project)
+        add_findings(source, prefix, findings, diags)
         stem = project.id or default_stem
         loaded = LoadedProject(project, source.shown, line_of(source.data, prefix), stem)
         if stem in stems:
@@ -383,9 +440,17 @@ def load_projects(paths: list[Path]) -> ProjectSet:
         stems[stem] = loaded
         result.projects.append(loaded)
 
-    if files and result.publisher is None:
-        diags.add(Diagnostic(shown_path(paths[0]), None, "publisher",
-                             "缺少发布机关信息：请添加publisher.yaml，写明“publisher: {area: 地区名称}”"))
+    if files and not result.families:
+        diags.add(Diagnostic(shown_path(paths[0]), None, "",
+                             "没有找到文档信息：结果表需要publisher.yaml（publisher: {area: 地区名称}），"
+                             "汇总文档需要report、results_summary或detail_table"))
+    if files and not pending and result.families and not diags.errors:
+        diags.add(Diagnostic(shown_path(paths[0]), None, "projects", "没有评价对象（projects）"))
+    projects = [p.project for p in result.projects]
+    if result.report is not None:
+        result.report_findings("report", check_report(result.report, projects))
+    if result.results_summary is not None:
+        result.report_findings("results_summary", check_results_summary(result.results_summary, projects))
     return result
 
 

@@ -7,7 +7,7 @@ import sys
 from decimal import Decimal as D
 from pathlib import Path
 
-from docgen.loading import load_projects
+from docgen.loading import load_dataset
 
 PUBLISHER = "publisher:\n  area: 济源示范区\n"
 GOOD = """name: 项目甲
@@ -20,7 +20,7 @@ score: 85.5
 
 
 def messages(folder: Path) -> list[str]:
-    return [str(d) for d in load_projects([folder]).diagnostics.in_order()]
+    return [str(d) for d in load_dataset([folder]).diagnostics.in_order()]
 
 
 def write(folder: Path, name: str, text: str) -> None:
@@ -30,7 +30,7 @@ def write(folder: Path, name: str, text: str) -> None:
 def test_valid_folder_has_no_diagnostics(workdir):
     write(workdir, "publisher.yaml", PUBLISHER)
     write(workdir, "a.yaml", GOOD)
-    result = load_projects([workdir])
+    result = load_dataset([workdir])
     assert [str(d) for d in result.diagnostics] == []
     assert result.projects[0].project.score == D("85.5")
     assert result.projects[0].output_stem == "a"
@@ -112,7 +112,7 @@ def test_numbers_with_separators_and_full_width_digits(workdir):
     write(workdir, "publisher.yaml", PUBLISHER)
     write(workdir, "a.yaml", GOOD.replace("2023", "２０２３").replace("85.5", '"８５.５０"')
           + 'expenditure: "1,234.56万元"\n')
-    result = load_projects([workdir])
+    result = load_dataset([workdir])
     assert [str(d) for d in result.diagnostics] == []
     project = result.projects[0].project
     assert project.evaluation_year == 2023
@@ -123,14 +123,15 @@ def test_numbers_with_separators_and_full_width_digits(workdir):
 def test_yaml_floats_become_exact_decimals(workdir):
     write(workdir, "publisher.yaml", PUBLISHER)
     write(workdir, "a.yaml", GOOD.replace("85.5", "80.06"))
-    assert load_projects([workdir]).projects[0].project.score == D("80.06")
+    assert load_dataset([workdir]).projects[0].project.score == D("80.06")
 
 
 def test_missing_publisher_and_empty_file(workdir):
     write(workdir, "a.yaml", GOOD)
     write(workdir, "b.yaml", "# nothing yet\n")
     assert messages(workdir) == [
-        ".: publisher: 缺少发布机关信息：请添加publisher.yaml，写明“publisher: {area: 地区名称}”",
+        ".: 没有找到文档信息：结果表需要publisher.yaml（publisher: {area: 地区名称}），"
+        "汇总文档需要report、results_summary或detail_table",
         "b.yaml:1: 文件为空",
     ]
 
@@ -138,7 +139,7 @@ def test_missing_publisher_and_empty_file(workdir):
 def test_html_in_data_is_a_warning(workdir):
     write(workdir, "publisher.yaml", PUBLISHER)
     write(workdir, "a.yaml", GOOD + "problems:\n  - <p>一个问题</p>\n")
-    result = load_projects([workdir])
+    result = load_dataset([workdir])
     assert not result.diagnostics.errors
     assert [str(d) for d in result.diagnostics] == [
         "a.yaml:8: problems[0]: 警告: 文本中含有HTML标记“<p>”，将按原样印出；段落和条目请写成YAML列表"

@@ -12,12 +12,12 @@ from pypdf import PdfReader
 
 from docgen.build import Family, Format, render
 from docgen.contexts.result_sheet import build_result_sheet
-from docgen.loading import load_projects
+from docgen.loading import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer
 
 from conftest import SAMPLES, docx_text, needs_poppler, pdf_text, pdftotext, squash
 
-SAMPLE = load_projects([SAMPLES / "jiyuan-2023"])
+SAMPLE = load_dataset([SAMPLES / "jiyuan-2023"])
 PROJECTS = SAMPLE.projects
 
 

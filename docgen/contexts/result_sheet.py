@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docgen.contexts.common import Paragraph, Section, numbered, plain
-from docgen.models import EvaluatedProject, Publisher
+from docgen.models import EvaluatedProject, GradeBands, Publisher
 from docgen.rules import effective_grade, format_amount, format_decimal
 
 #: Row labels of the sheet, as published.
@@ -33,9 +33,9 @@ class ResultSheet:
     sections: list[Section] = field(default_factory=list)
 
 
-def conclusion_sentence(project: EvaluatedProject, publisher: Publisher) -> str:
+def conclusion_sentence(project: EvaluatedProject, bands: GradeBands | None = None) -> str:
     """``绩效评价得分 80.06 分，绩效等级为“良”。`` from the score (and the grade it implies)."""
-    grade = effective_grade(project, publisher.grade_bands)
+    grade = effective_grade(project, bands)
     if project.score is not None:
         return f"绩效评价得分 {format_decimal(project.score)} 分，绩效等级为“{grade.value}”。"
     if grade is not None:
@@ -43,9 +43,10 @@ def conclusion_sentence(project: EvaluatedProject, publisher: Publisher) -> str:
     return ""
 
 
-def build_result_sheet(project: EvaluatedProject, publisher: Publisher) -> ResultSheet:
+def build_result_sheet(project: EvaluatedProject, publisher: Publisher,
+                       bands: GradeBands | None = None) -> ResultSheet:
     """The document tree of one result sheet."""
-    conclusion = conclusion_sentence(project, publisher)
+    conclusion = conclusion_sentence(project, bands)
     result = ([Paragraph(conclusion)] if conclusion else []) + numbered(project.problems)
     sections = [Section(LABEL_OVERVIEW, plain(project.overview)), Section(LABEL_RESULT, result)]
     if project.rectification:

@@ -1,22 +1,42 @@
 """The data contract: pydantic models of every input file. No I/O here."""
 
+from docgen.models.dataset import BLOCKS, DataFile
 from docgen.models.project import (
+    RESULT_SHEET_FIELDS,
     EvaluatedProject,
     GradeBands,
     ObjectType,
-    ProjectCollection,
     Publisher,
 )
-from docgen.models.values import Amount, Grade, Unit, normalise_number_text, to_decimal
+from docgen.models.report import (
+    DetailTable,
+    DocumentNumber,
+    OfficialReport,
+    Ordering,
+    ResultsSummary,
+    ScoreTable,
+    TextSection,
+)
+from docgen.models.values import GRADE_SYNONYMS, Amount, Grade, Unit, normalise_number_text, to_decimal
 
 __all__ = [
+    "BLOCKS",
+    "GRADE_SYNONYMS",
+    "RESULT_SHEET_FIELDS",
     "Amount",
+    "DataFile",
+    "DetailTable",
+    "DocumentNumber",
     "EvaluatedProject",
     "Grade",
     "GradeBands",
     "ObjectType",
-    "ProjectCollection",
+    "OfficialReport",
+    "Ordering",
     "Publisher",
+    "ResultsSummary",
+    "ScoreTable",
+    "TextSection",
     "Unit",
     "normalise_number_text",
     "to_decimal",

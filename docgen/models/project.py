@@ -67,7 +67,6 @@ class Publisher(BaseModel):
 
     area: str = Field(title="地区或发布机关", description="每页页首显示，例如“济源示范区”")
     sheet_title: str = Field("重大政策和重点项目预算绩效评价结果", title="结果表标题")
-    grade_bands: GradeBands = Field(default_factory=GradeBands, title="评价等级分档")
 
 
 class EvaluatedProject(BaseModel):
@@ -83,12 +82,16 @@ class EvaluatedProject(BaseModel):
     object_type: ObjectType = Field(ObjectType.PROJECT, title="评价对象类型", description="项目、政策或部门整体")
     department: str | None = Field(None, title="主管部门或单位名称")
     name: str = Field(title="项目名称", min_length=1)
-    implementing_units: TextList = Field(title="项目实施单位", description="一个或多个单位", min_length=1)
-    evaluation_year: IntValue = Field(title="评价时间（年）", ge=1949, le=2200)
-    overview: TextList = Field(title="项目概况", description="段落列表", min_length=1)
+    implementing_units: TextList = Field(default_factory=list, title="项目实施单位", description="一个或多个单位")
+    evaluation_year: IntValue | None = Field(None, title="评价时间（年）", ge=1949, le=2200)
+    overview: TextList = Field(default_factory=list, title="项目概况", description="段落列表")
+    implementation: TextList = Field(default_factory=list, title="项目实施情况", description="段落列表")
     expenditure: Amount | None = Field(None, title="项目支出", description="例如“6354.80万元”")
     score: Score | None = Field(None, title="评价得分", description="0到100")
     grade: GradeValue | None = Field(None, title="评价等级", description="优、良、中、差；不填时按得分确定")
+    result_note: str | None = Field(
+        None, title="评价结果说明", description="无得分和等级时印出的文字，例如“未实施”"
+    )
     problems: TextList = Field(default_factory=list, title="主要问题")
     rectification: TextList = Field(default_factory=list, title="整改要求")
     suggestions: TextList = Field(default_factory=list, title="建议")
@@ -96,10 +99,5 @@ class EvaluatedProject(BaseModel):
     remarks: str | None = Field(None, title="备注")
 
 
-class ProjectCollection(BaseModel):
-    """A file holding a publisher block and/or a list of projects."""
-
-    model_config = ConfigDict(extra="forbid", title="评价对象清单")
-
-    publisher: Publisher | None = Field(None, title="发布机关")
-    projects: list[EvaluatedProject] = Field(default_factory=list, title="评价对象")
+#: Fields a result sheet cannot do without (the others are optional for every family).
+RESULT_SHEET_FIELDS = ("implementing_units", "evaluation_year", "overview")

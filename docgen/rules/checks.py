@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel
+
 from docgen.diagnostics import Finding, Severity
-from docgen.models import EvaluatedProject, GradeBands
+from docgen.models import RESULT_SHEET_FIELDS, EvaluatedProject, GradeBands, OfficialReport, ResultsSummary
+from docgen.rules import placeholders
 from docgen.rules.grades import check_grade
+from docgen.rules.summary import PLACEHOLDER_NAMES, amounts_in, check_published_total, total_of_printed
 
 _HTML_TAG = re.compile(r"</?(p|ol|ul|li|br|b|span|div|strong)\b[^>]*>", re.IGNORECASE)
 
@@ -35,4 +39,51 @@ def check_project(project: EvaluatedProject, bands: GradeBands | None = None) ->
     if project.score is None and project.grade is None:
         findings.append(Finding(("score",), "未填写评价得分或评价等级，结果表将不显示评价结论", Severity.WARNING))
     findings += check_no_markup(project)
+    return findings
+
+
+def check_result_sheet_fields(project: EvaluatedProject) -> list[Finding]:
+    """A result sheet prints these; a summary table row does without them."""
+    missing = []
+    for name in RESULT_SHEET_FIELDS:
+        if getattr(project, name) in (None, []):
+            title = EvaluatedProject.model_fields[name].title
+            missing.append(Finding((name,), f"生成结果表需要填写“{name}”（{title}）"))
+    return missing
+
+
+def _narrative_texts(prefix: tuple, value) -> list[tuple[tuple, str]]:
+    """Every text inside a block, with its field path (for placeholder checks)."""
+    if isinstance(value, str):
+        return [(prefix, value)]
+    if isinstance(value, list):
+        return [pair for i, v in enumerate(value) for pair in _narrative_texts(prefix + (i,), v)]
+    if isinstance(value, BaseModel):
+        return [pair for name, v in value for pair in _narrative_texts(prefix + (name,), v)]
+    return []
+
+
+def check_placeholders(block: BaseModel, projects: list[EvaluatedProject]) -> list[Finding]:
+    names = list(PLACEHOLDER_NAMES)
+    if not any(p.expenditure for p in projects):
+        names.remove("总金额")
+    return [f for loc, text in _narrative_texts((), block) for f in placeholders.check(text, names, loc)]
+
+
+def check_report(report: OfficialReport, projects: list[EvaluatedProject]) -> list[Finding]:
+    findings = check_placeholders(report, projects)
+    if report.score_table.after_section > max(len(report.sections), 1):
+        findings.append(Finding(("score_table", "after_section"),
+                                f"正文只有{len(report.sections)}部分，得分表不能放在第{report.score_table.after_section}部分之后"))
+    return findings
+
+
+def check_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject]) -> list[Finding]:
+    findings = check_placeholders(summary, projects)
+    if summary.published_total is not None:
+        unit = summary.published_total.unit
+        computed = total_of_printed(amounts_in(projects, unit))
+        rows = sum(1 for p in projects if p.expenditure is not None)
+        findings += check_published_total(summary.published_total.value, computed, rows,
+                                          ("published_total",), unit.value)
     return findings

@@ -1,0 +1,99 @@
+"""财政局文件: the summary report with its ranked score table (GB/T 9704-2012)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docgen.models import EvaluatedProject, GradeBands, OfficialReport, Ordering, TextSection, Unit
+from docgen.rules import Numbering, effective_grade, format_date, format_decimal, number_label
+from docgen.rules import placeholders
+from docgen.rules.summary import grade_count_line, grade_counts, order_rows, summary_values
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading with its paragraphs: ``一、评价方式`` or ``（一）…``."""
+
+    label: str
+    text: str
+    paragraphs: list[str] = field(default_factory=list)
+    subsections: list["Heading"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    number: str  # rank (1, 1, 3) when ranked, else the row number
+    name: str
+    score: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class ScoreTableView:
+    title: str
+    number_header: str  # 排名 or 序号
+    rows: list[ScoreRow]
+
+
+@dataclass(frozen=True)
+class SummaryReport:
+    issuer_mark: str
+    document_number: str
+    title: str
+    addressee: str
+    preamble: list[str]
+    sections_before_table: list[Heading]
+    table: ScoreTableView
+    sections_after_table: list[Heading]
+    signature: str
+    date: str
+    evaluated: int
+    grade_line: str
+
+
+def _heading(section: TextSection, n: int, style: Numbering, values: dict[str, str]) -> Heading:
+    return Heading(
+        label=number_label(n, style),
+        text=placeholders.fill(section.heading, values),
+        paragraphs=[placeholders.fill(p, values) for p in section.paragraphs],
+        subsections=[_heading(s, i, Numbering.CHINESE_PAREN, values)
+                     for i, s in enumerate(section.subsections, start=1)],
+    )
+
+
+def score_rows(projects: list[EvaluatedProject], ordering: Ordering, bands: GradeBands | None) -> list[ScoreRow]:
+    ordered = order_rows(projects, ordering, lambda p: p.score, lambda p: effective_grade(p, bands),
+                         lambda p: p.agency or "")
+    rows = []
+    for i, (p, rank) in enumerate(ordered, start=1):
+        grade = effective_grade(p, bands)
+        number = "" if ordering is Ordering.RANK and rank is None else str(rank if rank is not None else i)
+        rows.append(ScoreRow(number, p.name, format_decimal(p.score), grade.value if grade else (p.result_note or "")))
+    return rows
+
+
+def build_summary_report(report: OfficialReport, projects: list[EvaluatedProject],
+                         bands: GradeBands | None = None) -> SummaryReport:
+    grades = [effective_grade(p, bands) for p in projects]
+    values = summary_values(projects, grades, Unit.WAN)
+    headings = [_heading(s, i, Numbering.CHINESE_COMMA, values) for i, s in enumerate(report.sections, start=1)]
+    split = report.score_table.after_section
+    ordering = report.score_table.order
+    return SummaryReport(
+        issuer_mark=report.issuer_mark,
+        document_number=str(report.document_number),
+        title=placeholders.fill(report.title, values),
+        addressee=report.addressee,
+        preamble=[placeholders.fill(p, values) for p in report.preamble],
+        sections_before_table=headings[:split],
+        table=ScoreTableView(
+            title=placeholders.fill(report.score_table.title, values),
+            number_header="排名" if ordering is Ordering.RANK else "序号",
+            rows=score_rows(projects, ordering, bands),
+        ),
+        sections_after_table=headings[split:],
+        signature=report.signature,
+        date=format_date(report.date),
+        evaluated=len(projects),
+        grade_line=grade_count_line(grade_counts(grades)),
+    )

@@ -1,0 +1,96 @@
+"""The summary documents' own data: the 财政局 report, the results summary, the detail table.
+
+The rows of all three are :class:`~docgen.models.project.EvaluatedProject`; these blocks hold
+what the user writes around them (metadata and narrative), never a computed figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docgen.models.project import TextList
+from docgen.models.values import Amount, IntValue, Unit
+
+
+class Ordering(str, Enum):
+    """Row order of a summary table (排序方式)."""
+
+    RANK = "rank"  # 按得分从高到低排名，同分同名次
+    GRADE_AGENCY = "grade-agency"  # 按等级（优、良、中、差）再按评价机构分组
+    INPUT = "input"  # 保持输入顺序
+
+
+class DocumentNumber(BaseModel):
+    """发文字号: ``朔开财预绩〔2024〕15号`` (year in 〔〕, no leading zeros)."""
+
+    model_config = ConfigDict(extra="forbid", title="发文字号")
+
+    prefix: str = Field(title="机关代字", description="例如“朔开财预绩”", min_length=1)
+    year: IntValue = Field(title="年份", ge=1949, le=2200)
+    serial: IntValue = Field(title="发文顺序号", ge=1)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.serial}号"
+
+
+class TextSection(BaseModel):
+    """A numbered section of a narrative: ``一、评价方式`` with paragraphs and （一） subsections."""
+
+    model_config = ConfigDict(extra="forbid", title="正文部分")
+
+    heading: str = Field(title="标题", description="不含“一、”“（一）”编号，编号自动生成", min_length=1)
+    paragraphs: TextList = Field(default_factory=list, title="段落")
+    subsections: list["TextSection"] = Field(default_factory=list, title="下级标题")
+
+
+class ScoreTable(BaseModel):
+    """Where and how the ranked score table appears in the report."""
+
+    model_config = ConfigDict(extra="forbid", title="得分表")
+
+    title: str = Field(title="表题", min_length=1)
+    after_section: IntValue = Field(1, title="表格位于第几部分之后", ge=1)
+    order: Ordering = Field(Ordering.RANK, title="排序方式", description="rank、grade-agency 或 input")
+
+
+class OfficialReport(BaseModel):
+    """财政局文件: a summary report laid out per GB/T 9704-2012."""
+
+    model_config = ConfigDict(extra="forbid", title="绩效评价情况报告（公文）")
+
+    issuer_mark: str = Field(title="发文机关标志", description="例如“朔州经济开发区财政局文件”", min_length=1)
+    document_number: DocumentNumber = Field(title="发文字号")
+    title: str = Field(title="标题", description="可用占位符，如{评价数}", min_length=1)
+    addressee: str = Field(title="主送机关", min_length=1)
+    preamble: TextList = Field(default_factory=list, title="开头段落")
+    sections: list[TextSection] = Field(default_factory=list, title="正文各部分")
+    score_table: ScoreTable = Field(title="得分表")
+    signature: str = Field(title="署名（发文机关）", min_length=1)
+    date: dt.date = Field(title="成文日期")
+
+
+class ResultsSummary(BaseModel):
+    """绩效评价情况说明 with its attachment, the 汇总表."""
+
+    model_config = ConfigDict(extra="forbid", title="绩效评价结果情况说明")
+
+    title: str = Field(title="标题", min_length=1)
+    paragraphs: TextList = Field(default_factory=list, title="正文段落", description="可用占位符，如{评价数}")
+    attachment_title: str = Field(title="附件名称", description="例如“XX县2023年重点绩效评价项目结果汇总表”")
+    order: Ordering = Field(Ordering.GRADE_AGENCY, title="排序方式")
+    published_total: Amount | None = Field(None, title="公布的项目支出合计", description="填写后与计算合计核对")
+    signature: str | None = Field(None, title="署名")
+    date: dt.date | None = Field(None, title="日期")
+
+
+class DetailTable(BaseModel):
+    """财政支出重点绩效评价项目明细表: one landscape table."""
+
+    model_config = ConfigDict(extra="forbid", title="重点绩效评价项目明细表")
+
+    title: str = Field(title="表题", min_length=1)
+    unit: Unit = Field(Unit.YUAN, title="金额单位")
+    order: Ordering = Field(Ordering.INPUT, title="排序方式")

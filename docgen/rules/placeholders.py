@@ -1,0 +1,27 @@
+"""Computed values quoted in user-written narrative: ``共评价{评价数}个项目``.
+
+Only ``{名称}`` with a known name is replaced, by plain string substitution: narrative
+text is never evaluated as a template, and anything else in it is printed as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docgen.diagnostics import Finding
+
+PLACEHOLDER = re.compile(r"\{([\w\u4e00-\u9fff]+)\}")
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace known placeholders; unknown ones stay as written (see :func:`check`)."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def check(text: str, names: list[str], loc: tuple) -> list[Finding]:
+    """An unknown ``{名称}`` is almost always a typo: report it with the names on offer."""
+    return [
+        Finding(loc, f"未知的占位符“{{{m.group(1)}}}”；可用：{'、'.join('{' + n + '}' for n in names)}")
+        for m in PLACEHOLDER.finditer(text)
+        if m.group(1) not in names
+    ]

@@ -1,0 +1,143 @@
+"""Summaries of a batch of evaluated projects: ranks, groups, merge spans, counts, totals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from decimal import Decimal
+from typing import TypeVar
+
+from docgen.diagnostics import Finding, Severity
+from docgen.models import Grade
+from docgen.rules.formatting import format_amount
+from docgen.rules.grades import published_score
+
+T = TypeVar("T")
+
+#: 尾数误差: a published total may differ from the sum of its printed rows by this much per row.
+ROUNDING_TOLERANCE_PER_ROW = Decimal("0.01")
+
+
+def rank_by_score(items: Sequence[T], score: Callable[[T], Decimal | None]) -> list[tuple[T, int | None]]:
+    """Rank highest score first; equal (printed) scores share a rank: 1, 1, 3.
+
+    Ties keep their input order. Items without a score follow, unranked (None).
+    """
+    scored = [i for i in items if score(i) is not None]
+    ordered = sorted(scored, key=lambda i: published_score(score(i)), reverse=True)  # stable
+    ranked: list[tuple[T, int | None]] = []
+    for position, item in enumerate(ordered, start=1):
+        same_as_previous = ranked and published_score(score(ranked[-1][0])) == published_score(score(item))
+        ranked.append((item, ranked[-1][1] if same_as_previous else position))
+    return ranked + [(i, None) for i in items if score(i) is None]
+
+
+GRADE_ORDER = (Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.POOR)
+
+
+def fill_down(values: Sequence[str | None]) -> list[str]:
+    """An empty cell continues the value above it (the 评价机构 column of a 汇总表)."""
+    out, last = [], ""
+    for v in values:
+        last = v if v else last
+        out.append(last)
+    return out
+
+
+def group_by_grade_then_key(items: Sequence[T], grade: Callable[[T], Grade | None],
+                            key: Callable[[T], str]) -> list[T]:
+    """优 rows first, then 良, 中, 差, ungraded last; within a grade, rows with the same key
+    (e.g. 评价机构) are consecutive, groups in order of first appearance, rows in input order."""
+    out: list[T] = []
+    for g in (*GRADE_ORDER, None):
+        rows = [i for i in items if grade(i) is g]
+        keys = list(dict.fromkeys(key(i) for i in rows))
+        for k in keys:
+            out.extend(i for i in rows if key(i) == k)
+    return out
+
+
+def merge_spans(keys: Sequence[Hashable]) -> list[int]:
+    """Vertical merge of equal consecutive cells: the first row of a run gets the run's length,
+    the rows it covers get 0. ``["A", "A", "B"]`` → ``[2, 0, 1]``."""
+    spans = [0] * len(keys)
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            spans[start] = i - start
+            start = i
+    return spans
+
+
+def grade_counts(grades: Sequence[Grade | None]) -> dict[Grade, int]:
+    """How many of each grade, in the order 优, 良, 中, 差 (zeros included)."""
+    return {g: sum(1 for x in grades if x is g) for g in GRADE_ORDER}
+
+
+def grade_count_line(counts: dict[Grade, int]) -> str:
+    """``优 3 个、良 13 个、中 2 个`` (grades with none are left out)."""
+    return "、".join(f"{g.value} {n} 个" for g, n in counts.items() if n)
+
+
+def total_of_printed(values: Sequence[Decimal | None], places: int = 2) -> Decimal:
+    """合计 as readers can check it: the sum of the rows as printed (rounded half up)."""
+    from docgen.rules.numbers import round_half_up
+
+    return sum((round_half_up(v, places) for v in values if v is not None), Decimal(0))
+
+
+def check_published_total(published: Decimal, computed: Decimal, rows: int,
+                          loc: tuple = ("published_total",), unit: str = "") -> list[Finding]:
+    """A stated total against the computed one: within 0.01 per row is 尾数误差 (a warning)."""
+    difference = published - computed
+    if difference == 0:
+        return []
+    tolerance = ROUNDING_TOLERANCE_PER_ROW * max(rows, 1)
+    text = (f"公布的合计{format_amount(published)}{unit}与各行相加{format_amount(computed)}{unit}"
+            f"相差{format_amount(abs(difference))}{unit}")
+    if abs(difference) <= tolerance:
+        return [Finding(loc, f"{text}，在尾数误差范围内（{rows}行×0.01）", Severity.WARNING)]
+    return [Finding(loc, f"{text}，超出尾数误差（{rows}行×0.01={format_amount(tolerance)}）")]
+
+
+#: Names a narrative may quote as ``{名称}``; each is computed from the rows.
+PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "等级分布", "总金额"]
+
+
+def amounts_in(projects: Sequence, unit) -> list[Decimal | None]:
+    """Each project's 项目支出 in ``unit`` (exact; rounding happens where it is printed)."""
+    return [p.expenditure.in_unit(unit) if p.expenditure else None for p in projects]
+
+
+def summary_values(projects: Sequence, grades: Sequence[Grade | None], unit) -> dict[str, str]:
+    """The computed values behind the placeholders, as printed."""
+    from docgen.rules.formatting import format_decimal
+
+    counts = grade_counts(grades)
+    values = {
+        "评价数": str(len(projects)),
+        "优数": str(counts[Grade.EXCELLENT]),
+        "良数": str(counts[Grade.GOOD]),
+        "中数": str(counts[Grade.FAIR]),
+        "差数": str(counts[Grade.POOR]),
+        "等级分布": grade_count_line(counts),
+    }
+    amounts = amounts_in(projects, unit)
+    if any(a is not None for a in amounts):
+        values["总金额"] = format_decimal(total_of_printed(amounts))
+    return values
+
+
+def order_rows(items: Sequence[T], ordering, score: Callable[[T], Decimal | None],
+               grade: Callable[[T], Grade | None], key: Callable[[T], str]) -> list[tuple[T, int | None]]:
+    """Rows in the summary's chosen order, with ranks when ranked (None otherwise).
+
+    ``ordering`` is :class:`~docgen.models.Ordering`: rank by score, group by grade then
+    key (评价机构), or keep the input order. One code path for every summary family.
+    """
+    from docgen.models import Ordering
+
+    if ordering is Ordering.RANK:
+        return rank_by_score(items, score)
+    if ordering is Ordering.GRADE_AGENCY:
+        return [(i, None) for i in group_by_grade_then_key(items, grade, key)]
+    return [(i, None) for i in items]
