@@ -36,7 +36,7 @@ demo: install
 	@for d in $(SAMPLES); do \
 	  name=$$(basename $$d); \
 	  echo "== $$name"; \
-	  $(BIN)/docgen render result-sheet $$d -o out/$$name --format all || exit $$?; \
+	  $(BIN)/docgen render all $$d -o out/$$name --format all || exit $$?; \
 	done
 
 test: install

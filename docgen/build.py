@@ -116,12 +116,16 @@ def plan(family: Family, data: DataSet, inputs: list[Path]) -> list[Document]:
     return planner(data)
 
 
-def render(family: Family, inputs: list[Path], out_dir: Path, fmt: Format,
+def render(family: Family | None, inputs: list[Path], out_dir: Path, fmt: Format,
            templates: TemplateSet | None = None) -> RenderReport:
-    """Render every document of ``family`` found in ``inputs``; refuses when the data has errors."""
+    """Render the documents of ``family`` (None: every family the data declares) found in
+    ``inputs``; nothing is written when the data has errors."""
     data = load_dataset(inputs)
     report = RenderReport(diagnostics=data.diagnostics)
-    documents = plan(family, data, inputs) if not data.diagnostics.errors else []
+    if data.diagnostics.errors:
+        return report
+    families = [family] if family else [Family(f) for f in data.families]
+    planned = [(f, doc) for f in families for doc in plan(f, data, inputs)]
     if data.diagnostics.errors:
         return report
     formats = fmt.expand()
@@ -129,10 +133,10 @@ def render(family: Family, inputs: list[Path], out_dir: Path, fmt: Format,
         Format.DOCX: DocxRenderer(templates) if Format.DOCX in formats else None,
         Format.PDF: PdfRenderer(templates) if Format.PDF in formats else None,
     }
-    for doc in documents:
+    for family_, doc in planned:
         for f in formats:
             start = time.perf_counter()
-            data_bytes = renderers[f].render(family.value, doc.context)
+            data_bytes = renderers[f].render(family_.value, doc.context)
             target = out_dir / f"{doc.stem}.{f.value}"
             write_atomic(target, data_bytes)
             report.seconds[f.value] += time.perf_counter() - start

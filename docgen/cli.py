@@ -46,7 +46,7 @@ def validate(
 
 @app.command()
 def render(
-    family: Annotated[str, typer.Argument(help="文档类型：result-sheet、summary-report、results-summary、detail-table")],
+    family: Annotated[str, typer.Argument(help="文档类型：result-sheet、summary-report、results-summary、detail-table，或 all（数据中声明的全部类型）")],
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="docx、pdf 或 all")] = "all",
@@ -59,9 +59,9 @@ def render(
     from docgen.render import TemplateSet, harfbuzz_subset_available
 
     try:
-        family_ = Family(family)
+        family_ = None if family == "all" else Family(family)
     except ValueError:
-        typer.echo(f"未知的文档类型“{family}”；可用：{'、'.join(f.value for f in Family)}", err=True)
+        typer.echo(f"未知的文档类型“{family}”；可用：{'、'.join(f.value for f in Family)}、all", err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
     try:
         format_ = Format(fmt)

@@ -70,3 +70,39 @@ def workdir(tmp_path, monkeypatch):
 
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+
+
+def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
+    """Text of each table column across all pages (whitespace removed), from poppler's word
+    boxes: a row that breaks across pages interleaves its cells in the content stream, so a
+    cell's text is only contiguous when read column by column. The repeated header row (same
+    words at the same x on every page) and the page numbers are left out."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = [
+            (float(x0), float(y0), float(x1), html.unescape(text))
+            for x0, y0, x1, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)
+        ]
+        footer = [w for w in words if w[1] > height * 0.9 and re.fullmatch(r"[—\-\d]+", w[3])]
+        pages.append([w for w in words if w not in footer])
+    placed = [{(round(w[0]), w[3]) for w in page} for page in pages]
+    repeated = set.intersection(*placed) if len(pages) > 1 else set()
+    columns = [""] * len(widths_mm)
+    for words in pages:
+        left = min(w[0] for w in words)  # the text block's left edge (the 单位 line, the table)
+        edges = [left]
+        for w in widths_mm:
+            edges.append(edges[-1] + w * 72 / 25.4)
+        for x0, y0, x1, text in sorted(words, key=lambda w: (round(w[1]), w[0])):
+            if (round(x0), text) in repeated:
+                continue
+            centre = (x0 + x1) / 2
+            for i in range(len(widths_mm)):
+                if edges[i] <= centre < edges[i + 1]:
+                    columns[i] += text
+    return [squash(c) for c in columns]

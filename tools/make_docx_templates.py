@@ -250,7 +250,11 @@ def summary_report() -> Path:
     doc = new_document()
     official_styles(doc)
     page_numbers(doc, odd_even=True)
-    add_par(doc, "{{ report.issuer_mark }}", "Issuer Mark", XBS)
+    mark = add_par(doc, "{{ report.issuer_mark }}", "Issuer Mark", XBS)
+    fit = OxmlElement("w:fitText")
+    fit.set(qn("w:val"), str(int(156 / 25.4 * 1440)))  # 156 mm in twips
+    fit.set(qn("w:id"), "1")
+    mark.runs[0]._r.get_or_add_rPr().append(fit)
     number = add_par(doc, "{{ report.document_number }}", "Doc Number", FANGSONG)
     paragraph_border(number, "bottom", "E60000", 12, space_pt=11)  # red line 4 mm below the 文号
     add_par(doc, "{{ report.title }}", "Doc Title", XBS)
@@ -336,17 +340,17 @@ def detail_table() -> Path:
     section.left_margin, section.right_margin = Mm(15), Mm(15)
     paragraph_style(doc, "Table Caption", XBS, 18, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     paragraph_style(doc, "Unit Line", FANGSONG, 10.5, space_after=3)
-    paragraph_style(doc, "Cell Head", HEITI, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph_style(doc, "Cell Text", FANGSONG, 10.5)
-    paragraph_style(doc, "Cell Para", FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent_chars=2)
-    paragraph_style(doc, "Cell Center", FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "Cell Head", HEITI, 10, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "Cell Text", FANGSONG, 10)
+    paragraph_style(doc, "Cell Para", FANGSONG, 10, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent_chars=2)
+    paragraph_style(doc, "Cell Center", FANGSONG, 10, align=WD_ALIGN_PARAGRAPH.CENTER)
     page_numbers(doc, odd_even=False)
     for p in section.footer.paragraphs:
         for r in p.runs:
             r.font.size = Pt(12)
     add_par(doc, "{{ table.title }}", "Table Caption", XBS)
     add_par(doc, "{{ table.unit_label }}", "Unit Line", FANGSONG)
-    widths = [Mm(9), Mm(24), Mm(28), Mm(26), Mm(55), Mm(15), Mm(52), Mm(46), Mm(12)]
+    widths = [Mm(9), Mm(20), Mm(26), Mm(24), Mm(70), Mm(13), Mm(52), Mm(44), Mm(9)]
     table = grid_table(doc, widths)
     head = add_row(table, widths, ["序号", "单位名称", "项目名称", "项目实施单位", "项目实施情况", "评价结果",
                                    "项目存在的问题", "建议和改进措施", "备注"], style="Cell Head", font=HEITI)

@@ -54,8 +54,8 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
             name=p.name,
             department=p.department or "",
             amount=format_amount(amount),
-            score=format_decimal(p.score),
-            grade=g.value if g else (p.result_note or ""),
+            score=format_decimal(p.score) if p.score is not None else (p.result_note or ""),
+            grade=g.value if g else "",
             agency=agencies[id(p)],
             agency_span=span,
         )
@@ -67,13 +67,14 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
                           bands: GradeBands | None = None) -> ResultsSummaryDoc:
     grades = [effective_grade(p, bands) for p in projects]
     values = summary_values(projects, grades, TABLE_UNIT)
+    amounts = amounts_in(projects, TABLE_UNIT)
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),
         paragraphs=[placeholders.fill(p, values) for p in summary.paragraphs],
         attachment_title=placeholders.fill(summary.attachment_title, values),
         amount_header=f"项目支出（{TABLE_UNIT.value}）",
         rows=summary_rows(projects, summary.order, bands),
-        total=format_amount(total_of_printed(amounts_in(projects, TABLE_UNIT))),
+        total=format_amount(total_of_printed(amounts)) if any(a is not None for a in amounts) else "",
         signature=summary.signature or "",
         date=format_date(summary.date) if summary.date else "",
     )

@@ -36,8 +36,6 @@ def check_no_markup(project: EvaluatedProject) -> list[Finding]:
 def check_project(project: EvaluatedProject, bands: GradeBands | None = None) -> list[Finding]:
     """Every check that applies to one evaluated project."""
     findings = check_grade(project, bands)
-    if project.score is None and project.grade is None:
-        findings.append(Finding(("score",), "未填写评价得分或评价等级，结果表将不显示评价结论", Severity.WARNING))
     findings += check_no_markup(project)
     return findings
 
@@ -49,6 +47,8 @@ def check_result_sheet_fields(project: EvaluatedProject) -> list[Finding]:
         if getattr(project, name) in (None, []):
             title = EvaluatedProject.model_fields[name].title
             missing.append(Finding((name,), f"生成结果表需要填写“{name}”（{title}）"))
+    if project.score is None and project.grade is None:
+        missing.append(Finding(("score",), "未填写评价得分或评价等级，结果表将不显示评价结论", Severity.WARNING))
     return missing
 
 

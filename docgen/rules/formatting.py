@@ -83,6 +83,12 @@ def number_label(n: int, style: Numbering | str = Numbering.ARABIC) -> str:
     return f"{chinese_numeral(n)}、"
 
 
+def fit_pt(text: str, width_pt: float = 442, largest_pt: float = 36) -> str:
+    """Font size (pt) that fits ``text`` of full-width characters on one line of ``width_pt``
+    (the 156 mm text block is 442 pt): GB/T 9704 squeezes a long 发文机关标志 to the width."""
+    return f"{min(largest_pt, width_pt / max(len(text), 1)):.1f}"
+
+
 #: Filters registered in both renderers' Jinja environments.
 FILTERS = {
     "amount": format_amount,
@@ -92,4 +98,5 @@ FILTERS = {
     "cn_year": format_year,
     "cn_numeral": chinese_numeral,
     "number_label": number_label,
+    "fit_pt": fit_pt,
 }

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from docgen.models import GRADE_SYNONYMS, Grade
 
-_SCORE = re.compile(r"得分\s*(\d{1,3}(?:\.\d+)?)\s*分")
-_GRADE = re.compile(r"(?:评级|等级|评价等级|绩效等级)\s*[为是：:]?\s*[“\"「]?(优秀|良好|优|良|中|差)[”\"」]?")
+# "得分89.51分", "综合得分88.68分", "综合得15.00分"
+_SCORE = re.compile(r"得分?\s*(\d{1,3}(?:\.\d+)?)\s*分")
+# "评级为“良”", "评价等级属于“良”", "评价结论为“差”"
+_GRADE = re.compile(r"(?:评级|等级|评价结论|结论)\s*(?:为|是|属于|：|:)?\s*[“\"「]?(优秀|良好|优|良|中|差)[”\"」]?")
 
 
 def score_and_grade_in(text: str) -> tuple[Decimal | None, Grade | None]:
