@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from docgen.contexts.detail_table import build_detail_table
+from docgen.contexts.final_accounts import build_final_accounts
 from docgen.contexts.result_sheet import build_result_sheet
 from docgen.contexts.results_summary import build_results_summary
 from docgen.contexts.summary_report import build_summary_report
@@ -40,6 +41,7 @@ class Family(str, Enum):
     SUMMARY_REPORT = "summary-report"
     RESULTS_SUMMARY = "results-summary"
     DETAIL_TABLE = "detail-table"
+    FINAL_ACCOUNTS = "final-accounts"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -89,12 +91,19 @@ def detail_table_documents(data: DataSet) -> list[Document]:
     return [Document("detail-table", {"table": build_detail_table(data.detail_table, _projects(data), data.grade_bands)})]
 
 
+def final_accounts_documents(data: DataSet) -> list[Document]:
+    doc = build_final_accounts(data.department, data.accounts, data.explanations, data.self_evaluations or [],
+                               data.grade_bands)
+    return [Document("final-accounts", {"accounts": doc})]
+
+
 #: Each family: the data-set block it needs and how it turns the data set into documents.
 PLANNERS: dict[Family, tuple[str, Callable[[DataSet], list[Document]]]] = {
     Family.RESULT_SHEET: ("publisher", result_sheet_documents),
     Family.SUMMARY_REPORT: ("report", summary_report_documents),
     Family.RESULTS_SUMMARY: ("results_summary", results_summary_documents),
     Family.DETAIL_TABLE: ("detail_table", detail_table_documents),
+    Family.FINAL_ACCOUNTS: ("department", final_accounts_documents),
 }
 
 
@@ -117,17 +126,21 @@ def plan(family: Family, data: DataSet, inputs: list[Path]) -> list[Document]:
 
 
 def render(family: Family | None, inputs: list[Path], out_dir: Path, fmt: Format,
-           templates: TemplateSet | None = None) -> RenderReport:
+           templates: TemplateSet | None = None, allow_errors: bool = False) -> RenderReport:
     """Render the documents of ``family`` (None: every family the data declares) found in
-    ``inputs``; nothing is written when the data has errors."""
+    ``inputs``. Nothing is written when the data has errors, unless ``allow_errors``: then
+    every document is stamped as a draft (草稿)."""
     data = load_dataset(inputs)
     report = RenderReport(diagnostics=data.diagnostics)
-    if data.diagnostics.errors:
+    if data.diagnostics.errors and not (allow_errors and not data.unreadable):
         return report
+    draft = bool(data.diagnostics.errors)
     families = [family] if family else [Family(f) for f in data.families]
     planned = [(f, doc) for f in families for doc in plan(f, data, inputs)]
-    if data.diagnostics.errors:
+    if not planned:
         return report
+    for _, doc in planned:
+        doc.context["draft"] = draft
     formats = fmt.expand()
     renderers = {
         Format.DOCX: DocxRenderer(templates) if Format.DOCX in formats else None,

@@ -53,6 +53,9 @@ def render(
     templates: Annotated[
         Path | None, typer.Option("--templates", help="模板目录（默认用内置模板）", exists=True, file_okay=False)
     ] = None,
+    allow_errors: Annotated[
+        bool, typer.Option("--allow-errors", help="数据有错误时仍生成，文档标注“草稿”")
+    ] = False,
 ) -> None:
     """生成文档：结果表每个评价对象一份，汇总文档每批一份（DOCX和/或PDF）。"""
     from docgen.build import Family, Format, render as render_documents
@@ -75,11 +78,13 @@ def render(
             err=True,
         )
     template_set = TemplateSet(templates.resolve()) if templates else TemplateSet.default()
-    report = render_documents(family_, inputs, out, format_, template_set)
+    report = render_documents(family_, inputs, out, format_, template_set, allow_errors=allow_errors)
     _print_diagnostics(report.diagnostics)
-    if report.diagnostics.errors:
-        typer.echo("数据有错误，未生成文档；请修改后重试", err=True)
+    if report.diagnostics.errors and not report.written:
+        typer.echo("数据有错误，未生成文档；请修改后重试（或用 --allow-errors 生成草稿）", err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
+    if report.diagnostics.errors:
+        typer.echo("数据有错误，已按 --allow-errors 生成草稿（文档标注“草稿”）", err=True)
     for path in report.written:
         typer.echo(str(path))
     timing = "，".join(f"{k.upper()} {v:.2f} 秒" for k, v in report.seconds.items() if v)

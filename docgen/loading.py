@@ -24,6 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity, format_path
 from docgen.models import (
     BLOCKS,
+    SUPPORTING_BLOCKS,
     GRADE_SYNONYMS,
     DataFile,
     DetailTable,
@@ -33,8 +34,10 @@ from docgen.models import (
     Publisher,
     ResultsSummary,
 )
+from docgen.models.accounts import Accounts, Department, Explanations, SelfEvaluation
 from docgen.rules import check_project
 from docgen.rules.checks import check_report, check_result_sheet_fields, check_results_summary
+from docgen.rules.accounts import check_performance_note, compute
 from docgen.rules.interpret import score_and_grade_in
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -340,10 +343,17 @@ class DataSet:
     report: OfficialReport | None = None
     results_summary: ResultsSummary | None = None
     detail_table: DetailTable | None = None
+    department: Department | None = None
+    accounts: Accounts | None = None
+    explanations: Explanations | None = None
+    self_evaluations: list[SelfEvaluation] | None = None
     grade_bands: GradeBands = field(default_factory=GradeBands)
     projects: list[LoadedProject] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     origins: dict[str, Origin] = field(default_factory=dict)
+    #: Some input could not be read or did not fit the models (as opposed to figures that
+    #: disagree): such a data set can never be rendered, not even as a draft.
+    unreadable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -360,7 +370,8 @@ class DataSet:
 
 
 def _is_data_file(data: Any) -> bool:
-    return isinstance(data, dict) and any(k in data for k in (*BLOCKS, "projects")) and "name" not in data
+    return (isinstance(data, dict) and any(k in data for k in (*BLOCKS, *SUPPORTING_BLOCKS, "projects"))
+            and "name" not in data)
 
 
 def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, list[Finding]]:
@@ -392,13 +403,15 @@ def load_dataset(paths: list[Path]) -> DataSet:
         shown = shown_path(path)
         data = read_yaml(path, shown, diags)
         if data is None:
+            result.unreadable = True
             continue
         source = SourceFile(path, shown, data)
         if isinstance(data, list):
             pending += [(source, (i,), item, f"{path.stem}-{i + 1:02d}") for i, item in enumerate(data)]
         elif _is_data_file(data):
             blocks = validate_model(DataFile, source, _without(data, "projects"), (), diags)
-            for block in (*BLOCKS, "grade_bands"):
+            result.unreadable |= blocks is None
+            for block in (*BLOCKS, *SUPPORTING_BLOCKS):
                 value = getattr(blocks, block, None) if blocks else None
                 if value is None:
                     continue
@@ -424,6 +437,7 @@ def load_dataset(paths: list[Path]) -> DataSet:
     for source, prefix, item, default_stem in pending:
         project = validate_model(EvaluatedProject, source, item, prefix, diags)
         if project is None:
+            result.unreadable = True
             continue
         project, notes = _interpret(project, item)
         findings = notes + check_project(project, bands)
@@ -444,14 +458,31 @@ def load_dataset(paths: list[Path]) -> DataSet:
         diags.add(Diagnostic(shown_path(paths[0]), None, "",
                              "没有找到文档信息：结果表需要publisher.yaml（publisher: {area: 地区名称}），"
                              "汇总文档需要report、results_summary或detail_table"))
-    if files and not pending and result.families and not diags.errors:
+    if files and not pending and set(result.families) - {"final-accounts"} and not diags.errors:
         diags.add(Diagnostic(shown_path(paths[0]), None, "projects", "没有评价对象（projects）"))
     projects = [p.project for p in result.projects]
     if result.report is not None:
         result.report_findings("report", check_report(result.report, projects))
     if result.results_summary is not None:
         result.report_findings("results_summary", check_results_summary(result.results_summary, projects))
+    if result.department is not None:
+        _check_final_accounts(result, paths)
     return result
+
+
+def _check_final_accounts(result: DataSet, paths: list[Path]) -> None:
+    """部门决算: every identity and 自评表 check, located in the file that holds the block."""
+    if result.accounts is None:
+        result.diagnostics.add(Diagnostic(shown_path(paths[0]), None, "accounts",
+                                          "部门决算公开需要“accounts”（十张决算表的数据）"))
+        return
+    result.explanations = result.explanations or Explanations()
+    computed = compute(result.accounts, result.self_evaluations or [], result.grade_bands)
+    result.report_findings("accounts", computed.findings["accounts"])
+    if result.self_evaluations:
+        result.report_findings("self_evaluations", computed.findings["self_evaluations"])
+    if "explanations" in result.origins:
+        result.report_findings("explanations", check_performance_note(result.explanations, computed, result.accounts))
 
 
 def _without(data: dict, key: str) -> dict:

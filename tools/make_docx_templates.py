@@ -113,11 +113,9 @@ def repeat_header(row) -> None:
 
 
 def v_merge(cell, restart: bool) -> None:
-    """Vertical merge: ``restart`` opens a merged cell, otherwise it continues the one above."""
-    el = OxmlElement("w:vMerge")
-    if restart:
-        el.set(qn("w:val"), "restart")
-    cell._tc.get_or_add_tcPr().append(el)
+    """Vertical merge: ``restart`` opens a merged cell, otherwise it continues the one above
+    (python-docx places w:vMerge where the schema wants it)."""
+    cell._tc.get_or_add_tcPr().get_or_add_vMerge().val = "restart" if restart else "continue"
 
 
 def paragraph_border(paragraph, side: str, color: str, size_eighths: int, space_pt: int = 0) -> None:
@@ -417,6 +415,300 @@ def result_sheet() -> Path:
     return out
 
 
+#: Header rows of 公开01表…10表: each row a list of (text, colspan, rowspan); None marks a cell
+#: covered by a rowspan from above. Numeric body columns are right-aligned.
+ACCOUNT_HEADERS = {
+    "t01": ([[("收入", 3, 1), ("支出", 3, 1)],
+             [("项目", 1, 1), ("行次", 1, 1), ("金额", 1, 1), ("项目", 1, 1), ("行次", 1, 1), ("金额", 1, 1)],
+             [("栏次", 1, 1), ("", 1, 1), ("1", 1, 1), ("栏次", 1, 1), ("", 1, 1), ("2", 1, 1)]],
+            [64, 12, 26, 64, 12, 26], {2, 5}),
+    "t02": ([[("项目", 2, 1)] + [(t, 1, 2) for t in ("本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")],
+             [("科目代码", 1, 1), ("科目名称", 1, 1)] + [None] * 7,
+             [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 8)]],
+            [20, 70] + [22] * 7, set(range(2, 9))),
+    "t03": ([[("项目", 2, 1)] + [(t, 1, 2) for t in ("本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")],
+             [("科目代码", 1, 1), ("科目名称", 1, 1)] + [None] * 6,
+             [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 7)]],
+            [20, 80] + [24] * 6, set(range(2, 8))),
+    "t04": ([[("收入", 3, 1), ("支出", 6, 1)],
+             [(t, 1, 1) for t in ("项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")],
+             [(t, 1, 1) for t in ("栏次", "", "1", "栏次", "", "2", "3", "4", "5")]],
+            [50, 11, 22, 56, 11, 22, 28, 28, 29], {2, 5, 6, 7, 8}),
+    "t05": ([[("项目", 2, 1), ("本年支出", 3, 1)],
+             [(t, 1, 1) for t in ("科目代码", "科目名称", "小计", "基本支出", "项目支出")],
+             [("栏次", 2, 1), ("1", 1, 1), ("2", 1, 1), ("3", 1, 1)]],
+            [22, 70, 22, 21, 21], {2, 3, 4}),
+    "t06": ([[("人员经费", 3, 1), ("公用经费", 9, 1)],
+             [(t, 1, 1) for t in ("科目代码", "科目名称", "决算数") * 4]],
+            [13, 36, 16] * 4, {2, 5, 8, 11}),
+    "t07": ([[("项目", 2, 1), ("年初结转和结余", 1, 2), ("本年收入", 1, 2), ("本年支出", 3, 1), ("年末结转和结余", 1, 2)],
+             [("科目代码", 1, 1), ("科目名称", 1, 1), None, None, ("小计", 1, 1), ("基本支出", 1, 1), ("项目支出", 1, 1), None],
+             [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 7)]],
+            [20, 76, 27, 27, 27, 27, 27, 27], set(range(2, 8))),
+    "t08": ([[("项目", 2, 1), ("本年支出", 3, 1)],
+             [(t, 1, 1) for t in ("科目代码", "科目名称", "合计", "基本支出", "项目支出")],
+             [("栏次", 2, 1), ("1", 1, 1), ("2", 1, 1), ("3", 1, 1)]],
+            [22, 70, 22, 21, 21], {2, 3, 4}),
+    "t09": ([[("预算数", 6, 1), ("决算数", 6, 1)],
+             [("合计", 1, 2), ("因公出国（境）费", 1, 2), ("公务用车购置及运行维护费", 3, 1), ("公务接待费", 1, 2)] * 2,
+             [None, None, ("小计", 1, 1), ("公务用车购置费", 1, 1), ("公务用车运行维护费", 1, 1), None] * 2,
+             [(str(i), 1, 1) for i in range(1, 13)]],
+            [21] * 12, set(range(12))),
+    "t10": ([[("项目", 1, 1), ("行次", 1, 1), ("统计数", 1, 1)]], [100, 20, 36], {2}),
+}
+LANDSCAPE_TABLES = {"t02", "t03", "t04", "t06", "t07", "t09"}
+
+
+def header_rows(table, widths, rows) -> None:
+    """Static header rows with horizontal (gridSpan) and vertical (vMerge) merges."""
+    for spec in rows:
+        row = add_row(table, widths)
+        repeat_header(row)
+        col = 0
+        for cell in spec:
+            if cell is None:
+                v_merge(row.cells[col], restart=False)
+                col += 1
+                continue
+            text, colspan, rowspan = cell
+            target = row.cells[col]
+            if colspan > 1:
+                target = target.merge(row.cells[col + colspan - 1])
+            cell_text(target, text, "Cell Head", HEITI)
+            if rowspan > 1:
+                v_merge(target, restart=True)
+            col += colspan
+
+
+def final_accounts() -> Path:
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_BREAK
+
+    doc = new_document()
+    official_styles(doc)
+    page_numbers(doc, odd_even=False)
+    for name, font, size in (("Heading 1", HEITI, 18), ("Heading 2", HEITI, 15), ("Heading 3", KAITI, 14)):
+        style = doc.styles[name]
+        set_fonts(style, font, size, bold=False)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(6), Pt(3)
+        style.paragraph_format.keep_with_next = True
+    doc.styles["Heading 1"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.styles["Heading 1"].paragraph_format.page_break_before = True
+    paragraph_style(doc, "Cover Dept", HEITI, 22, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.styles["Cover Dept"].paragraph_format.space_before = Mm(50)
+    doc.styles["Cover Dept"].paragraph_format.space_after = Mm(15)
+    paragraph_style(doc, "Cover Title", XBS, 30, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "Text", FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent_chars=2)
+    paragraph_style(doc, "Table Name", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "Table Number", FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph_style(doc, "Table Meta", FANGSONG, 10.5)
+    paragraph_style(doc, "Table Note", FANGSONG, 9)
+    paragraph_style(doc, "Form Title", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for name, align in (("Cell Head", WD_ALIGN_PARAGRAPH.CENTER), ("Cell Text", None),
+                        ("Cell Center", WD_ALIGN_PARAGRAPH.CENTER), ("Cell Number", WD_ALIGN_PARAGRAPH.RIGHT)):
+        style = doc.styles[name]
+        style.font.size = Pt(9)
+        if align is not None:
+            style.paragraph_format.alignment = align
+    paragraph_style(doc, "Draft Mark", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.styles["Draft Mark"].font.color.rgb = RGBColor(0xC0, 0, 0)
+
+    header = doc.sections[0].header.paragraphs[0]
+    header.style = doc.styles["Draft Mark"]
+    run = header.add_run("{% if draft %}草稿：数据有错误，未经核对{% endif %}")
+    set_fonts(run, HEITI)
+
+    add_par(doc, "{{ accounts.department }}", "Cover Dept", HEITI)
+    add_par(doc, "{{ accounts.cover_title }}", "Cover Title", XBS)
+    toc_title = add_par(doc, "目　录", "Table Name", HEITI)
+    toc_title.paragraph_format.page_break_before = True
+    toc = doc.add_paragraph(style="Text")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), 'TOC \\o "1-2" \\h \\z \\u')
+    placeholder = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "（目录：在Word中右键“更新域”或按F9生成页码）"
+    placeholder.append(text)
+    field.append(placeholder)
+    toc._p.append(field)
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+    add_par(doc, "第一部分 概况", "Heading 1", HEITI)
+    add_par(doc, "一、本部门（单位）职责", "Heading 2", HEITI)
+    add_par(doc, "{%p for p in accounts.duties %}", "Text", FANGSONG)
+    add_par(doc, "{{ p.number }}{{ p.text }}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "二、机构设置情况", "Heading 2", HEITI)
+    add_par(doc, "{%p for p in accounts.organisation %}", "Text", FANGSONG)
+    add_par(doc, "{{ p }}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "第二部分 {{ accounts.year }}年部门决算表", "Heading 1", HEITI)
+
+    portrait = True
+    for index, (key, (rows, widths_mm, numeric)) in enumerate(ACCOUNT_HEADERS.items()):
+        landscape = key in LANDSCAPE_TABLES
+        if index and (landscape or not portrait):
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+            margins = (Mm(22), Mm(22), Mm(20), Mm(20)) if landscape else (Mm(37), Mm(35), Mm(28), Mm(26))
+            section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = margins
+        portrait = not landscape
+        t = f"accounts.tables[{index}]"
+        name = add_par(doc, f"{{{{ {t}.title }}}}", "Heading 2", HEITI)
+        name.style = doc.styles["Table Name"]
+        if index and not landscape:
+            name.paragraph_format.page_break_before = True
+        add_par(doc, f"{{{{ {t}.number }}}}", "Table Number", FANGSONG)
+        label = "单位" if key == "t10" else "部门"
+        add_par(doc, f"{label}名称：{{{{ accounts.department }}}}　　{{{{ accounts.year }}}}年度　　{{{{ {t}.unit_line }}}}",
+                "Table Meta", FANGSONG)
+        widths = [Mm(w) for w in widths_mm]
+        table = grid_table(doc, widths)
+        header_rows(table, widths, rows)
+        tag_row(table, widths, f"{{%tr if {t}.empty %}}")
+        add_row(table, widths, ["本表无数据"], style="Cell Center", merge=(0, len(widths) - 1))
+        tag_row(table, widths, "{%tr else %}")
+        tag_row(table, widths, f"{{%tr for row in {t}.rows %}}")
+        body = add_row(table, widths)
+        for i in range(len(widths)):
+            style = "Cell Number" if i in numeric else "Cell Text"
+            cell_text(body.cells[i], f"{{{{ row[{i}].text }}}}", style, FANGSONG)
+        tag_row(table, widths, "{%tr endfor %}")
+        tag_row(table, widths, "{%tr endif %}")
+        add_par(doc, f"{{{{ {t}.note }}}}", "Table Note", FANGSONG)
+        add_par(doc, f"{{%p if {t}.empty %}}", "Table Note", FANGSONG)
+        add_par(doc, "说明：本表无数据", "Table Note", FANGSONG)
+        add_par(doc, "{%p endif %}", "Table Note", FANGSONG)
+    if not portrait:
+        section = doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+
+    add_par(doc, "第三部分 情况说明", "Heading 1", HEITI)
+    add_par(doc, "{%p for s in accounts.explanations %}", "Text", FANGSONG)
+    add_par(doc, "{{ s.label }}{{ s.title }}", "Heading 2", HEITI)
+    add_par(doc, "{%p for p in s.paragraphs %}", "Text", FANGSONG)
+    add_par(doc, "{{ p }}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "{%p for sub in s.subsections %}", "Text", FANGSONG)
+    add_par(doc, "{{ sub.label }}{{ sub.title }}", "Heading 3", KAITI)
+    add_par(doc, "{%p for p in sub.paragraphs %}", "Text", FANGSONG)
+    add_par(doc, "{{ p }}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "{%p for sub2 in sub.subsections %}", "Text", FANGSONG)
+    add_par(doc, "{{ sub2.label }}{{ sub2.title }}", "Text", FANGSONG)
+    add_par(doc, "{%p for p in sub2.paragraphs %}", "Text", FANGSONG)
+    add_par(doc, "{{ p }}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+
+    add_par(doc, "第四部分 名词解释", "Heading 1", HEITI)
+    add_par(doc, "{%p for p in accounts.glossary %}", "Text", FANGSONG)
+    add_par(doc, "{{ p.number }}{{ p.text }}", "Text", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+
+    add_par(doc, "第五部分 附件", "Heading 1", HEITI)
+    add_par(doc, "{%p for f in accounts.forms %}", "Text", FANGSONG)
+    title = add_par(doc, "{{ f.title }}", "Form Title", HEITI)
+    title.paragraph_format.page_break_before = True
+    add_par(doc, "{{ f.year_line }}", "Table Number", FANGSONG).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    widths = [Mm(w) for w in (15, 14, 17, 14, 14, 14, 14, 12, 11, 31)]
+    table = grid_table(doc, widths)
+    row = add_row(table, widths)
+    cell_text(row.cells[0].merge(row.cells[1]), "项目名称", "Cell Center", FANGSONG)
+    cell_text(row.cells[2].merge(row.cells[9]), "{{ f.project }}", "Cell Text", FANGSONG)
+    row = add_row(table, widths)
+    cell_text(row.cells[0].merge(row.cells[1]), "主管部门及代码", "Cell Center", FANGSONG)
+    cell_text(row.cells[2].merge(row.cells[4]), "{{ f.department }}", "Cell Text", FANGSONG)
+    cell_text(row.cells[5], "预算单位", "Cell Center", FANGSONG)
+    cell_text(row.cells[6].merge(row.cells[9]), "{{ f.budget_unit }}", "Cell Text", FANGSONG)
+    row = add_row(table, widths)
+    cell_text(row.cells[0], "项目资金预算安排及执行进度（万元）", "Cell Center", FANGSONG)
+    v_merge(row.cells[0], restart=True)
+    v_merge(row.cells[1], restart=True)
+    cell_text(row.cells[2].merge(row.cells[3]), "年初预算数", "Cell Center", FANGSONG)
+    for i, text in zip(range(4, 10), ("全年预算数", "全年执行数", "资金结（转）余", "执行率", "得分", "偏差原因分析及改进措施")):
+        cell_text(row.cells[i], text, "Cell Center", FANGSONG)
+        v_merge(row.cells[i], restart=True)
+    row = add_row(table, widths)
+    v_merge(row.cells[0], restart=False)
+    v_merge(row.cells[1], restart=False)
+    cell_text(row.cells[2], "目标申报数", "Cell Center", FANGSONG)
+    cell_text(row.cells[3], "预算编制数", "Cell Center", FANGSONG)
+    for i in range(4, 10):
+        v_merge(row.cells[i], restart=False)
+    tag_row(table, widths, "{%tr for r in f.funding %}")
+    # Take the cells before marking merges: python-docx resolves a continued cell to the one
+    # above it, with that cell's width (here a full-width tag row).
+    cells = add_row(table, widths).cells
+    cell_text(cells[1], "{{ r[0] }}", "Cell Center", FANGSONG)
+    for i in range(2, 9):
+        cell_text(cells[i], f"{{{{ r[{i - 1}] }}}}", "Cell Number", FANGSONG)
+    v_merge(cells[0], restart=False)
+    tag_row(table, widths, "{%tr endfor %}")
+    row = add_row(table, widths)
+    cell_text(row.cells[0], "项目年度绩效目标", "Cell Center", FANGSONG)
+    v_merge(row.cells[0], restart=True)
+    cell_text(row.cells[1].merge(row.cells[4]), "年度目标", "Cell Center", FANGSONG)
+    cell_text(row.cells[5].merge(row.cells[9]), "实际完成情况", "Cell Center", FANGSONG)
+    row = add_row(table, widths)
+    v_merge(row.cells[0], restart=False)
+    cell_text(row.cells[1].merge(row.cells[4]), "{{ f.annual_goal }}", "Cell Text", FANGSONG)
+    cell_text(row.cells[5].merge(row.cells[9]), "{{ f.actual_result }}", "Cell Text", FANGSONG)
+    row = add_row(table, widths, ["绩效指标", "一级指标", "二级指标", "三级指标", "年初指标值", "调整后指标值", "实际完成值",
+                                  "分值", "得分", "偏差原因分析及改进措施"], style="Cell Center")
+    v_merge(row.cells[0], restart=True)
+    tag_row(table, widths, "{%tr for i in f.indicators %}")
+    cells = add_row(table, widths).cells
+    cell_text(cells[1], "{% vmerge i.level1_span %}{{ i.level1 }}", "Cell Center", FANGSONG)
+    cell_text(cells[2], "{% vmerge i.level2_span %}{{ i.level2 }}", "Cell Center", FANGSONG)
+    for col, (field_name, style) in enumerate([("name", "Cell Text"), ("initial", "Cell Center"), ("adjusted", "Cell Center"),
+                                               ("actual", "Cell Center"), ("weight", "Cell Center"), ("score", "Cell Center"),
+                                               ("deviation", "Cell Text")], start=3):
+        cell_text(cells[col], f"{{{{ i.{field_name} }}}}", style, FANGSONG)
+    v_merge(cells[0], restart=False)
+    tag_row(table, widths, "{%tr endfor %}")
+    row = add_row(table, widths)
+    cell_text(row.cells[0].merge(row.cells[7]), "总分", "Cell Center", FANGSONG)
+    cell_text(row.cells[8], "{{ f.total_score }}", "Cell Center", FANGSONG)
+    cell_text(row.cells[9], "{{ f.grade }}", "Cell Center", FANGSONG)
+    tag_row(table, widths, "{%tr for r in f.analysis %}")
+    tag_row(table, widths, "{%tr if r.grouped %}")
+    row = add_row(table, widths)
+    cell_text(row.cells[0], "{% vmerge loop.first %}项目绩效分析", "Cell Center", FANGSONG)
+    cell_text(row.cells[1], "{% vmerge r.group_span %}{{ r.group }}", "Cell Center", FANGSONG)
+    cell_text(row.cells[2], "{{ r.label }}", "Cell Center", FANGSONG)
+    cell_text(row.cells[3].merge(row.cells[9]), "{{ r.text }}", "Cell Text", FANGSONG)
+    tag_row(table, widths, "{%tr else %}")
+    row = add_row(table, widths)
+    cell_text(row.cells[0], "{% vmerge loop.first %}项目绩效分析", "Cell Center", FANGSONG)
+    cell_text(row.cells[1].merge(row.cells[2]), "{{ r.label }}", "Cell Center", FANGSONG)
+    cell_text(row.cells[3].merge(row.cells[9]), "{{ r.text }}", "Cell Text", FANGSONG)
+    tag_row(table, widths, "{%tr endif %}")
+    tag_row(table, widths, "{%tr endfor %}")
+    tag_row(table, widths, "{%tr if f.next_steps %}")
+    row = add_row(table, widths)
+    cell_text(row.cells[0].merge(row.cells[2]), "下一步改进措施及管理建议", "Cell Center", FANGSONG)
+    cell_text(row.cells[3].merge(row.cells[9]), "{{ f.next_steps }}", "Cell Text", FANGSONG)
+    tag_row(table, widths, "{%tr endif %}")
+    for line in ("备注：1.“年初预算数”项下的“目标申报数”和“预算编制数”为并列关系，其中“目标申报数”的数据来源于项目目标申报表中的项目资金总额表中的年度资金，“预算编制数”数据来源于项目预算支出明细表。",
+                 "2.“全年预算数”的取数规则，如果年初预算未调整，取预算编制数；如果有调整，取调整后的预算数。",
+                 "3.“全年执行数”是指预算执行指标确认数。", "4.“执行率”是执行数与“全年预算数”相比较。"):
+        add_par(doc, line, "Table Note", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Text", FANGSONG)
+    out = TEMPLATES / "final-accounts.docx"
+    doc.save(out)
+    return out
+
+
 if __name__ == "__main__":
-    for path in [result_sheet(), summary_report(), results_summary(), detail_table()]:
+    for path in [result_sheet(), summary_report(), results_summary(), detail_table(), final_accounts()]:
         print(path.relative_to(ROOT), file=sys.stderr)

@@ -1,6 +1,6 @@
 """The data contract: pydantic models of every input file. No I/O here."""
 
-from docgen.models.dataset import BLOCKS, DataFile
+from docgen.models.dataset import BLOCKS, SUPPORTING_BLOCKS, DataFile
 from docgen.models.project import (
     RESULT_SHEET_FIELDS,
     EvaluatedProject,
@@ -21,6 +21,7 @@ from docgen.models.values import GRADE_SYNONYMS, Amount, Grade, Unit, normalise_
 
 __all__ = [
     "BLOCKS",
+    "SUPPORTING_BLOCKS",
     "GRADE_SYNONYMS",
     "RESULT_SHEET_FIELDS",
     "Amount",

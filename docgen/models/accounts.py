@@ -1,0 +1,409 @@
+"""部门决算公开: a department's final accounts, the inputs of its 情况说明, its 自评表.
+
+Users enter the 项 (7-digit) lines of the 功能分类 tables; 款, 类 and 合计 lines are
+computed (when a user enters them too, they are checked, not trusted). Every other
+figure the disclosure prints is either entered here once or derived in docgen.rules.accounts.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from docgen.models.project import TextList
+from docgen.models.values import DecimalValue, IntValue, Unit
+
+Money = DecimalValue
+
+_FUNCTION_CODE = re.compile(r"^\d{3}(\d{2}(\d{2})?)?$")
+_ECONOMIC_CODE = re.compile(r"^\d{3}(\d{2})?$")
+
+
+def _code(pattern: re.Pattern, what: str):
+    def check(value: object) -> str:
+        text = str(value).strip()
+        if not pattern.match(text):
+            raise PydanticCustomError("code_format", f"{what}应为{{digits}}位数字，实际为“{{value}}”",
+                                      {"digits": "3、5或7" if pattern is _FUNCTION_CODE else "3或5", "value": text})
+        return text
+    return check
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class IncomeColumns(_Strict):
+    """收入决算表 (公开02表) columns."""
+
+    total: Money | None = Field(None, title="本年收入合计")
+    fiscal: Money | None = Field(None, title="财政拨款收入")
+    superior: Money | None = Field(None, title="上级补助收入")
+    business: Money | None = Field(None, title="事业收入")
+    operating: Money | None = Field(None, title="经营收入")
+    affiliated: Money | None = Field(None, title="附属单位上缴收入")
+    other: Money | None = Field(None, title="其他收入")
+
+
+class ExpenditureColumns(_Strict):
+    """支出决算表 (公开03表) columns."""
+
+    total: Money | None = Field(None, title="本年支出合计")
+    basic: Money | None = Field(None, title="基本支出")
+    project: Money | None = Field(None, title="项目支出")
+    remit: Money | None = Field(None, title="上缴上级支出")
+    operating: Money | None = Field(None, title="经营支出")
+    subsidy: Money | None = Field(None, title="对附属单位补助支出")
+
+
+class BudgetColumns(_Strict):
+    """一般公共预算财政拨款支出决算表 (公开05表) and 国有资本经营预算 (公开08表) columns."""
+
+    total: Money | None = Field(None, title="小计")
+    basic: Money | None = Field(None, title="基本支出")
+    project: Money | None = Field(None, title="项目支出")
+
+
+class FunctionLine(_Strict):
+    """A 功能分类科目 line: 类 (201), 款 (20103) or 项 (2010301)."""
+
+    code: Annotated[str, Field(title="科目代码")]
+    name: str = Field(title="科目名称", min_length=1)
+    income: IncomeColumns | None = Field(None, title="收入决算表")
+    expenditure: ExpenditureColumns | None = Field(None, title="支出决算表")
+    general_budget: BudgetColumns | None = Field(None, title="一般公共预算财政拨款支出决算表")
+
+    _check_code = field_validator("code", mode="before")(_code(_FUNCTION_CODE, "功能分类科目代码"))
+
+    @property
+    def level(self) -> int:
+        """1 类, 2 款, 3 项."""
+        return {3: 1, 5: 2, 7: 3}[len(self.code)]
+
+
+class PrintedTotals(_Strict):
+    income: IncomeColumns | None = None
+    expenditure: ExpenditureColumns | None = None
+    general_budget: BudgetColumns | None = None
+
+
+class FundSplit(_Strict):
+    """财政拨款 by fund: 一般公共预算 / 政府性基金预算 / 国有资本经营预算."""
+
+    general_budget: Money | None = Field(None, title="一般公共预算财政拨款")
+    government_fund: Money | None = Field(None, title="政府性基金预算财政拨款")
+    state_capital: Money | None = Field(None, title="国有资本经营预算财政拨款")
+
+
+class FundColumns(FundSplit):
+    total: Money | None = Field(None, title="合计")
+
+
+class SummaryIncome(FundSplit):
+    superior: Money | None = Field(None, title="上级补助收入")
+    business: Money | None = Field(None, title="事业收入")
+    operating: Money | None = Field(None, title="经营收入")
+    affiliated: Money | None = Field(None, title="附属单位上缴收入")
+    other: Money | None = Field(None, title="其他收入")
+
+
+class AccountsSummary(_Strict):
+    """收入支出决算总表 (公开01表): entered figures and the printed totals to check."""
+
+    income: SummaryIncome = Field(default_factory=SummaryIncome, title="本年收入")
+    income_total: Money | None = Field(None, title="本年收入合计（公布数）")
+    unused_non_fiscal_balance: Money | None = Field(None, title="使用非财政拨款结余和专用结余")
+    opening_balance: Money | None = Field(None, title="年初结转和结余")
+    grand_income: Money | None = Field(None, title="收入总计（公布数）")
+    expenditure_categories: dict[str, Money] = Field(default_factory=dict, title="各类支出（公布数）")
+    expenditure_total: Money | None = Field(None, title="本年支出合计（公布数）")
+    surplus_distribution: Money | None = Field(None, title="结余分配")
+    closing_balance: Money | None = Field(None, title="年末结转和结余")
+    grand_expenditure: Money | None = Field(None, title="支出总计（公布数）")
+
+
+class FiscalSummary(_Strict):
+    """财政拨款收入支出决算总表 (公开04表)."""
+
+    income: FundSplit = Field(default_factory=FundSplit, title="本年收入")
+    income_total: Money | None = Field(None, title="本年收入合计（公布数）")
+    opening_balance: FundSplit = Field(default_factory=FundSplit, title="年初财政拨款结转和结余")
+    grand_income: Money | None = Field(None, title="收入总计（公布数）")
+    expenditure_categories: dict[str, FundColumns] = Field(default_factory=dict, title="各类支出（公布数）")
+    expenditure_total: FundColumns | None = Field(None, title="本年支出合计（公布数）")
+    closing_balance: FundSplit = Field(default_factory=FundSplit, title="年末财政拨款结转和结余")
+    grand_expenditure: FundColumns | None = Field(None, title="支出总计（公布数）")
+
+
+class EconomicLine(_Strict):
+    """经济分类科目 line of 公开06表: 301 (类) or 30101 (款)."""
+
+    code: str = Field(title="经济分类科目代码")
+    name: str = Field(title="科目名称", min_length=1)
+    amount: Money | None = Field(None, title="决算数")
+    not_applicable: bool = Field(False, title="不适用（印“———”）")
+
+    _check_code = field_validator("code", mode="before")(_code(_ECONOMIC_CODE, "经济分类科目代码"))
+
+
+class EconomicPrinted(_Strict):
+    personnel: Money | None = Field(None, title="人员经费合计（公布数）")
+    public: Money | None = Field(None, title="公用经费合计（公布数）")
+
+
+class GovernmentFundLine(_Strict):
+    """政府性基金预算财政拨款收入支出决算表 (公开07表) line."""
+
+    code: str = Field(title="科目代码")
+    name: str = Field(title="科目名称")
+    opening: Money | None = Field(None, title="年初结转和结余")
+    income: Money | None = Field(None, title="本年收入")
+    basic: Money | None = Field(None, title="基本支出")
+    project: Money | None = Field(None, title="项目支出")
+    closing: Money | None = Field(None, title="年末结转和结余")
+
+    _check_code = field_validator("code", mode="before")(_code(_FUNCTION_CODE, "功能分类科目代码"))
+
+
+class StateCapitalLine(_Strict):
+    """国有资本经营预算财政拨款支出决算表 (公开08表) line."""
+
+    code: str = Field(title="科目代码")
+    name: str = Field(title="科目名称")
+    basic: Money | None = Field(None, title="基本支出")
+    project: Money | None = Field(None, title="项目支出")
+
+    _check_code = field_validator("code", mode="before")(_code(_FUNCTION_CODE, "功能分类科目代码"))
+
+
+class ThreePublicItems(_Strict):
+    """“三公”经费 items."""
+
+    overseas: Money | None = Field(None, title="因公出国（境）费")
+    vehicle_purchase: Money | None = Field(None, title="公务用车购置费")
+    vehicle_operation: Money | None = Field(None, title="公务用车运行维护费")
+    reception: Money | None = Field(None, title="公务接待费")
+
+
+class ThreePublic(_Strict):
+    budget: ThreePublicItems = Field(default_factory=ThreePublicItems, title="预算数")
+    actual: ThreePublicItems = Field(default_factory=ThreePublicItems, title="决算数")
+
+
+class Procurement(_Strict):
+    total: Money | None = Field(None, title="合计（公布数）")
+    goods: Money | None = Field(None, title="货物")
+    works: Money | None = Field(None, title="工程")
+    services: Money | None = Field(None, title="服务")
+
+
+class OperatingCosts(_Strict):
+    administrative: Money | None = Field(None, title="行政单位")
+    civil_service_managed: Money | None = Field(None, title="参照公务员法管理事业单位")
+
+
+class Vehicles(_Strict):
+    total: IntValue | None = Field(None, title="车辆数合计（公布数）")
+    vice_ministerial: IntValue | None = Field(None, title="副部（省）级及以上领导用车")
+    principal: IntValue | None = Field(None, title="主要负责人用车")
+    confidential: IntValue | None = Field(None, title="机要通信用车")
+    emergency: IntValue | None = Field(None, title="应急保障用车")
+    law_enforcement: IntValue | None = Field(None, title="执法执勤用车")
+    special: IntValue | None = Field(None, title="特种专业技术用车")
+    retired_service: IntValue | None = Field(None, title="离退休干部服务用车")
+    other: IntValue | None = Field(None, title="其他用车")
+
+
+class Statistics(_Strict):
+    """部门决算公开相关信息统计表 (公开10表)."""
+
+    procurement: Procurement = Field(default_factory=Procurement, title="政府采购情况")
+    operating_costs: OperatingCosts = Field(default_factory=OperatingCosts, title="机关运行经费")
+    vehicles: Vehicles = Field(default_factory=Vehicles, title="车辆")
+    large_equipment: IntValue | None = Field(None, title="单价100万元（含）以上设备（不含车辆）")
+
+
+class Accounts(_Strict):
+    """第二部分: the ten tables' data."""
+
+    unit: Unit = Field(Unit.WAN, title="金额单位")
+    functions: list[FunctionLine] = Field(default_factory=list, title="功能分类科目（公开02、03、05表）")
+    printed_totals: PrintedTotals = Field(default_factory=PrintedTotals, title="合计行（公布数）")
+    summary: AccountsSummary = Field(default_factory=AccountsSummary, title="收入支出决算总表")
+    fiscal_summary: FiscalSummary = Field(default_factory=FiscalSummary, title="财政拨款收入支出决算总表")
+    economic: list[EconomicLine] = Field(default_factory=list, title="基本支出经济分类（公开06表）")
+    economic_printed: EconomicPrinted = Field(default_factory=EconomicPrinted, title="人员经费、公用经费合计（公布数）")
+    government_fund: list[GovernmentFundLine] = Field(default_factory=list, title="政府性基金（公开07表）")
+    state_capital: list[StateCapitalLine] = Field(default_factory=list, title="国有资本经营（公开08表）")
+    three_public: ThreePublic = Field(default_factory=ThreePublic, title="“三公”经费（公开09表）")
+    statistics: Statistics = Field(default_factory=Statistics, title="相关信息统计表（公开10表）")
+
+
+class Department(_Strict):
+    """第一部分 概况 and 第四部分 名词解释."""
+
+    name: str = Field(title="部门（单位）名称", min_length=1)
+    year: IntValue = Field(title="决算年度", ge=1949, le=2200)
+    duties: TextList = Field(default_factory=list, title="部门职责")
+    organisation: TextList = Field(default_factory=list, title="机构设置情况")
+    glossary: TextList = Field(default_factory=list, title="名词解释")
+
+
+class PriorYear(_Strict):
+    income_total: Money | None = Field(None, title="上年收入总计")
+    expenditure_total: Money | None = Field(None, title="上年支出总计")
+    fiscal_income_total: Money | None = Field(None, title="上年财政拨款收入总计")
+    fiscal_expenditure_total: Money | None = Field(None, title="上年财政拨款支出总计")
+    general_budget_expenditure: Money | None = Field(None, title="上年一般公共预算财政拨款支出")
+    categories: dict[str, Money] = Field(default_factory=dict, title="上年各类决算数")
+    operating_costs: Money | None = Field(None, title="上年机关运行经费")
+    three_public: ThreePublicItems = Field(default_factory=ThreePublicItems, title="上年“三公”经费决算数")
+
+
+class AnnualBudget(_Strict):
+    general_budget_total: Money | None = Field(None, title="一般公共预算财政拨款支出年初预算")
+    categories: dict[str, Money] = Field(default_factory=dict, title="各类年初预算")
+
+
+class CategoryReason(_Strict):
+    use: str | None = Field(None, title="主要用于")
+    reason: str | None = Field(None, title="增减主要原因")
+
+
+class Reasons(_Strict):
+    totals: str | None = Field(None, title="收支总计增减原因")
+    fiscal_totals: str | None = Field(None, title="财政拨款收支增减原因")
+    general_budget: str | None = Field(None, title="一般公共预算财政拨款支出增减原因")
+    categories: dict[str, CategoryReason] = Field(default_factory=dict, title="各类支出用途和增减原因")
+    operating_costs: str | None = Field(None, title="机关运行经费增减原因")
+    government_fund: str | None = Field(None, title="政府性基金情况说明")
+    state_capital: str | None = Field(None, title="国有资本经营情况说明")
+
+
+class Reception(_Strict):
+    amount: Money | None = None
+    batches: IntValue | None = None
+    people: IntValue | None = None
+    use: str | None = None
+    foreign_affairs: "Reception | None" = None
+
+
+class ThreePublicItemNote(_Strict):
+    reason: str | None = Field(None, title="与上年相比增减原因")
+    use: str | None = Field(None, title="主要用于")
+    groups: IntValue | None = Field(None, title="出国团组数")
+    people: IntValue | None = Field(None, title="人次")
+    vehicles: IntValue | None = Field(None, title="车辆数")
+    batches: IntValue | None = Field(None, title="接待批次")
+    domestic: Reception | None = Field(None, title="国内接待")
+    abroad: Reception | None = Field(None, title="国（境）外接待")
+
+
+class ThreePublicNotes(_Strict):
+    overseas: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
+    vehicle_purchase: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
+    vehicle_operation: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
+    reception: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
+
+
+class ProcurementNote(_Strict):
+    sme_contracts: Money | None = Field(None, title="授予中小企业合同金额")
+    small_micro_contracts: Money | None = Field(None, title="授予小微企业合同金额")
+
+
+class PerformanceCount(_Strict):
+    count: IntValue = 0
+    amount: Money = Decimal(0)
+
+
+class PerformancePrinted(_Strict):
+    projects: IntValue | None = None
+    amount: Money | None = None
+    share: Money | None = None
+    excellent: IntValue | None = None
+    good: IntValue | None = None
+    fair: IntValue | None = None
+    poor: IntValue | None = None
+
+
+class PerformanceNote(_Strict):
+    measures: str | None = Field(None, title="对“中”“差”项目的改进管理措施")
+    department_evaluations: PerformanceCount = Field(default_factory=PerformanceCount, title="部门评价")
+    printed: PerformancePrinted = Field(default_factory=PerformancePrinted, title="公布数（用于核对）")
+
+
+class Explanations(_Strict):
+    """第三部分 情况说明: what the tables do not hold. The sentences are generated."""
+
+    prior_year: PriorYear = Field(default_factory=PriorYear, title="上年决算数")
+    annual_budget: AnnualBudget = Field(default_factory=AnnualBudget, title="年初预算数")
+    reasons: Reasons = Field(default_factory=Reasons, title="部门说明的原因和用途")
+    three_public: ThreePublicNotes = Field(default_factory=ThreePublicNotes, title="“三公”经费说明")
+    procurement: ProcurementNote = Field(default_factory=ProcurementNote, title="政府采购说明")
+    other_vehicles_note: str | None = Field(None, title="其他用车说明")
+    performance: PerformanceNote = Field(default_factory=PerformanceNote, title="预算绩效管理工作开展情况")
+    other_matters: str | None = Field(None, title="其他需要说明的事项")
+
+
+class FundingLine(_Strict):
+    """自评表 funding row (项目资金): 年初预算数, 全年预算数, 全年执行数 and what follows from them."""
+
+    source: str = Field(title="资金来源")
+    declared: Money | None = Field(None, title="目标申报数")
+    budgeted: Money | None = Field(None, title="预算编制数")
+    annual_budget: Money = Field(title="全年预算数")
+    executed: Money = Field(title="全年执行数")
+    balance: Money | None = Field(None, title="资金结（转）余（公布数）")
+    rate: Money | None = Field(None, title="执行率%（公布数）")
+    score: Money | None = Field(None, title="得分（公布数）")
+
+
+class FundingTotals(_Strict):
+    declared: Money | None = None
+    budgeted: Money | None = None
+    annual_budget: Money | None = None
+    executed: Money | None = None
+    balance: Money | None = None
+    rate: Money | None = None
+    score: Money | None = None
+
+
+class Indicator(_Strict):
+    level1: str = Field(title="一级指标")
+    level2: str = Field(title="二级指标")
+    name: str = Field(title="三级指标")
+    initial: str | None = Field(None, title="年初指标值")
+    adjusted: str | None = Field(None, title="调整后指标值")
+    actual: str | None = Field(None, title="实际完成值")
+    weight: Money = Field(title="分值")
+    score: Money | None = Field(None, title="得分")
+    deviation: str | None = Field(None, title="偏差原因分析及改进措施")
+
+
+class AnalysisRow(_Strict):
+    group: str | None = Field(None, title="分组")
+    label: str = Field(title="项目")
+    text: str = Field(title="内容")
+
+
+class SelfEvaluation(_Strict):
+    """项目支出绩效自评表."""
+
+    project: str = Field(title="项目名称", min_length=1)
+    year: IntValue = Field(title="年度")
+    department: str = Field(title="主管部门及代码")
+    budget_unit: str = Field(title="预算单位")
+    funding: list[FundingLine] = Field(title="项目资金", min_length=1)
+    printed_total_row: FundingTotals | None = Field(None, title="资金总额行（公布数）")
+    budget_weight: Money = Field(Decimal(10), title="预算执行率分值")
+    annual_goal: str = Field("", title="年度目标")
+    actual_result: str = Field("", title="实际完成情况")
+    indicators: list[Indicator] = Field(default_factory=list, title="绩效指标")
+    printed_total: Money | None = Field(None, title="总分（公布数）")
+    printed_grade: str | None = Field(None, title="等级（公布）")
+    analysis: list[AnalysisRow] = Field(default_factory=list, title="项目绩效分析")
+    next_steps: str | None = Field(None, title="下一步改进措施及管理建议")
