@@ -454,7 +454,7 @@ def load_dataset(paths: list[Path]) -> DataSet:
         stems[stem] = loaded
         result.projects.append(loaded)
 
-    if files and not result.families:
+    if files and not result.families and not result.unreadable:
         diags.add(Diagnostic(shown_path(paths[0]), None, "",
                              "没有找到文档信息：结果表需要publisher.yaml（publisher: {area: 地区名称}），"
                              "汇总文档需要report、results_summary或detail_table"))

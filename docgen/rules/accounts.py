@@ -130,12 +130,17 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
 
     tables = FunctionTables()
     order = sorted(lines, key=lambda l: l.code)
+    codes = {l.code for l in lines}
+    parent_of = {l.code: next((l.code[:n] for n in (5, 3) if n < len(l.code) and l.code[:n] in codes), None)
+                 for l in lines}
     for table, columns in TABLE_COLUMNS.items():
         parts = columns[1:]
         values: dict[str, dict[str, Decimal]] = {}
         # deepest first: a line with children is the sum of its children
         for line in sorted(order, key=lambda l: -l.level):
-            children = [values[c.code] for c in order if _is_child(c.code, line.code) and c.code in values]
+            # a line's children: the lines whose nearest entered ancestor it is (a 项 whose 款 line
+            # is missing still counts in its 类; the missing line itself is reported above)
+            children = [values[c.code] for c in order if parent_of[c.code] == line.code and c.code in values]
             entered = _entered(line, table)
             if children:
                 computed = {c: total(ch[c] for ch in children) for c in parts}
@@ -164,10 +169,6 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
     return tables, findings
 
 
-def _is_child(code: str, parent: str) -> bool:
-    return len(code) == len(parent) + 2 and code.startswith(parent)
-
-
 def _title(table: str, column: str) -> str:
     from docgen.models.accounts import BudgetColumns, ExpenditureColumns, IncomeColumns
 
@@ -175,20 +176,28 @@ def _title(table: str, column: str) -> str:
     return f"“{model.model_fields[column].title}”"
 
 
-def check_overlap(tables: FunctionTables, only_general_budget: bool) -> list[Finding]:
-    """公开05表 is the 一般公共预算 part of 公开03表: never larger, and equal when that is all there is."""
+def check_overlap(tables: FunctionTables, only_general_budget: bool, accounts: Accounts) -> list[Finding]:
+    """公开05表 is the 一般公共预算 part of 公开03表: never larger, and equal when that is all there is.
+
+    Only the lowest lines are compared: 款, 类 and 合计 are their sums in both tables.
+    """
     findings = []
+    index = {line.code: i for i, line in enumerate(accounts.functions)}
     expenditure = tables.by_code("expenditure")
+    codes = [r.code for r in tables.rows["general_budget"] if r.code]
     for row in tables.rows["general_budget"]:
+        if not row.code or any(c != row.code and c.startswith(row.code) for c in codes):
+            continue
+        loc = ("functions", index[row.code], "general_budget")
         other = expenditure.get(row.code)
         if other is None:
-            findings.append(Finding(("functions",), f"公开05表有科目{row.code or '合计'}，公开03表没有"))
+            findings.append(Finding(loc, f"公开05表有科目{row.code}，公开03表没有"))
             continue
-        for c in ("total", "basic", "project"):
+        for c, label in (("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")):
             a, b = row.get(c), other.get(c)
-            label = f"科目{row.code or '合计'}“{ {'total': '合计', 'basic': '基本支出', 'project': '项目支出'}[c] }”"
             if a > b or (only_general_budget and a != b):
-                findings.append(Finding(("functions",), f"公开05表{label}{format_amount(a)}与公开03表{format_amount(b)}不一致"))
+                findings.append(Finding(loc, f"公开05表科目{row.code}“{label}”{format_amount(a)}与公开03表"
+                                             f"{format_amount(b)}不一致"))
     return findings
 
 
@@ -523,7 +532,7 @@ def compute(accounts: Accounts, forms: list[SelfEvaluation], bands: GradeBands |
     functions, f_functions = function_tables(accounts)
     only_general = not accounts.government_fund and not accounts.state_capital and all(
         functions.total("income").get(c) == 0 for c in ("superior", "business", "operating", "affiliated", "other"))
-    f_functions += check_overlap(functions, only_general)
+    f_functions += check_overlap(functions, only_general, accounts)
     summary, f_summary = accounts_summary(accounts, functions)
     fiscal, f_fiscal = fiscal_summary(accounts, functions)
     economic, f_economic = economic_table(accounts, functions.total("general_budget").get("basic"))
