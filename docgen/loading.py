@@ -134,8 +134,11 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
         diagnostics.add(Diagnostic(shown, None, "", _explain_yaml_problem(str(exc))))
         return None
     if data is None:
-        diagnostics.add(Diagnostic(shown, 1, "", "文件为空"))
+        diagnostics.add(Diagnostic(shown, 1, "", EMPTY_FILE))
     return data
+
+
+EMPTY_FILE = "文件为空"
 
 
 def line_of(data: Any, loc: tuple[str | int, ...]) -> int | None:
@@ -403,7 +406,8 @@ def load_dataset(paths: list[Path]) -> DataSet:
         shown = shown_path(path)
         data = read_yaml(path, shown, diags)
         if data is None:
-            result.unreadable = True
+            # an empty file holds nothing to render; a file that failed to parse may hold anything
+            result.unreadable |= diags.items[-1].message != EMPTY_FILE
             continue
         source = SourceFile(path, shown, data)
         if isinstance(data, list):
