@@ -66,6 +66,17 @@ def compare(loc: tuple, what: str, printed: Decimal | None, computed: Decimal, p
     return [Finding(loc, text)]
 
 
+def agree(loc: tuple, what_a: str, a: Decimal, what_b: str, b: Decimal, parts: int) -> list[Finding]:
+    """Two computed figures that must be equal (an identity between tables)."""
+    difference = a - b
+    if difference == 0:
+        return []
+    text = f"{what_a}{format_amount(a)}与{what_b}{format_amount(b)}不一致，相差{format_amount(abs(difference))}"
+    if abs(difference) <= ROUNDING_TOLERANCE_PER_ROW * max(parts, 1):
+        return [Finding(loc, f"{text}（尾数误差）", Severity.WARNING)]
+    return [Finding(loc, text)]
+
+
 # --------------------------------------------------------------------------- 功能分类 tables
 
 
@@ -247,8 +258,8 @@ def economic_table(accounts: Accounts, basic_expenditure: Decimal) -> tuple[Econ
     findings += _check_entered(("economic_printed", "public"), "公用经费合计", printed.public, public,
                                sum(1 for k in sums if k not in PERSONNEL_CODES))
     if lines:
-        findings += compare(("economic",), "人员经费与公用经费之和（应等于公开05表基本支出）",
-                            personnel + public, basic_expenditure, 2)
+        findings += agree(("economic",), "公开06表人员经费与公用经费之和", personnel + public,
+                          "公开05表基本支出", basic_expenditure, 2)
     return EconomicTable(rows, personnel, public), findings
 
 
@@ -404,8 +415,8 @@ def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[Accoun
         findings += _check_entered(("summary", "income", key), f"收入支出决算总表{dict(INCOME_ITEMS)[key]}",
                                    getattr(s.income, key), income_02.get(key))
     fiscal = total(computed_income[k] for k in FUNDS)
-    findings += compare(("summary", "income"), "收入支出决算总表财政拨款收入（三项之和）与公开02表“财政拨款收入”合计",
-                        fiscal, income_02.get("fiscal"), 3)
+    findings += agree(("summary", "income"), "收入支出决算总表财政拨款收入（三项之和）", fiscal,
+                      "公开02表“财政拨款收入”合计", income_02.get("fiscal"), 3)
     income_total = total(computed_income.values())
     findings += _check_entered(("summary", "income_total"), "本年收入合计", s.income_total, income_total, 8)
     grand_income = income_total + (s.unused_non_fiscal_balance or ZERO) + (s.opening_balance or ZERO)
@@ -422,7 +433,7 @@ def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[Accoun
                                len(by_code))
     grand_expenditure = expenditure_total + (s.surplus_distribution or ZERO) + (s.closing_balance or ZERO)
     findings += _check_entered(("summary", "grand_expenditure"), "支出总计", s.grand_expenditure, grand_expenditure, 3)
-    findings += compare(("summary",), "收入总计与支出总计（应相等）", grand_income, grand_expenditure, 2)
+    findings += agree(("summary",), "收入总计", grand_income, "支出总计", grand_expenditure, 2)
     return AccountsSummaryFigures(
         income=[(label, computed_income[key]) for key, label in INCOME_ITEMS],
         income_total=income_total, unused_non_fiscal_balance=s.unused_non_fiscal_balance,
@@ -469,8 +480,8 @@ def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSu
         for k in ("total", *FUNDS):
             findings += _check_entered(("fiscal_summary", "grand_expenditure", k), "财政拨款支出总计",
                                        getattr(f.grand_expenditure, k), grand_expenditure[k], 3)
-    findings += compare(("fiscal_summary",), "财政拨款收入总计与支出总计（应相等）",
-                        grand_income, grand_expenditure["total"], 2)
+    findings += agree(("fiscal_summary",), "财政拨款收入总计", grand_income, "财政拨款支出总计",
+                      grand_expenditure["total"], 2)
     return FiscalSummaryFigures(income, income_total, opening, grand_income, categories, expenditure_total,
                                 closing, grand_expenditure), findings
 
@@ -559,9 +570,13 @@ def check_performance_note(explanations: Explanations, computed: Computed, accou
         if getattr(printed, key) is not None and getattr(printed, key) != value:
             findings.append(Finding(("performance", "printed", key),
                                     f"{what}：填报{getattr(printed, key)}，按各自评表计算为{value}"))
-    if printed.amount is not None and printed.amount != facts["amount"]:
+    budget = explanations.annual_budget
+    if budget.general_budget_total is not None and budget.categories:
+        findings += compare(("annual_budget", "general_budget_total"), "一般公共预算财政拨款支出年初预算（各类之和）",
+                            budget.general_budget_total, total(budget.categories.values()), len(budget.categories))
+    if printed.amount is not None and printed.amount != round_half_up(facts["amount"], 2):
         findings.append(Finding(("performance", "printed", "amount"),
-                                f"自评资金：填报{format_amount(printed.amount)}万元，各自评表全年预算数合计为{format_amount(facts['amount'])}万元"))
+                                f"自评资金：填报{format_amount(printed.amount)}万元，各自评表全年执行数合计为{format_amount(facts['amount'])}万元"))
     share = percentage(facts["amount"], computed.functions.total("expenditure").get("project"))
     if printed.share is not None and share is not None and printed.share != share:
         findings.append(Finding(("performance", "printed", "share"),
@@ -571,7 +586,8 @@ def check_performance_note(explanations: Explanations, computed: Computed, accou
 
 def performance_facts(computed: Computed) -> dict:
     counts = grade_counts([f.grade for f in computed.forms])
-    return {"projects": len(computed.forms), "amount": total(f.total_row.annual_budget for f in computed.forms),
+    # 涉及资金: what the self-evaluated projects spent (全年执行数), as the disclosures print it
+    return {"projects": len(computed.forms), "amount": total(f.total_row.executed for f in computed.forms),
             "excellent": counts[Grade.EXCELLENT], "good": counts[Grade.GOOD],
             "fair": counts[Grade.FAIR], "poor": counts[Grade.POOR]}
 

@@ -1,0 +1,103 @@
+"""The packet file (``packet.yaml``): which documents ``docgen build`` produces from which data.
+
+A packet is what a finance office publishes for one year: e.g. a result sheet for every
+project, the ranked report, the results summary, the detail table. Paths are relative to
+the packet file; they are resolved and checked by :mod:`docgen.packet`, not here (no I/O).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+#: The name of a folder's packet file: the loader never reads it as data.
+PACKET_FILE_NAMES = ("packet.yaml", "packet.yml")
+DEFAULT_COMBINED = "packet.pdf"
+
+
+class OutputFormat(str, Enum):
+    DOCX = "docx"
+    PDF = "pdf"
+
+
+def _as_list(value: Any) -> Any:
+    """``docx`` → ``[docx]``: a single name may be written without a list."""
+    return [value] if isinstance(value, str) else value
+
+
+class Packet(BaseModel):
+    """``packet.yaml``: the documents of one publication, built by ``docgen build``."""
+
+    model_config = ConfigDict(extra="forbid", title="公开包")
+
+    title: str = Field(title="公开包标题", description="合并PDF目录页的标题", min_length=1)
+    date: dt.date | None = Field(
+        None, title="发布日期",
+        description="写入DOCX和PDF的文档日期；不写时用环境变量SOURCE_DATE_EPOCH，再没有则不写日期")
+    inputs: list[str] = Field(default_factory=lambda: ["."], title="输入",
+                              description="数据文件或目录，相对于packet.yaml", min_length=1)
+    documents: list[str] | None = Field(
+        None, title="文档类型",
+        description="例如[result-sheet, detail-table]；all或不写：数据中声明的全部类型")
+    formats: list[OutputFormat] = Field(
+        default_factory=lambda: [OutputFormat.DOCX, OutputFormat.PDF], title="输出格式",
+        description="docx、pdf，或all（两种都要）", min_length=1)
+    templates: str | None = Field(None, title="模板目录", description="相对于packet.yaml；不写时用内置模板")
+    combined: str | None = Field(
+        DEFAULT_COMBINED, title="合并PDF",
+        description="含目录和书签的整包PDF的文件名；false表示不生成")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if value is None or isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise PydanticCustomError("packet_date", "日期应写成2024-03-31的形式，实际为“{value}”", {"value": str(value)})
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _inputs(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _documents(cls, value: Any) -> Any:
+        if value is None or value == "all" or value == ["all"]:
+            return None
+        return _as_list(value)
+
+    @field_validator("formats", mode="before")
+    @classmethod
+    def _formats(cls, value: Any) -> Any:
+        if value == "all" or value == ["all"]:
+            return [OutputFormat.DOCX, OutputFormat.PDF]
+        return _as_list(value)
+
+    @field_validator("formats")
+    @classmethod
+    def _unique_formats(cls, value: list[OutputFormat]) -> list[OutputFormat]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("combined", mode="before")
+    @classmethod
+    def _combined(cls, value: Any) -> Any:
+        if value is False or value is None:
+            return None
+        if value is True:
+            return DEFAULT_COMBINED
+        if isinstance(value, str):
+            name = value.strip()
+            if not name.lower().endswith(".pdf") or "/" in name or "\\" in name or name.startswith(".") or name in (".pdf",):
+                raise PydanticCustomError(
+                    "packet_combined", "合并PDF的文件名应以.pdf结尾、不含目录，实际为“{value}”", {"value": value})
+            return name
+        return value

@@ -1,0 +1,120 @@
+"""The seed's department (samples/shangdang-gov-office-2023): published figures, the seed's errors."""
+
+from __future__ import annotations
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from docgen.build import Family, Format, render
+from docgen.loading import load_dataset
+from docgen.rules import format_amount
+
+from conftest import SAMPLES, docx_text, pdf_text, squash
+
+SAMPLE = SAMPLES / "shangdang-gov-office-2023"
+DATA = load_dataset([SAMPLE])
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("final")
+    report = render(Family.FINAL_ACCOUNTS, [SAMPLE], folder, Format.ALL, allow_errors=True)
+    assert len(report.written) == 2
+    return folder
+
+
+def test_validation_reports_the_seeds_inconsistencies():
+    errors = {(d.path, d.file.rsplit("/", 1)[-1]) for d in DATA.diagnostics.errors}
+    assert errors == {
+        ("self_evaluations[0].indicators", "self-evaluations.yaml"),  # weights add to 90
+        ("self_evaluations[0].printed_total", "self-evaluations.yaml"),  # prints 96.54, lines add to 86.54
+        ("self_evaluations[0].printed_grade", "self-evaluations.yaml"),
+        ("self_evaluations[2].indicators", "self-evaluations.yaml"),
+        ("self_evaluations[2].printed_total", "self-evaluations.yaml"),
+        ("self_evaluations[8].indicators", "self-evaluations.yaml"),
+        ("self_evaluations[8].printed_total", "self-evaluations.yaml"),
+        ("self_evaluations[8].printed_grade", "self-evaluations.yaml"),
+        ("self_evaluations[11].indicators", "self-evaluations.yaml"),
+        ("self_evaluations[11].printed_total", "self-evaluations.yaml"),
+        ("self_evaluations[11].printed_grade", "self-evaluations.yaml"),
+        ("explanations.performance.printed.excellent", "explanations.yaml"),  # says 11 优, forms give 8
+        ("explanations.performance.printed.good", "explanations.yaml"),
+    }
+    first = next(d for d in DATA.diagnostics.errors if d.path == "self_evaluations[0].printed_total")
+    assert first.line and "填报96.54，计算为86.54" in first.message
+    warnings = {d.path for d in DATA.diagnostics.warnings}
+    assert {"accounts.printed_totals.expenditure.basic",  # 622.19 printed, rows give 622.18
+            "accounts.economic", "accounts.economic[0].amount", "accounts.economic_printed.personnel",
+            "explanations.annual_budget.general_budget_total"} <= warnings
+
+
+def test_rendering_without_allow_errors_is_refused(tmp_path):
+    report = render(Family.FINAL_ACCOUNTS, [SAMPLE], tmp_path, Format.DOCX)
+    assert report.diagnostics.errors and not report.written
+
+
+PUBLISHED = [
+    "一般公共服务支出(类)1,098.45万元，占比66.38%",
+    "社会保障和就业支出(类)203.20万元，占比12.28%",
+    "卫生健康支出(类)22.99万元，占比1.39%",
+    "城乡社区支出(类)284.40万元，占比17.19%",
+    "住房保障支出(类)45.74万元，占比2.76%",
+    "项目支出1,032.60万元，占比62.40%",
+    "占比37.60%",
+    "完成年初预算的125.97%",
+    "较2022年决算1,035.60万元增加62.85万元，增长6.07%",
+    "较2022年决算47.26万元减少1.52万元，下降3.22%",
+    "2023年机关运行经费支出49.25万元，比2022年增加8.54万元，增长20.98%",
+    "涉及二级项目12个，资金730.36万元，占项目支出总额的70.73%",
+    "8个项目自评等级为“优”，3个项目自评等级为“良”，0个项目自评等级为“中”，1个项目自评等级为“差”",
+]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_explanations_show_the_published_figures(out, fmt):
+    path = out / f"final-accounts.{fmt}"
+    text = docx_text(path) if fmt == "docx" else pdf_text(path)
+    for sentence in PUBLISHED:
+        assert squash(sentence) in text, sentence
+
+
+def test_every_table_figure_in_the_pdf(out):
+    text = pdf_text(out / "final-accounts.pdf")
+    accounts = DATA.accounts
+    for line in accounts.functions:
+        for block in ("income", "expenditure", "general_budget"):
+            columns = getattr(line, block)
+            if columns is None:
+                continue
+            values = [getattr(columns, name) for name in type(columns).model_fields]
+            figures = "".join(format_amount(v) for v in values if v)
+            assert squash(f"{line.code}{line.name}") in text
+            assert figures in text, (line.code, block)
+    for line in accounts.economic:
+        if line.amount is not None and len(line.code) == 5:
+            assert squash(f"{line.code}{line.name}{format_amount(line.amount)}") in text, line.code
+    for key in ("公开07表", "公开08表", "公开09表"):
+        assert key in text
+    assert text.count("本表无数据") >= 3
+
+
+def test_self_evaluation_forms_read_back_from_docx(out):
+    doc = Document(str(out / "final-accounts.docx"))
+    forms = [t for t in doc.tables if "三级指标" in t._tbl.xml]
+    assert len(forms) == 12
+    first = forms[0]
+    texts = ["".join(t.text or "" for t in tr.iter(qn("w:t"))) for tr in first._tbl.tr_lst]
+    assert any("总分86.54良" in t for t in texts)
+    assert any("39.58610.91478.397.84" in t for t in texts)
+    # the 一级指标 column merges over each group of the form's 16 indicators
+    rows = [tr for tr in first._tbl.tr_lst if len(tr.tc_lst) == 10][1:]
+    level1 = []
+    for tr in rows:
+        tc = tr.tc_lst[1]
+        merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+        if merge is not None:
+            level1.append((merge.get(qn("w:val")) or "continue", "".join(t.text or "" for t in tc.iter(qn("w:t")))))
+    starts = [text for kind, text in level1 if kind == "restart"]
+    assert starts[:3] == ["产出指标", "效益指标", "满意度指标"]
+    assert sum(1 for kind, _ in level1 if kind == "continue") == 16 - len(starts)
