@@ -15,11 +15,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable
 
-from docgen.contexts.detail_table import build_detail_table
-from docgen.contexts.final_accounts import build_final_accounts
-from docgen.contexts.result_sheet import build_result_sheet
-from docgen.contexts.results_summary import build_results_summary
-from docgen.contexts.summary_report import build_summary_report
+from docgen.contexts.detail_table import DetailTableDoc, build_detail_table
+from docgen.contexts.final_accounts import FinalAccounts, build_final_accounts
+from docgen.contexts.result_sheet import ResultSheet, build_result_sheet
+from docgen.contexts.results_summary import ResultsSummaryDoc, build_results_summary
+from docgen.contexts.summary_report import SummaryReport, build_summary_report
 from docgen.diagnostics import Diagnostic, Diagnostics
 from docgen.loading import DataSet, load_dataset, shown_path
 from docgen.render import DocxRenderer, PdfRenderer, TemplateSet
@@ -96,6 +96,17 @@ def final_accounts_documents(data: DataSet) -> list[Document]:
                                data.grade_bands)
     return [Document("final-accounts", {"accounts": doc})]
 
+
+#: What each family's templates receive: the name of the document tree and its type.
+CONTEXT_ROOTS: dict[Family, tuple[str, type]] = {
+    Family.RESULT_SHEET: ("sheet", ResultSheet),
+    Family.SUMMARY_REPORT: ("report", SummaryReport),
+    Family.RESULTS_SUMMARY: ("summary", ResultsSummaryDoc),
+    Family.DETAIL_TABLE: ("table", DetailTableDoc),
+    Family.FINAL_ACCOUNTS: ("accounts", FinalAccounts),
+}
+#: Variables every template receives besides its document tree.
+COMMON_CONTEXT: dict[str, type] = {"draft": bool}
 
 #: Each family: the data-set block it needs and how it turns the data set into documents.
 PLANNERS: dict[Family, tuple[str, Callable[[DataSet], list[Document]]]] = {

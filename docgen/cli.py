@@ -92,13 +92,155 @@ def render(
 
 
 @app.command()
+def build(
+    packet: Annotated[Path, typer.Argument(help="公开包文件 packet.yaml", exists=True)],
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU核数）")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成")] = False,
+) -> None:
+    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
+    import time as time_
+
+    from docgen.packet import BuildBusy, ProgressBar, Reporter, build_packet
+
+    start = time_.perf_counter()
+    reporter = ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
+    try:
+        result = build_packet(packet, out, jobs=jobs, force=force, reporter=reporter)
+    except BuildBusy as busy:
+        typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
+        raise typer.Exit(1)
+    _print_diagnostics(result.diagnostics)
+    if result.packet_errors:
+        typer.echo("公开包文件有错误，未生成文档；请修改后重试", err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    if result.unchanged:
+        for warning in result.warnings:
+            typer.echo(warning, err=True)
+        typer.echo(f"输入、模板、字体均未变化，{len(result.up_to_date)} 个文件都是最新的，无需生成")
+    for name in result.removed:
+        typer.echo(f"已删除（不再属于公开包）：{out / name}")
+    for name in result.kept:
+        typer.echo(f"未删除（不再属于公开包，但已被手工修改）：{out / name}", err=True)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    if result.failed:
+        typer.echo(f"以下 {len(result.failed)} 项未能生成：", err=True)
+        for failure in result.failed:
+            typer.echo(f"  {failure.what}：{failure.cause}", err=True)
+    typer.echo(
+        f"生成 {len(result.built)} 个，已是最新 {len(result.up_to_date)} 个，失败 {len(result.failed)} 个，"
+        f"删除 {len(result.removed)} 个，警告 {len(result.warnings)} 个；用时 {time_.perf_counter() - start:.2f} 秒"
+        f"（{out / 'manifest.json'}）"
+    )
+    if _CONSOLE:  # every file is written, fsynced and renamed: skip the interpreter's slow tidy-up
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(result.exit_code)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def bench(
+    samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）", exists=True, file_okay=False)]
+    = Path("samples"),
+    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="每种文档计时的次数（取中位数）")] = 3,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="构建时的并行进程数")] = None,
+    soffice: Annotated[bool, typer.Option("--soffice/--no-soffice", help="如已安装LibreOffice，也计时其转换")] = True,
+) -> None:
+    """基准测试：冷构建、无变化重建、改一个项目后重建，以及各类文档DOCX/PDF的单份耗时。"""
+    from docgen.bench import run_benchmark
+
+    run_benchmark(samples, repeat=repeat, jobs=jobs, soffice=soffice, echo=typer.echo)
+
+
+templates_app = typer.Typer(help="模板集：导出内置模板、检查模板", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+def templates_export(
+    folder: Annotated[Path, typer.Argument(help="导出到的目录")],
+) -> None:
+    """把内置模板复制到目录中供修改；已有的文件不会被覆盖。"""
+    from docgen.authoring.templates import export_templates
+
+    written, kept = export_templates(folder)
+    for path in written:
+        typer.echo(str(path))
+    for path in kept:
+        typer.echo(f"已存在，未覆盖：{path}", err=True)
+    typer.echo(f"已导出 {len(written)} 个文件；用 --templates {folder} 使用这套模板")
+
+
+@templates_app.command("check")
+def templates_check(
+    folder: Annotated[Path | None, typer.Argument(help="模板目录（不写时检查内置模板）", file_okay=False)] = None,
+) -> None:
+    """检查模板：Jinja语法、上下文中没有的变量、未知过滤器、被Word拆开的标签。"""
+    from docgen.authoring.lint import lint
+    from docgen.diagnostics import Severity
+    from docgen.render import TemplateSet
+
+    if folder is not None and not folder.is_dir():
+        typer.echo(f"模板目录不存在：{folder}", err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    findings = lint(TemplateSet(folder.resolve()) if folder else TemplateSet.default())
+    for finding in findings:
+        typer.echo(str(finding), err=True)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    typer.echo(f"共 {errors} 个错误，{len(findings) - errors} 个警告", err=True)
+    if errors:
+        raise typer.Exit(EXIT_DATA_ERROR)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("schemas"),
+) -> None:
+    """写出每种输入文件的JSON Schema（供VS Code等编辑器补全和检查）。"""
+    from docgen.authoring.schema import write_schemas
+
+    for path in write_schemas(out):
+        typer.echo(str(path))
+
+
+@app.command()
+def init(
+    kind: Annotated[str, typer.Argument(help="project、batch、report、accounts 或 packet")],
+    file: Annotated[Path, typer.Argument(help="要写出的YAML文件（不能已存在）")],
+) -> None:
+    """写出一个带中文说明的YAML骨架；把 <<…>> 换成实际内容后即可通过检查。"""
+    from docgen.authoring.templates import SKELETONS, write_skeleton
+
+    if kind not in SKELETONS:
+        typer.echo(f"未知的类型“{kind}”；可用：{'、'.join(SKELETONS)}", err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    if file.exists():
+        typer.echo(f"文件已存在，不会覆盖：{file}", err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    write_skeleton(kind, file)
+    typer.echo(f"已写出 {file}；填写 <<…>> 后运行 docgen validate {file.parent}")
+
+
+@app.command()
 def version() -> None:
     """显示版本。"""
     typer.echo(f"docgen {__version__}")
 
 
+#: Set when running as the ``docgen`` program (not inside tests): ``build`` may then end the
+#: process directly once everything is written.
+_CONSOLE = False
+
+
 def main() -> None:
     """Console entry point: data problems exit 2 with messages, never a traceback."""
+    global _CONSOLE
+    _CONSOLE = True
     try:
         app()
     except KeyboardInterrupt:

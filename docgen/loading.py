@@ -8,6 +8,7 @@ Nothing here writes to the user's files.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from docgen.models import (
     ResultsSummary,
 )
 from docgen.models.accounts import Accounts, Department, Explanations, SelfEvaluation
+from docgen.models.packet import PACKET_FILE_NAMES
 from docgen.rules import check_project
 from docgen.rules.checks import check_report, check_result_sheet_fields, check_results_summary
 from docgen.rules.accounts import check_performance_note, compute
@@ -139,6 +141,20 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
 
 
 EMPTY_FILE = "文件为空"
+
+
+PLACEHOLDER = re.compile(r"<<([^<>]*)>>")
+
+
+def placeholders(data: Any, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """``<<文本：项目名称>>`` left over from ``docgen init``: (field path, label) of each."""
+    if isinstance(data, dict):
+        return [f for k, v in data.items() for f in placeholders(v, loc + (k,))]
+    if isinstance(data, list):
+        return [f for i, v in enumerate(data) for f in placeholders(v, loc + (i,))]
+    if isinstance(data, str):
+        return [(loc, m.group(1)) for m in PLACEHOLDER.finditer(data)]
+    return []
 
 
 def line_of(data: Any, loc: tuple[str | int, ...]) -> int | None:
@@ -302,11 +318,13 @@ def add_findings(source: SourceFile, prefix: tuple, findings: list[Finding], dia
 
 
 def yaml_files(paths: list[Path]) -> list[Path]:
-    """The YAML files named by ``paths``: files as given, folders' files sorted by name."""
+    """The YAML files named by ``paths``: files as given, folders' files sorted by name
+    (a folder's ``packet.yaml`` describes a ``docgen build``, it is not data)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.suffix in YAML_SUFFIXES and q.is_file()))
+            out.extend(sorted(q for q in p.iterdir()
+                              if q.suffix in YAML_SUFFIXES and q.is_file() and q.name not in PACKET_FILE_NAMES))
         else:
             out.append(p)
     return out
@@ -410,6 +428,13 @@ def load_dataset(paths: list[Path]) -> DataSet:
             result.unreadable |= diags.items[-1].message != EMPTY_FILE
             continue
         source = SourceFile(path, shown, data)
+        unfilled = placeholders(data)
+        if unfilled:
+            for loc, label in unfilled:
+                kind, _, what = label.partition("：")
+                diags.add(source.diagnostic(loc, f"尚未填写：{what}（{kind}）" if what else f"尚未填写：{kind}"))
+            result.unreadable = True
+            continue
         if isinstance(data, list):
             pending += [(source, (i,), item, f"{path.stem}-{i + 1:02d}") for i, item in enumerate(data)]
         elif _is_data_file(data):

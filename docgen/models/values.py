@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -121,7 +121,7 @@ def to_grade(value: Any) -> Grade:
 GradeValue = Annotated[
     Grade,
     BeforeValidator(to_grade),
-    Field(json_schema_extra={"enum": ["优", "良", "中", "差", "优秀", "良好"]}),
+    WithJsonSchema({"type": "string", "enum": ["优", "良", "中", "差", "优秀", "良好"]}),
 ]
 
 
@@ -168,6 +168,12 @@ class Amount(BaseModel):
                 {"value": data},
             )
         return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        # editors should accept the written form “120万元” as well as the mapping
+        return {"anyOf": [{"type": "string", "pattern": r"^.*(元|万元|亿元)$", "examples": ["120万元"]},
+                          handler(core_schema)]}
 
     def in_unit(self, unit: Unit) -> Decimal:
         """The exact value expressed in another unit (no rounding)."""

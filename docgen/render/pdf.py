@@ -9,8 +9,6 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from jinja2 import FileSystemLoader
-
 from docgen.render.environment import TemplateSet, make_environment
 
 # WeasyPrint logs every CSS property it ignores; keep the CLI output for the user's own problems.
@@ -25,28 +23,34 @@ def harfbuzz_subset_available() -> bool:
     return harfbuzz_subset is not None
 
 
-def make_url_fetcher(root: Path):
-    """A WeasyPrint URL fetcher that serves files inside ``root`` and refuses everything else.
-
-    A refusal stops the rendering (``FatalURLFetchingError``) so that a template author sees it.
+def make_url_fetcher(templates: "TemplateSet | Path"):
+    """A WeasyPrint URL fetcher that serves files of the template set and refuses everything
+    else (other files, http, data: URLs). A file the user's set lacks comes from the built-in
+    set. A refusal stops the rendering (``FatalURLFetchingError``) so a template author sees it.
     """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    if isinstance(templates, Path):
+        templates = TemplateSet(templates, None)
+    roots = templates.roots
+
+    class ResourceRefused(FatalURLFetchingError):
+        """A template tried to load something from outside its template set."""
 
     class TemplateSetFetcher(URLFetcher):
         def __init__(self):
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-            self.root = root.resolve()
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             if parsed.scheme == "file":
                 path = Path(url2pathname(parsed.path)).resolve()
-                if path.is_relative_to(self.root) and path.is_file():
-                    return super().fetch(url, headers)
+                for root in roots:
+                    if path.is_relative_to(root):
+                        served = templates.path(path.relative_to(root).as_posix())
+                        if served.is_file():
+                            return super().fetch(served.as_uri(), headers)
             raise ResourceRefused(f"拒绝加载模板目录以外的资源：{url[:200]}")
-
-    class ResourceRefused(FatalURLFetchingError):
-        """A template tried to load something from outside its template set."""
 
     return TemplateSetFetcher()
 
@@ -58,9 +62,9 @@ class PdfRenderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self.templates = templates or TemplateSet.default()
-        self.env = make_environment(FileSystemLoader(str(self.templates.root)))
+        self.env = make_environment(self.templates.loader())
         self.font_config = FontConfiguration()
-        self.fetcher = make_url_fetcher(self.templates.root)
+        self.fetcher = make_url_fetcher(self.templates)
 
     def html(self, family: str, context: dict[str, Any]) -> str:
         return self.env.get_template(f"{family}.html").render(context)

@@ -1,0 +1,1 @@
+"""Tools for the people who write docgen's inputs and templates: schemas, skeletons, linting."""

@@ -1,0 +1,278 @@
+"""``docgen templates check``: lint a template set before a build trips over it.
+
+Finds Jinja syntax errors (with file and line, or for Word templates the paragraph or table
+cell), names and attributes the family's document tree does not provide, unknown filters,
+and tags that Word split across runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+from lxml import etree
+
+from docgen.build import COMMON_CONTEXT, CONTEXT_ROOTS, Family
+from docgen.diagnostics import Severity
+from docgen.render.docx import DocgenTemplate
+from docgen.render.environment import TemplateSet, make_environment
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ANY = object()  # a value whose type the linter does not know (macro arguments, filters' results)
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    file: str
+    where: str  # "12" (line) or "表格2第3行第1列" / "第5段"
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity is Severity.ERROR else "警告: "
+        return f"{self.file}:{self.where}: {prefix}{self.message}"
+
+
+# --------------------------------------------------------------------------- types of the context
+
+
+def _hints(cls) -> dict[str, Any]:
+    return typing.get_type_hints(cls) if dataclasses.is_dataclass(cls) else {}
+
+
+def _attribute_type(owner: Any, name: str) -> Any:
+    """The type of ``owner.name``; None when the attribute does not exist."""
+    if owner is ANY:
+        return ANY
+    if dataclasses.is_dataclass(owner):
+        return _hints(owner).get(name)
+    return ANY  # str, Decimal…: their methods are not our concern
+
+
+def _element_type(container: Any) -> Any:
+    """``list[T]`` → T, for loop variables."""
+    origin = typing.get_origin(container)
+    if origin in (list, tuple):
+        args = typing.get_args(container)
+        return args[0] if args else ANY
+    return ANY
+
+
+def _expression_type(node: nodes.Node, scope: dict[str, Any]) -> Any:
+    if isinstance(node, nodes.Name):
+        return scope.get(node.name, ANY)
+    if isinstance(node, nodes.Getattr):
+        owner = _expression_type(node.node, scope)
+        found = _attribute_type(owner, node.attr)
+        return ANY if found is None else found
+    if isinstance(node, nodes.Getitem):
+        owner = _expression_type(node.node, scope)
+        return _element_type(owner) if owner is not ANY else ANY
+    return ANY
+
+
+class _Checker:
+    """Walks a template's AST with the types of what each name holds."""
+
+    def __init__(self, env, scope: dict[str, Any], report):
+        self.env, self.report = env, report
+        self.scopes = [dict(scope)]
+        self.macros: set[str] = set()
+
+    def lookup(self, name: str) -> Any:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def visit(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.Macro):
+            self.macros.add(node.name)
+            self.scopes.append({a.name: ANY for a in node.args})
+            self.visit_children(node.body)
+            self.scopes.pop()
+            return
+        if isinstance(node, nodes.For):
+            self.visit(node.iter)
+            element = _element_type(self.type_of(node.iter))
+            self.scopes.append({"loop": ANY})
+            self.bind(node.target, element)
+            self.visit_children(node.body)
+            self.scopes.pop()
+            self.visit_children(node.else_)
+            return
+        if isinstance(node, nodes.Assign):
+            self.visit(node.node)
+            self.bind(node.target, self.type_of(node.node))
+            return
+        if isinstance(node, (nodes.Import, nodes.FromImport)):
+            if isinstance(node, nodes.Import):
+                self.scopes[0][node.target] = ANY
+            else:
+                for name in node.names:
+                    self.scopes[0][name if isinstance(name, str) else name[-1]] = ANY
+            return
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            if self.lookup(node.name) is None and node.name not in self.macros and node.name not in self.env.globals:
+                self.report(node.lineno, f"模板使用了未提供的变量“{node.name}”")
+            return
+        if isinstance(node, nodes.Getattr):
+            self.visit(node.node)
+            owner = self.type_of(node.node)
+            if owner is not ANY and dataclasses.is_dataclass(owner) and _attribute_type(owner, node.attr) is None:
+                known = "、".join(f.name for f in dataclasses.fields(owner))
+                self.report(node.lineno, f"“{owner.__name__}”没有“{node.attr}”；可用：{known}")
+            return
+        if isinstance(node, (nodes.Filter, nodes.Test)) and node.name is not None:
+            table = self.env.filters if isinstance(node, nodes.Filter) else self.env.tests
+            if node.name not in table:
+                kind = "过滤器" if isinstance(node, nodes.Filter) else "测试"
+                self.report(node.lineno, f"未知的{kind}“{node.name}”")
+        self.visit_children(list(node.iter_child_nodes()))
+
+    def visit_children(self, children) -> None:
+        for child in children:
+            self.visit(child)
+
+    def bind(self, target: nodes.Node, value: Any) -> None:
+        if isinstance(target, nodes.Name):
+            self.scopes[-1][target.name] = value
+        elif isinstance(target, nodes.Tuple):
+            for item in target.items:
+                self.bind(item, ANY)
+
+    def type_of(self, node: nodes.Node) -> Any:
+        scope: dict[str, Any] = {}
+        for s in self.scopes:
+            scope.update(s)
+        return _expression_type(node, scope)
+
+
+# --------------------------------------------------------------------------- HTML templates
+
+
+def _family_scope(family: Family) -> dict[str, Any]:
+    name, cls = CONTEXT_ROOTS[family]
+    return {name: cls, **COMMON_CONTEXT}
+
+
+def lint_html(templates: TemplateSet, family: Family) -> list[LintFinding]:
+    name = f"{family.value}.html"
+    path = templates.path(name)
+    if not path.is_file():
+        return [LintFinding(name, "1", "缺少模板文件")]
+    env = make_environment(templates.loader())
+    shown = str(path)
+    findings: list[LintFinding] = []
+    sources = [(shown, path.read_text(encoding="utf-8"))]
+    # templates it extends, includes or imports are checked in the same scope
+    for ref in re.findall(r"{%-?\s*(?:extends|include|import|from)\s+\"([^\"]+)\"", sources[0][1]):
+        ref_path = templates.path(ref)
+        if ref_path.is_file():
+            sources.append((str(ref_path), ref_path.read_text(encoding="utf-8")))
+    for file, source in sources:
+        try:
+            tree = env.parse(source)
+        except TemplateSyntaxError as exc:
+            findings.append(LintFinding(file, str(exc.lineno), f"Jinja语法错误：{exc.message}"))
+            continue
+
+        def report(line, message, file=file):
+            findings.append(LintFinding(file, str(line), message))
+
+        _Checker(env, _family_scope(family), report).visit(tree)
+    return findings
+
+
+# --------------------------------------------------------------------------- Word templates
+
+
+def _paragraph_locations(xml: bytes) -> list[tuple[str, str]]:
+    """(where, text) of every paragraph of a part, tables as 表格N第R行第C列."""
+    root = etree.fromstring(xml)
+    body = root.find(f"{W}body")
+    out = []
+    tables = list((body if body is not None else root).iter(f"{W}tbl"))
+    for n, p in enumerate(root.iter(f"{W}p"), start=1):
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        cell = next((a for a in p.iterancestors(f"{W}tc")), None)
+        if cell is not None:
+            row = cell.getparent()
+            table = row.getparent()
+            where = (f"表格{tables.index(table) + 1}第{table.findall(f'{W}tr').index(row) + 1}行"
+                     f"第{row.findall(f'{W}tc').index(cell) + 1}列")
+        else:
+            where = f"第{n}段"
+        out.append((where, text))
+    return out
+
+
+def _split_tags(xml: bytes) -> list[tuple[str, str]]:
+    """Paragraphs where a ``{{ }}`` or ``{% %}`` tag starts in one run and ends in another."""
+    found = []
+    root = etree.fromstring(xml)
+    for n, p in enumerate(root.iter(f"{W}p"), start=1):
+        for r in p.iter(f"{W}r"):
+            text = "".join(t.text or "" for t in r.iter(f"{W}t"))
+            opened = text.count("{{") + text.count("{%")
+            closed = text.count("}}") + text.count("%}")
+            if opened != closed:
+                found.append((n, "".join(t.text or "" for t in p.iter(f"{W}t"))))
+                break
+    return found
+
+
+def lint_docx(templates: TemplateSet, family: Family) -> list[LintFinding]:
+    name = f"{family.value}.docx"
+    path = templates.path(name)
+    if not path.is_file():
+        return [LintFinding(name, "1", "缺少模板文件")]
+    shown = str(path)
+    findings: list[LintFinding] = []
+    env = make_environment()
+    tpl = DocgenTemplate(str(path))
+    with zipfile.ZipFile(path) as z:
+        parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+        raw = {n: z.read(n) for n in parts}
+    for part in parts:
+        locations = _paragraph_locations(raw[part])
+        prefix = "" if part == "word/document.xml" else f"{part.split('/')[-1][:-4]}："
+        for n, text in _split_tags(raw[part]):
+            where = locations[n - 1][0] if n - 1 < len(locations) else f"第{n}段"
+            findings.append(LintFinding(shown, prefix + where,
+                                        f"标签被Word拆分在多个文本段中（“{text[:40]}”）：请删除后一次性重新输入",
+                                        Severity.WARNING))
+        source = tpl.patch_xml(raw[part].decode("utf-8"))
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # one paragraph a line, as docxtpl does
+        try:
+            tree = env.parse(source)
+        except TemplateSyntaxError as exc:
+            line = source.splitlines()[exc.lineno - 1] if exc.lineno and exc.lineno <= len(source.splitlines()) else ""
+            text = re.sub(r"<[^>]+>", "", line).strip()
+            where = next((w for w, t in locations if text and (text in t or t in text) and t), "未知位置")
+            findings.append(LintFinding(shown, prefix + where, f"Jinja语法错误：{exc.message}（“{text[:40]}”）"))
+            continue
+
+        def report(line, message, source=source, prefix=prefix):
+            lines = source.splitlines()
+            text = re.sub(r"<[^>]+>", "", lines[line - 1]).strip() if 0 < line <= len(lines) else ""
+            where = next((w for w, t in locations if text and t and (text in t or t in text)), f"第{line}段")
+            findings.append(LintFinding(shown, prefix + where, message))
+
+        _Checker(env, _family_scope(family), report).visit(tree)
+    return findings
+
+
+def lint(templates: TemplateSet) -> list[LintFinding]:
+    """Every family's Word and HTML template in the set (its own files and the fallbacks)."""
+    findings = []
+    for family in Family:
+        findings += lint_docx(templates, family)
+        findings += lint_html(templates, family)
+    return list(dict.fromkeys(findings))  # base.html and shared macros are checked once per family

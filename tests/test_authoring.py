@@ -1,0 +1,194 @@
+"""Template sets users own, the linter, schemas, skeletons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import pytest
+from docx import Document
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from docgen.authoring.lint import lint
+from docgen.authoring.schema import KINDS, schema_for
+from docgen.authoring.templates import SKELETONS, export_templates, write_skeleton
+from docgen.build import Family, Format, render
+from docgen.contexts.result_sheet import build_result_sheet
+from docgen.loading import load_dataset
+from docgen.render import DocxRenderer, PdfRenderer, TemplateSet
+
+from conftest import ROOT, SAMPLES, docx_text, pdf_text, squash
+
+JIYUAN = [SAMPLES / "jiyuan-2023"]
+
+
+def test_override_one_file_and_fall_back_for_the_rest(tmp_path):
+    user = tmp_path / "mine"
+    (user / "css").mkdir(parents=True)
+    html = (ROOT / "templates" / "result-sheet.html").read_text(encoding="utf-8")
+    (user / "result-sheet.html").write_text(html.replace("{{ sheet.title }}</h1>", "{{ sheet.title }}（本局版）</h1>"),
+                                            encoding="utf-8")
+    (user / "css" / "result-sheet.css").write_text(".title { color: #123456; }", encoding="utf-8")
+    report = render(Family.RESULT_SHEET, JIYUAN, tmp_path / "out", Format.ALL, TemplateSet(user))
+    assert not report.diagnostics.errors
+    first = sorted((tmp_path / "out").glob("*.pdf"))[0]
+    assert "重大政策和重点项目预算绩效评价结果（本局版）" in pdf_text(first)  # the user's HTML
+    assert "（本局版）" not in docx_text(first.with_suffix(".docx"))  # the built-in Word template
+    # official.css (fonts, page) still came from the built-in set: the CJK fonts are there
+    fonts = subprocess.run(["pdffonts", str(first)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Serif-CJK-SC" in fonts
+
+
+def test_export_copies_the_set_and_keeps_existing_files(tmp_path):
+    (tmp_path / "result-sheet.html").write_text("mine", encoding="utf-8")
+    written, kept = export_templates(tmp_path)
+    assert (tmp_path / "result-sheet.html").read_text(encoding="utf-8") == "mine"
+    assert kept == [tmp_path / "result-sheet.html"]
+    names = {p.relative_to(tmp_path).as_posix() for p in written}
+    assert {"result-sheet.docx", "summary-report.html", "css/official.css", "final-accounts.docx"} <= names
+
+
+def broken_set(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "result-sheet.html").write_text(
+        '{% extends "base.html" %}\n{% block body %}\n<p>{{ sheet.nmae }}</p>\n'
+        "{% for s in sheet.sections %}<p>{{ s.lable }}{{ s.label | shout }}</p>{% endfor %}\n"
+        "{{ undefined_thing }}\n{% endblock %}\n", encoding="utf-8")
+    (folder / "summary-report.html").write_text('{% extends "base.html" %}\n{% block body %}\n{{ report.title\n'
+                                                "{% endblock %}\n", encoding="utf-8")
+    shutil.copy(ROOT / "templates" / "result-sheet.docx", folder / "result-sheet.docx")
+    doc = Document(str(folder / "result-sheet.docx"))
+    doc.paragraphs[0].runs[0].text = "{{ sheet.ar"
+    doc.paragraphs[0].add_run("ea }}")
+    doc.tables[0].rows[0].cells[0].paragraphs[0].runs[0].text = "项目名称：{{ sheet.nmae }}"
+    doc.save(str(folder / "result-sheet.docx"))
+    return folder
+
+
+def test_lint_reports_every_kind_with_its_location(tmp_path):
+    folder = broken_set(tmp_path / "set")
+    found = [str(f) for f in lint(TemplateSet(folder))]
+    html, docx, report = folder / "result-sheet.html", folder / "result-sheet.docx", folder / "summary-report.html"
+    assert found == [
+        f"{docx}:第1段: 警告: 标签被Word拆分在多个文本段中（“{{{{ sheet.area }}}}”）：请删除后一次性重新输入",
+        f"{docx}:表格1第1行第1列: “ResultSheet”没有“nmae”；可用：area、title、name、object_type、department、"
+        "implementing_units、evaluation_time、expenditure、agency、conclusion、sections",
+        f"{html}:3: “ResultSheet”没有“nmae”；可用：area、title、name、object_type、department、"
+        "implementing_units、evaluation_time、expenditure、agency、conclusion、sections",
+        f"{html}:4: “Section”没有“lable”；可用：label、paragraphs",
+        f"{html}:4: 未知的过滤器“shout”",
+        f"{html}:5: 模板使用了未提供的变量“undefined_thing”",
+        f"{report}:4: Jinja语法错误：expected token 'end of print statement', got '{{'",
+    ]
+
+
+def test_builtin_set_lints_clean_and_cli_exit_codes(tmp_path):
+    assert [str(f) for f in lint(TemplateSet.default())] == []
+    broken = broken_set(tmp_path / "set")
+    run = subprocess.run([sys.executable, "-m", "docgen.cli", "templates", "check", str(broken)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "共 6 个错误，1 个警告" in run.stderr and "Traceback" not in run.stderr
+    ok = subprocess.run([sys.executable, "-m", "docgen.cli", "templates", "check"], capture_output=True, text=True)
+    assert ok.returncode == 0
+
+
+def sheet_context():
+    data = load_dataset(JIYUAN)
+    return {"sheet": build_result_sheet(data.projects[0].project, data.publisher), "draft": False}
+
+
+@pytest.mark.parametrize("expression", [
+    "{{ sheet.__class__.__mro__[1].__subclasses__() }}",
+    "{{ sheet.title.__class__.__base__.__subclasses__() }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+])
+def test_sandbox_refuses_internals(tmp_path, expression):
+    (tmp_path / "result-sheet.html").write_text(expression, encoding="utf-8")
+    with pytest.raises((SecurityError, UndefinedError)):
+        PdfRenderer(TemplateSet(tmp_path)).html("result-sheet", sheet_context())
+
+
+@pytest.mark.parametrize("resource", ["file:///etc/passwd", "http://127.0.0.1:9/a.css", "data:text/css,p{}"])
+def test_templates_cannot_load_outside_resources(tmp_path, resource):
+    from weasyprint.urls import FatalURLFetchingError
+
+    (tmp_path / "result-sheet.html").write_text(f'<link rel="stylesheet" href="{resource}"><p>x</p>', encoding="utf-8")
+    with pytest.raises(FatalURLFetchingError):
+        PdfRenderer(TemplateSet(tmp_path)).render("result-sheet", sheet_context())
+
+
+def test_data_cannot_load_resources(tmp_path):
+    context = sheet_context()
+    evil = '<img src="file:///etc/passwd"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+    context["sheet"] = build_result_sheet(load_dataset(JIYUAN).projects[0].project.model_copy(update={"name": evil}),
+                                          load_dataset(JIYUAN).publisher)
+    path = tmp_path / "x.pdf"
+    path.write_bytes(PdfRenderer().render("result-sheet", context))  # no fetch happens: it is text
+    assert squash(evil) in pdf_text(path)
+    docx = tmp_path / "x.docx"
+    docx.write_bytes(DocxRenderer().render("result-sheet", context))
+    assert squash(evil) in docx_text(docx)
+
+
+def test_schemas_are_current():
+    for kind in KINDS:
+        committed = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == schema_for(kind), f"schemas/{kind}.schema.json is stale: run `docgen schema -o schemas`"
+
+
+def as_json(value):
+    """YAML as loaded (ruamel, Decimal, dates) to what an editor's schema check sees."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_sample_names_its_schema_and_fits_it(path):
+    from docgen.loading import _yaml
+
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, f"{path} must start with a yaml-language-server $schema line"
+    schema_path = (path.parent / match.group(1)).resolve()
+    assert schema_path.is_file()
+    data = as_json(_yaml().load(path.read_text(encoding="utf-8")))
+    jsonschema.validate(data, json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+FILL = {"文本": "测试文字", "数字": "100", "整数": "7", "年份": "2023", "日期": "2024-12-31", "金额": "100万元"}
+
+
+@pytest.mark.parametrize("kind", [k for k in SKELETONS if k != "packet"])
+def test_skeletons_validate_once_filled(tmp_path, kind, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "data" / f"{kind}.yaml"
+    write_skeleton(kind, target)
+    if kind == "project":
+        (tmp_path / "data" / "publisher.yaml").write_text("publisher: {area: 测试区}\n", encoding="utf-8")
+    unfilled = load_dataset([target.parent])
+    assert unfilled.diagnostics.errors and all("尚未填写" in d.message for d in unfilled.diagnostics.errors)
+    assert unfilled.diagnostics.errors[0].line
+    text = target.read_text(encoding="utf-8")
+    filled = re.sub(r"<<([^：<>]+)：[^<>]*>>", lambda m: FILL[m.group(1)], text)
+    target.write_text(filled, encoding="utf-8")
+    data = load_dataset([target.parent])
+    assert [str(d) for d in data.diagnostics.errors] == []
+    schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    from docgen.loading import _yaml
+
+    jsonschema.validate(as_json(_yaml().load(filled)), schema)
