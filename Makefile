@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
-SAMPLES := $(sort $(wildcard samples/*/))
+PACKETS := $(sort $(wildcard samples/*/packet.yaml))
 
 .PHONY: all install sysdeps demo test clean
 
@@ -32,11 +32,12 @@ sysdeps:
 
 install: $(STAMP) sysdeps
 
+# Every packet under samples/: incremental (a second `make demo` rebuilds nothing), in parallel.
 demo: install
-	@for d in $(SAMPLES); do \
-	  name=$$(basename $$d); \
+	@for p in $(PACKETS); do \
+	  name=$$(basename $$(dirname $$p)); \
 	  echo "== $$name"; \
-	  $(BIN)/docgen render all $$d -o out/$$name --format all || exit $$?; \
+	  $(BIN)/docgen build $$p -o out/$$name || exit $$?; \
 	done
 
 test: install

@@ -91,31 +91,12 @@ def render(
     typer.echo(f"已生成 {len(report.written)} 个文件（{timing}）")
 
 
-@app.command()
-def build(
-    packet: Annotated[Path, typer.Argument(help="公开包文件 packet.yaml", exists=True)],
-    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU核数）")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="全部重新生成")] = False,
-) -> None:
-    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
-    import time as time_
-
-    from docgen.packet import BuildBusy, ProgressBar, Reporter, build_packet
-
-    start = time_.perf_counter()
-    reporter = ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
-    try:
-        result = build_packet(packet, out, jobs=jobs, force=force, reporter=reporter)
-    except BuildBusy as busy:
-        typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
-        raise typer.Exit(1)
+def _report_build(result, out: Path, seconds: float) -> None:
+    """What a build did: removed files, notes, failures with their causes, one summary line."""
     _print_diagnostics(result.diagnostics)
     if result.packet_errors:
         typer.echo("公开包文件有错误，未生成文档；请修改后重试", err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
+        return
     if result.unchanged:
         for warning in result.warnings:
             typer.echo(warning, err=True)
@@ -126,15 +107,55 @@ def build(
         typer.echo(f"未删除（不再属于公开包，但已被手工修改）：{out / name}", err=True)
     for note in result.notes:
         typer.echo(note, err=True)
+    if result.drafts:
+        typer.echo(f"数据有错误，以下 {len(result.drafts)} 份文档按 allow_errors 生成了草稿（标注“草稿”）："
+                   + "、".join(result.drafts), err=True)
     if result.failed:
         typer.echo(f"以下 {len(result.failed)} 项未能生成：", err=True)
         for failure in result.failed:
             typer.echo(f"  {failure.what}：{failure.cause}", err=True)
     typer.echo(
         f"生成 {len(result.built)} 个，已是最新 {len(result.up_to_date)} 个，失败 {len(result.failed)} 个，"
-        f"删除 {len(result.removed)} 个，警告 {len(result.warnings)} 个；用时 {time_.perf_counter() - start:.2f} 秒"
+        f"删除 {len(result.removed)} 个，警告 {len(result.warnings)} 个；用时 {seconds:.2f} 秒"
         f"（{out / 'manifest.json'}）"
     )
+
+
+@app.command()
+def build(
+    packet: Annotated[Path, typer.Argument(help="公开包文件 packet.yaml", exists=True)],
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU核数）")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="生成后继续监视输入，一有修改就重新生成（Ctrl-C结束）")
+    ] = False,
+) -> None:
+    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
+    import time as time_
+
+    from docgen.packet import BuildBusy, ProgressBar, Reporter, build_packet, watch as watch_packet
+
+    def reporter():
+        return ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
+
+    start = time_.perf_counter()
+    try:
+        if watch:
+            def report(result) -> None:
+                _report_build(result, out, result.seconds)
+
+            def waiting() -> None:
+                typer.echo(f"监视 {packet} 及其输入、模板的修改……（Ctrl-C结束）")
+
+            watch_packet(packet, out, jobs, force, reporter, report, waiting)
+        result = build_packet(packet, out, jobs=jobs, force=force, reporter=reporter())
+    except BuildBusy as busy:
+        typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
+        raise typer.Exit(1)
+    _report_build(result, out, time_.perf_counter() - start)
     if _CONSOLE:  # every file is written, fsynced and renamed: skip the interpreter's slow tidy-up
         sys.stdout.flush()
         sys.stderr.flush()
@@ -147,7 +168,7 @@ def build(
 def bench(
     samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）", exists=True, file_okay=False)]
     = Path("samples"),
-    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="每种文档计时的次数（取中位数）")] = 3,
+    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="重复次数：重建与单份文档计时均取中位数")] = 3,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="构建时的并行进程数")] = None,
     soffice: Annotated[bool, typer.Option("--soffice/--no-soffice", help="如已安装LibreOffice，也计时其转换")] = True,
 ) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
+
+from docgen.models.dataset import BLOCKS
 
 #: The name of a folder's packet file: the loader never reads it as data.
 PACKET_FILE_NAMES = ("packet.yaml", "packet.yml")
@@ -22,6 +24,17 @@ DEFAULT_COMBINED = "packet.pdf"
 class OutputFormat(str, Enum):
     DOCX = "docx"
     PDF = "pdf"
+
+
+_FORMAT_NAMES = [f.value for f in OutputFormat]
+#: What an editor's schema check accepts: every spelling the validators below normalise.
+_INPUTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1}, {"type": "string"}]}
+_DOCUMENTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": list(BLOCKS.values())}},
+                               {"const": "all"}, {"type": "null"}]}
+_FORMATS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": _FORMAT_NAMES}, "minItems": 1},
+                             {"enum": [*_FORMAT_NAMES, "all"]}]}
+_COMBINED_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^[^/\\.][^/\\]*\.[pP][dD][fF]$"},
+                              {"type": "boolean"}, {"type": "null"}]}
 
 
 def _as_list(value: Any) -> Any:
@@ -38,16 +51,19 @@ class Packet(BaseModel):
     date: dt.date | None = Field(
         None, title="发布日期",
         description="写入DOCX和PDF的文档日期；不写时用环境变量SOURCE_DATE_EPOCH，再没有则不写日期")
-    inputs: list[str] = Field(default_factory=lambda: ["."], title="输入",
+    inputs: Annotated[list[str], WithJsonSchema(_INPUTS_SCHEMA)] = Field(default_factory=lambda: ["."], title="输入",
                               description="数据文件或目录，相对于packet.yaml", min_length=1)
-    documents: list[str] | None = Field(
+    documents: Annotated[list[str] | None, WithJsonSchema(_DOCUMENTS_SCHEMA)] = Field(
         None, title="文档类型",
         description="例如[result-sheet, detail-table]；all或不写：数据中声明的全部类型")
-    formats: list[OutputFormat] = Field(
+    formats: Annotated[list[OutputFormat], WithJsonSchema(_FORMATS_SCHEMA)] = Field(
         default_factory=lambda: [OutputFormat.DOCX, OutputFormat.PDF], title="输出格式",
         description="docx、pdf，或all（两种都要）", min_length=1)
     templates: str | None = Field(None, title="模板目录", description="相对于packet.yaml；不写时用内置模板")
-    combined: str | None = Field(
+    allow_errors: bool = Field(
+        False, title="有错误时生成草稿",
+        description="数据有错误时，内容完整的文档仍生成并标注“草稿”（同docgen render --allow-errors）")
+    combined: Annotated[str | None, WithJsonSchema(_COMBINED_SCHEMA)] = Field(
         DEFAULT_COMBINED, title="合并PDF",
         description="含目录和书签的整包PDF的文件名；false表示不生成")
 
@@ -96,7 +112,7 @@ class Packet(BaseModel):
             return DEFAULT_COMBINED
         if isinstance(value, str):
             name = value.strip()
-            if not name.lower().endswith(".pdf") or "/" in name or "\\" in name or name.startswith(".") or name in (".pdf",):
+            if not name.lower().endswith(".pdf") or len(name) < 5 or "/" in name or "\\" in name or name[0] == ".":
                 raise PydanticCustomError(
                     "packet_combined", "合并PDF的文件名应以.pdf结尾、不含目录，实际为“{value}”", {"value": value})
             return name

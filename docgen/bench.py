@@ -1,0 +1,330 @@
+"""``docgen bench``: how fast ``docgen build`` is on the samples, and how one document compares
+with LibreOffice's conversion of the same DOCX.
+
+For every ``samples/*/packet.yaml`` (in a temporary copy: nothing the user wrote is touched):
+
+* a cold full build, a no-op rebuild and a rebuild after one project's name changed, each as
+  the wall time of the ``docgen build`` command users run (interpreter start included);
+* per family, the warm per-document time of DOCX and PDF (renderers set up once, as in a
+  build worker; the median of ``repeat`` runs of each document);
+* if ``soffice`` is installed, ``soffice --headless --convert-to pdf`` on the same DOCX files
+  (one call per file, and all files of a family in one call) and the ratio to docgen's PDF.
+
+The tables are printed in Markdown, ready for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from docgen import __version__
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        memory = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 2**20:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        memory = ""
+    from importlib.metadata import version
+
+    from docgen.render import harfbuzz_subset_available
+
+    libs = f"WeasyPrint {version('weasyprint')}, docxtpl {version('docxtpl')}, pypdf {version('pypdf')}"
+    subset = "HarfBuzz subsetting" if harfbuzz_subset_available() else "fontTools subsetting (slow)"
+    return (f"{cpu}, {os.cpu_count()} cores, {memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; docgen {__version__}; {libs}; {subset}")
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine: compiled modules are cached
+    env.pop("DOCGEN_DEBUG", None)
+    return env
+
+
+def _build(packet: Path, out: Path, jobs: int | None) -> tuple[float, str]:
+    cmd = [sys.executable, "-m", "docgen.cli", "build", str(packet), "-o", str(out)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
+    seconds = time.perf_counter() - start
+    summary = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith("生成 ")), "")
+    if proc.returncode not in (0,):
+        raise RuntimeError(f"docgen build {packet} 失败（退出码{proc.returncode}）：{proc.stderr[-800:]}")
+    return seconds, summary
+
+
+def _built(summary: str) -> str:
+    m = re.match(r"生成 (\d+) 个，已是最新 (\d+) 个", summary)
+    return f"{m.group(1)} built, {m.group(2)} up to date" if m else "?"
+
+
+def _own_time(summary: str) -> float:
+    """The time docgen reports itself (without interpreter start and imports of the CLI)."""
+    m = re.search(r"用时 ([\d.]+) 秒", summary)
+    return float(m.group(1)) if m else float("nan")
+
+
+def _median_runs(runs: list[tuple[float, str]]) -> str:
+    wall = statistics.median(r[0] for r in runs)
+    own = statistics.median(_own_time(r[1]) for r in runs)
+    return f"{wall:.2f} s (docgen {own:.2f} s; {_built(runs[-1][1])})"
+
+
+def _change_one_project(packet: Path) -> str | None:
+    """Append （修订） to the name of the data set's first project, in its file (a copy):
+    its own document and every summary listing it change. Returns a description, or None
+    when the packet has no projects."""
+    from ruamel.yaml import YAML
+
+    from docgen.loading import load_dataset
+    from docgen.packet import load_packet
+
+    spec, _ = load_packet(packet)
+    data = load_dataset(spec.inputs)
+    if not data.projects:
+        return None
+    first = data.projects[0]
+    path = Path(first.source)
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    doc = yaml.load(path.read_text(encoding="utf-8"))
+    items = doc if isinstance(doc, list) else doc.get("projects") if "projects" in doc else None
+    target = items[0] if items is not None else doc
+    target["name"] = f"{target['name']}（修订）"
+    with open(path, "w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+    return f"{path.name}: name of “{first.project.name[:20]}…”"
+
+
+def time_builds(packets: list[Path], jobs: int | None, repeat: int,
+                echo: Callable[[str], None]) -> list[list[str]]:
+    """Wall times of ``docgen build`` (median of ``repeat`` runs for the rebuilds)."""
+    rows = []
+    for packet in packets:
+        name = packet.parent.name
+        with tempfile.TemporaryDirectory(prefix="docgen-bench-") as tmp:
+            copy = Path(tmp) / name
+            shutil.copytree(packet.parent, copy)
+            out = Path(tmp) / "out"
+            cold = _build(copy / packet.name, out, jobs)
+            noop = [_build(copy / packet.name, out, jobs) for _ in range(repeat)]
+            one = []
+            for _ in range(repeat):
+                if not _change_one_project(copy / packet.name):
+                    break
+                one.append(_build(copy / packet.name, out, jobs))
+            files = len([p for p in out.iterdir() if p.is_file() and p.suffix in (".docx", ".pdf")])
+        row = [name, str(files), _median_runs([cold]), _median_runs(noop), _median_runs(one) if one else "—"]
+        rows.append(row)
+        echo(f"  {name}: cold {row[2]}; no-op {row[3]}; one project changed {row[4]}")
+    return rows
+
+
+def time_watch(packets: list[Path], jobs: int | None, repeat: int, echo: Callable[[str], None]) -> dict[str, str]:
+    """``docgen build --watch``: the rebuild after one project changed, with this process and
+    the workers kept loaded between builds (median of ``repeat``)."""
+    from docgen.packet import WorkerPool, build_packet, default_jobs
+
+    times: dict[str, str] = {}
+    for packet in packets:
+        with tempfile.TemporaryDirectory(prefix="docgen-bench-") as tmp:
+            copy = Path(tmp) / packet.parent.name
+            shutil.copytree(packet.parent, copy)
+            jobs_ = jobs or default_jobs()
+            pool = WorkerPool(pdf=True) if jobs_ > 1 else None
+            try:
+                build_packet(copy / packet.name, Path(tmp) / "out", jobs_, pool=pool)
+                runs = []
+                for _ in range(repeat):
+                    if not _change_one_project(copy / packet.name):
+                        break
+                    result = build_packet(copy / packet.name, Path(tmp) / "out", jobs_, pool=pool)
+                    runs.append((result.seconds, len(result.built)))
+            finally:
+                if pool:
+                    pool.kill()
+        if runs:
+            times[packet.parent.name] = f"{statistics.median(r[0] for r in runs):.2f} s ({runs[-1][1]} built)"
+            echo(f"  {packet.parent.name}: --watch rebuild {times[packet.parent.name]}")
+    return times
+
+
+def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]):
+    """Warm per-document DOCX and PDF times per family (renderers created once)."""
+    from docgen.loading import load_dataset
+    from docgen.packet import _RENDERERS, load_packet, plan_documents, render_pdf
+
+    per_family: dict[str, dict] = {}
+    for packet in packets:
+        spec, _ = load_packet(packet)
+        data = load_dataset(spec.inputs)
+        families = spec.families if spec.families is not None else data.families
+        docs, _ = plan_documents(data, families)
+        root = str(spec.templates)
+        docx, pdf = _RENDERERS.docx(root), _RENDERERS.pdf(root)
+        for family in dict.fromkeys(d.family for d in docs):
+            mine = [d for d in docs if d.family == family]
+            docx.render(family, mine[0].context)  # warm: template read, fonts loaded
+            render_pdf(pdf, family, mine[0].context, spec.pdf_date)
+            t_docx, t_pdf, pages, sizes = [], [], [], []
+            for d in mine:
+                times = []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    docx.render(family, d.context)
+                    times.append(time.perf_counter() - start)
+                t_docx.append(statistics.median(times))
+                times = []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    data_pdf, _, n = render_pdf(pdf, family, d.context, spec.pdf_date)
+                    times.append(time.perf_counter() - start)
+                t_pdf.append(statistics.median(times))
+                pages.append(n)
+                sizes.append(len(data_pdf))
+            per_family[family] = {"sample": packet.parent.name, "docs": mine, "docx": t_docx, "pdf": t_pdf,
+                                  "pages": pages, "sizes": sizes, "templates": root}
+            echo(f"  {family}: DOCX {statistics.mean(t_docx):.3f} s, PDF {statistics.mean(t_pdf):.3f} s per document")
+        # the target of issue 5 is a one-page result sheet: the sample's sheets are two pages,
+        # so also time the first project cut down to one page (first paragraph of each list)
+        for d in docs:
+            if d.family == "result-sheet" and "result-sheet, one page" not in per_family:
+                one = _one_page_sheet(d.context, pdf, spec.pdf_date)
+                if one:
+                    per_family["result-sheet, one page"] = one
+    return per_family
+
+
+def _one_page_sheet(context: dict, renderer, pdf_date):
+    import dataclasses
+
+    from docgen.packet import render_pdf
+
+    sheet = context.get("sheet")
+    if sheet is None or not dataclasses.is_dataclass(sheet) or not hasattr(sheet, "sections"):
+        return None
+    sections = [dataclasses.replace(s, paragraphs=s.paragraphs[:2]) for s in sheet.sections]
+    small = {**context, "sheet": dataclasses.replace(sheet, sections=sections)}
+    data, _, pages = render_pdf(renderer, "result-sheet", small, pdf_date)
+    if pages != 1:
+        return None
+    times = []
+    for _ in range(9):
+        start = time.perf_counter()
+        render_pdf(renderer, "result-sheet", small, pdf_date)
+        times.append(time.perf_counter() - start)
+    return {"sample": "first jiyuan-2023 project, 2 paragraphs per section", "docs": [None], "docx": [],
+            "pdf": [statistics.median(times)],
+            "pages": [1], "sizes": [len(data)], "templates": None}
+
+
+def time_soffice(per_family: dict, echo: Callable[[str], None]) -> dict[str, tuple[float, float]]:
+    """(one call per DOCX, per DOCX when all of a family go in one call) in seconds."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return {}
+    from docgen.packet import _RENDERERS
+
+    out: dict[str, tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="docgen-soffice-") as tmp:
+        tmp = Path(tmp)
+        profile = f"-env:UserInstallation={(tmp / 'profile').as_uri()}"
+
+        def convert(files: list[Path]) -> float:
+            start = time.perf_counter()
+            subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp / "pdf"),
+                            *map(str, files)], capture_output=True, check=True, timeout=600)
+            return time.perf_counter() - start
+
+        for family, info in per_family.items():
+            if info["templates"] is None:
+                continue
+            folder = tmp / family
+            folder.mkdir()
+            files = []
+            for i, d in enumerate(info["docs"]):
+                path = folder / f"{i:03d}.docx"
+                path.write_bytes(_RENDERERS.docx(info["templates"]).render(family, d.context))
+                files.append(path)
+            if not out:
+                convert(files[:1])  # the first start creates the profile
+            single = statistics.median(convert([f]) for f in files[:3])
+            batch = convert(files) / len(files)
+            out[family] = (single, batch)
+            echo(f"  {family}: soffice {single:.2f} s per call, {batch:.2f} s per document in one call")
+    return out
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffice: bool = True,
+                  echo: Callable[[str], None] = print) -> list[str]:
+    packets = sorted(samples.glob("*/packet.yaml"))
+    if not packets:
+        echo(f"{samples}中没有公开包（*/packet.yaml）")
+        return []
+    echo("docgen build（命令行，含解释器启动）…")
+    build_rows = time_builds(packets, jobs, repeat, echo)
+    echo("docgen build --watch（进程保持加载）…")
+    watched = time_watch(packets, jobs, repeat, echo)
+    for row, packet in zip(build_rows, packets, strict=True):
+        row.append(watched.get(packet.parent.name, "—"))
+    echo("单份文档（进程内，渲染器已就绪）…")
+    per_family = time_documents(packets, repeat, echo)
+    office = {}
+    if soffice:
+        echo("LibreOffice…" if shutil.which("soffice") or shutil.which("libreoffice") else "未安装LibreOffice，跳过")
+        office = time_soffice(per_family, echo)
+
+    lines = ["", f"Machine: {machine()}", ""]
+    lines.append(f"`docgen build` wall time (interpreter start included; median of {repeat} for the rebuilds; "
+                 f"--jobs {jobs or 'default'}):")
+    lines.append("")
+    lines += _table(["packet", "outputs", "cold full build", "no-op rebuild", "one project changed",
+                     "one project changed, --watch"], build_rows)
+    lines.append("")
+    lines.append("Per document, warm (renderers set up once, as in a build worker; median of "
+                 f"{repeat} runs per document):")
+    lines.append("")
+    header = ["family (sample)", "docs", "pages/doc", "DOCX per doc", "PDF per doc", "PDF per page", "PDF size"]
+    if office:
+        header += ["soffice per call", "soffice per doc (batch)", "soffice ÷ docgen PDF"]
+    rows = []
+    for family, info in per_family.items():
+        n = len(info["docs"])
+        pdf = statistics.mean(info["pdf"])
+        pages = statistics.mean(info["pages"])
+        row = [f"{family} ({info['sample']})", str(n), f"{pages:.1f}",
+               f"{statistics.mean(info['docx']):.3f} s" if info["docx"] else "—",
+               f"{pdf:.3f} s", f"{pdf / pages:.3f} s", f"{statistics.mean(info['sizes']) / 1024:.0f} KB"]
+        if office:
+            single, batch = office.get(family, (None, None))
+            row += [f"{single:.2f} s", f"{batch:.2f} s", f"{batch / pdf:.1f}×"] if single else ["—"] * 3
+        rows.append(row)
+    lines += _table(header, rows)
+    for line in lines:
+        echo(line)
+    return lines

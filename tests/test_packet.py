@@ -1,0 +1,474 @@
+"""docgen build: packets built incrementally, in parallel, atomically and reproducibly.
+
+Most tests build DOCX only (a twentieth of a PDF's time); PDFs only where the PDF itself
+is the point (worker processes, byte identity, the combined PDF, a killed build).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from docgen import packet as packet_module
+from docgen.cli import app
+from docgen.packet import TaskResult, build_packet, canonical, context_hash, write_output
+
+from conftest import ROOT, SAMPLES, docx_text, pdf_text, squash
+
+JIYUAN = SAMPLES / "jiyuan-2023"
+PROJECTS = sorted(p.name for p in JIYUAN.glob("0*.yaml"))
+
+
+def make_data(folder: Path, projects: list[str] = PROJECTS, table: bool = False) -> Path:
+    """A copy of the jiyuan-2023 data (some projects), optionally with a detail table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ["publisher.yaml", *projects]:
+        shutil.copy(JIYUAN / name, folder / name)
+    if table:
+        (folder / "table.yaml").write_text('detail_table:\n  title: "测试明细表"\n', encoding="utf-8")
+    return folder
+
+
+def write_packet(folder: Path, text: str = "", **fields) -> Path:
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in {"title": "测试公开包", **fields}.items()]
+    path = folder / "packet.yaml"
+    path.write_text("\n".join(lines) + "\n" + text, encoding="utf-8")
+    return path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def set_score(path: Path, score: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"(?m)^score: .*$", f"score: {score}", text, count=1)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- the packet file
+
+
+def test_packet_mistakes_are_listed_at_once_with_file_line_and_field(workdir):
+    make_data(workdir / "data", PROJECTS[:1])
+    (workdir / "data" / "packet.yaml").write_text(
+        "title: 测试\n"
+        "inputs: [., 缺少的目录]\n"
+        "documents: [result-sheets]\n"
+        "formatz: [docx]\n"
+        "combined: 合并.docx\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["build", "data/packet.yaml", "-o", "out"])
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "data/packet.yaml:2: inputs[1]: 找不到输入“缺少的目录”" in err
+    assert "data/packet.yaml:3: documents[0]: 未知的文档类型“result-sheets”，是否应为“result-sheet”？" in err
+    assert "data/packet.yaml:4: formatz: 未知字段“formatz”，是否应为“formats”？" in err
+    assert "data/packet.yaml:5: combined: 合并PDF的文件名应以.pdf结尾" in err
+    assert "Traceback" not in result.output + err
+    assert not (workdir / "out" / "manifest.json").exists()
+
+
+def test_a_folder_packet_file_is_not_data(workdir):
+    """``docgen validate``/``render`` on a sample folder skip its packet.yaml."""
+    from docgen.loading import load_dataset
+
+    data = load_dataset([JIYUAN])
+    assert not data.diagnostics.errors
+    assert len(data.projects) == len(PROJECTS)
+
+
+def test_every_sample_has_a_packet_that_names_existing_families():
+    from docgen.build import PLANNERS
+
+    for sample in ("jiyuan-2023", "shuozhou-edz-2024", "shangdang-2022"):
+        spec, diagnostics = packet_module.load_packet(SAMPLES / sample / "packet.yaml")
+        assert spec is not None, [str(d) for d in diagnostics]
+        assert spec.formats == ["docx", "pdf"] and spec.combined
+        assert all(f in {p.value for p in PLANNERS} for f in spec.families or [])
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def test_second_build_rebuilds_nothing(workdir):
+    data = make_data(workdir / "data")
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    first = build_packet(packet, out, jobs=1)
+    assert first.exit_code == 0 and sorted(first.built) == sorted(f"{p[:-5]}.docx" for p in PROJECTS)
+    before = mtimes(out)
+
+    again = build_packet(packet, out, jobs=1)
+    assert again.unchanged and again.built == [] and len(again.up_to_date) == len(PROJECTS)
+
+    # a comment changes the bytes of a file but no document: the data is read, nothing is built
+    edit(data / PROJECTS[0], "object_type:", "# 改了一行注释\nobject_type:")
+    third = build_packet(packet, out, jobs=1)
+    assert not third.unchanged and third.built == [] and len(third.up_to_date) == len(PROJECTS)
+    assert {k: v for k, v in mtimes(out).items() if k.endswith(".docx")} == {
+        k: v for k, v in before.items() if k.endswith(".docx")}
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["build", str(packet), "-o", str(out)])
+    assert result.exit_code == 0
+    assert f"{len(PROJECTS)} 个文件都是最新的，无需生成" in result.stdout
+    assert "生成 0 个" in result.stdout
+
+
+def test_one_edit_rebuilds_exactly_what_prints_it(workdir):
+    data = make_data(workdir / "data", table=True)
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    assert len(manifest(out)["documents"]) == len(PROJECTS) + 1
+
+    # the overview is printed on the sheet only
+    edit(data / "03-nano-park.yaml", "overview:\n  - \"", "overview:\n  - \"（补充）")
+    assert build_packet(packet, out, jobs=1).built == ["03-nano-park.docx"]
+    assert "（补充）" in docx_text(out / "03-nano-park.docx")
+
+    # the score is printed on the sheet and in the detail table
+    set_score(data / "03-nano-park.yaml", "85.5")  # still 良
+    result = build_packet(packet, out, jobs=1)
+    assert sorted(result.built) == ["03-nano-park.docx", "detail-table.docx"]
+    assert "85.50" in docx_text(out / "detail-table.docx")
+    assert "85.50" in docx_text(out / "03-nano-park.docx")
+
+    # the publisher's area is printed on every sheet, not in the table
+    edit(data / "publisher.yaml", "area: 济源示范区", "area: 济源产城融合示范区")
+    result = build_packet(packet, out, jobs=1)
+    assert sorted(result.built) == sorted(f"{p[:-5]}.docx" for p in PROJECTS)
+
+
+def test_template_changes_rebuild_the_outputs_that_read_them(workdir):
+    data = make_data(workdir / "data", PROJECTS[:2])
+    templates = workdir / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    packet = write_packet(data, formats=["docx"], templates="../templates")
+    out = workdir / "out"
+    assert len(build_packet(packet, out, jobs=1).built) == 2
+    (templates / "css" / "result-sheet.css").write_text("/* PDF only */\n", encoding="utf-8")
+    assert build_packet(packet, out, jobs=1).built == []
+    with zipfile.ZipFile(templates / "result-sheet.docx", "a") as z:
+        z.writestr("docProps/custom-note.txt", "changed")
+    assert sorted(build_packet(packet, out, jobs=1).built) == ["01-housing.docx", "02-emergency.docx"]
+
+
+def test_force_rebuilds_everything_and_removed_sources_are_removed(workdir):
+    data = make_data(workdir / "data", PROJECTS[:3])
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    build_packet(packet, out, jobs=1)
+    assert len(build_packet(packet, out, jobs=1, force=True).built) == 3
+
+    (data / PROJECTS[2]).unlink()
+    (out / "notes.txt").write_text("not docgen's", encoding="utf-8")
+    result = build_packet(packet, out, jobs=1)
+    stem = PROJECTS[2][:-5]
+    assert result.removed == [f"{stem}.docx"] and result.built == []
+    assert not (out / f"{stem}.docx").exists() and (out / "notes.txt").exists()
+    assert [d["stem"] for d in manifest(out)["documents"]] == [p[:-5] for p in PROJECTS[:2]]
+
+    output = CliRunner().invoke(app, ["build", str(packet), "-o", str(out)]).stdout
+    assert "删除 0 个" in output
+
+
+def test_manifest_lists_every_output_with_its_key_and_bytes(workdir):
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    build_packet(packet, out, jobs=1)
+    m = manifest(out)
+    assert m["title"] == "测试公开包"
+    for doc in m["documents"]:
+        assert doc["family"] == "result-sheet"
+        [o] = doc["outputs"]
+        assert len(o["inputs_sha256"]) == 64
+        path = out / o["file"]
+        assert o["sha256"] == packet_module.sha256_file(path) and o["bytes"] == path.stat().st_size
+
+
+# --------------------------------------------------------------------------- failures are isolated
+
+
+def test_bad_data_fails_only_the_documents_that_print_it(workdir):
+    data = make_data(workdir / "data", table=True)
+    set_score(data / "02-emergency.yaml", "95")  # its grade 良 no longer fits
+    set_score(data / "03-nano-park.yaml", "108.5")  # not a score: the project is not loaded
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    result = build_packet(packet, out, jobs=1)
+    assert result.exit_code == 2
+    built = {p[:-5] for p in PROJECTS} - {"02-emergency", "03-nano-park"}
+    assert sorted(result.built) == sorted(f"{s}.docx" for s in built)
+    failed = " ".join(f"{f.what} {f.cause}" for f in result.failed)
+    assert "result-sheet 02-emergency" in failed and "评价等级“良”与评分95.00不符" in failed
+    assert "03-nano-park.yaml中的评价对象" in failed and "评分应在0到100之间" in failed
+    assert "detail-table detail-table" in failed  # it lists every project
+    assert not (out / "detail-table.docx").exists()
+
+    cli = CliRunner().invoke(app, ["build", str(packet), "-o", str(out)])
+    assert cli.exit_code == 2 and "未能生成" in cli.stderr and "02-emergency.yaml:12: grade:" in cli.stderr
+
+
+def test_allow_errors_builds_drafts_of_what_is_complete(workdir):
+    data = make_data(workdir / "data", table=True)
+    set_score(data / "02-emergency.yaml", "95")  # wrong grade: a draft
+    set_score(data / "03-nano-park.yaml", "108.5")  # not loaded: the table would miss a row
+    packet = write_packet(data, formats=["docx"], allow_errors=True)
+    out = workdir / "out"
+    result = build_packet(packet, out, jobs=1)
+    assert result.drafts == ["result-sheet 02-emergency"]
+    assert "02-emergency.docx" in result.built and "01-housing.docx" in result.built
+    drafts = {d["stem"] for d in manifest(out)["documents"] if d.get("draft")}
+    assert drafts == {"02-emergency"}  # its templates receive draft=true
+    assert [f.what for f in result.failed] == [
+        "data/03-nano-park.yaml中的评价对象", "detail-table detail-table（docx）"]
+    assert result.exit_code == 2
+
+
+def test_an_unreadable_project_file_fails_only_the_documents_listing_every_project(workdir):
+    data = make_data(workdir / "data", table=True)
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    edit(data / "03-nano-park.yaml", "object_type: ", "object_type: [")  # a YAML syntax error
+    edit(data / "01-housing.yaml", "overview:\n  - \"", "overview:\n  - \"（补充）")
+    result = build_packet(packet, out, jobs=1)
+    assert result.exit_code == 2
+    assert result.built == ["01-housing.docx"]  # the other sheets are unaffected
+    assert [f.what for f in result.failed] == [
+        "data/03-nano-park.yaml中的评价对象", "detail-table detail-table（docx）"]
+    assert (out / "03-nano-park.docx").exists()  # not deleted while the data has errors
+    stale = manifest(out)["stale"]
+    assert [o["file"] for o in stale] == ["03-nano-park.docx"] and stale[0]["current"] is False
+
+
+def test_a_template_error_fails_one_document_in_a_worker(workdir):
+    """A document whose rendering raises (here: its template meets a field that does not
+    exist) is reported with the template's message; the other documents are built."""
+    data = make_data(workdir / "data", PROJECTS[:3])
+    templates = workdir / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    html = templates / "result-sheet.html"
+    html.write_text(html.read_text(encoding="utf-8").replace(
+        "{{ sheet.name }}</td>",
+        "{{ sheet.name }}{% if '应急' in sheet.name %}{{ sheet.no_such_field }}{% endif %}</td>"),
+        encoding="utf-8")
+    packet = write_packet(data, formats=["pdf"], templates="../templates", combined=False)
+    out = workdir / "out"
+    result = build_packet(packet, out, jobs=2)
+    assert result.exit_code == 1
+    assert sorted(result.built) == ["01-housing.pdf", "03-nano-park.pdf"]
+    [failure] = result.failed
+    assert failure.what == "result-sheet 02-emergency.pdf" and "no_such_field" in failure.cause
+    assert "2022年度住建局部门整体评价" in pdf_text(out / "01-housing.pdf")
+
+
+def test_a_crashed_worker_fails_only_its_document(workdir, monkeypatch):
+    """A worker that dies (segfault, kill -9) fails the document it was rendering; a new
+    worker takes the rest."""
+    main_pid = os.getpid()
+    real = packet_module.run_task
+
+    def fake_pdf(task, fonts=True):
+        if task.kind != "pdf":
+            return real(task, fonts)
+        if task.label == "02-emergency.pdf" and os.getpid() != main_pid:
+            os.kill(os.getpid(), signal.SIGKILL)
+        write_output(Path(task.target), b"%PDF-1.7 fake")
+        return TaskResult(task.id, True, packet_module.sha256_bytes(b"%PDF-1.7 fake"), 13)
+
+    monkeypatch.setattr(packet_module, "run_task", fake_pdf)  # forked workers inherit it
+    data = make_data(workdir / "data", PROJECTS[:4])
+    packet = write_packet(data, formats=["pdf"], combined=False)
+    out = workdir / "out"
+    result = build_packet(packet, out, jobs=2)
+    assert result.exit_code == 1
+    assert sorted(result.built) == ["01-housing.pdf", "03-nano-park.pdf", "04-public-health.pdf"]
+    [failure] = result.failed
+    assert failure.what == "result-sheet 02-emergency.pdf" and "工作进程意外退出（信号9）" in failure.cause
+
+
+# --------------------------------------------------------------------------- reproducible, combined
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """The same two-project packet (DOCX, PDF, combined PDF) built in two folders, once in
+    worker processes and once in this process."""
+    outs = []
+    for i, jobs in enumerate((2, 1)):
+        root = tmp_path_factory.mktemp(f"copy{i}")
+        data = make_data(root / "某地" / "数据", PROJECTS[:2], table=True)
+        packet = write_packet(data, date="2024-03-31", formats="all", combined="合并.pdf")
+        result = build_packet(packet, root / "out", jobs=jobs)
+        assert result.exit_code == 0, result.failed
+        assert len(result.built) == 7
+        outs.append(root / "out")
+    return outs
+
+
+def test_builds_in_different_folders_are_byte_identical(two_builds):
+    a, b = two_builds
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in b.iterdir() if p.is_file())
+    assert {"01-housing.docx", "01-housing.pdf", "detail-table.pdf", "合并.pdf", "manifest.json"} <= set(names)
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_dates_come_from_the_packet_not_the_clock(two_builds):
+    out = two_builds[0]
+    core = zipfile.ZipFile(out / "01-housing.docx").read("docProps/core.xml").decode()
+    assert "2024-03-31T00:00:00Z" in core
+    for name in ("01-housing.pdf", "合并.pdf"):
+        info = PdfReader(str(out / name)).metadata
+        assert info["/CreationDate"].startswith("D:20240331") and info["/ModDate"].startswith("D:20240331")
+
+
+def test_the_combined_pdf_has_contents_and_bookmarks(two_builds):
+    out = two_builds[0]
+    combined = PdfReader(str(out / "合并.pdf"))
+    parts = [PdfReader(str(out / n)) for n in ("01-housing.pdf", "02-emergency.pdf", "detail-table.pdf")]
+    assert len(combined.pages) == 1 + sum(len(p.pages) for p in parts)
+    assert combined.metadata.title == "测试公开包"
+    assert combined.trailer["/ID"][0] == combined.trailer["/ID"][1]  # from the inputs, not random
+
+    contents = squash(combined.pages[0].extract_text())
+    assert "测试公开包" in contents and "目录" in contents
+    assert "2022年度住建局部门整体评价" in contents and "测试明细表" in contents
+
+    def titles(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title, combined.get_destination_page_number(item)
+
+    outline = list(titles(combined.outline))
+    sheet2 = 1 + len(parts[0].pages)
+    assert (0, "目录", 0) in outline
+    assert (0, "重大政策和重点项目预算绩效评价结果", 1) in outline
+    assert (1, "2022年度应急局部门整体评价", sheet2) in outline
+    assert (0, "测试明细表", sheet2 + len(parts[1].pages)) in outline
+
+    # the 目录 entries jump to their pages
+    targets = {combined.get_page_number(a.get_object()["/Dest"][0].get_object())
+               for a in combined.pages[0]["/Annots"]}
+    assert targets == {1, sheet2, sheet2 + len(parts[1].pages)}
+
+
+def test_context_hash_is_stable_and_follows_content():
+    from decimal import Decimal
+
+    from docgen.contexts.common import Paragraph, Section
+
+    a = {"s": Section("项目概况", [Paragraph("甲", "1.")]), "n": Decimal("80.06"), "draft": False}
+    b = {"draft": False, "n": Decimal("80.06"), "s": Section("项目概况", [Paragraph("甲", "1.")])}
+    assert context_hash(a) == context_hash(b)
+    assert context_hash(a) != context_hash({**a, "n": Decimal("80.07")})
+    assert canonical(Paragraph("甲"))["@"] == "Paragraph"
+    with pytest.raises(TypeError):
+        canonical({"x": object()})
+
+
+# --------------------------------------------------------------------------- interrupted
+
+
+def test_a_killed_build_leaves_no_partial_file_and_the_next_build_finishes(workdir):
+    data = make_data(workdir / "data")
+    packet = write_packet(data, formats=["pdf"], combined="all.pdf")
+    out = workdir / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "docgen.cli", "build", str(packet), "-o", str(out), "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(out.glob("0*.pdf")):
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers, as kill -9 would
+    proc.wait()
+    written = sorted(out.glob("*.pdf"))
+    assert written and len(written) < len(PROJECTS)  # killed mid-way
+    for pdf in written:  # every file under a real name is complete
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+        assert len(PdfReader(str(pdf)).pages) >= 1
+
+    result = build_packet(packet, out, jobs=2)
+    assert result.exit_code == 0, result.failed
+    assert len(result.built) + len(result.up_to_date) == len(PROJECTS) + 1
+    assert not list(out.glob(".*.tmp"))
+    m = manifest(out)
+    assert len(m["documents"]) == len(PROJECTS) and m["combined"]["file"] == "all.pdf"
+    for doc in m["documents"]:
+        [o] = doc["outputs"]
+        assert packet_module.sha256_file(out / o["file"]) == o["sha256"]
+    assert build_packet(packet, out, jobs=2).unchanged
+
+
+def test_the_benchmark_changes_one_project_in_its_copy(workdir):
+    from docgen.bench import _change_one_project
+    from docgen.loading import load_dataset
+
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["docx"])
+    original = (JIYUAN / PROJECTS[0]).read_text(encoding="utf-8")
+    assert _change_one_project(packet)
+    loaded = load_dataset([data])
+    assert not loaded.diagnostics.errors
+    assert loaded.projects[0].project.name.endswith("（修订）")
+    assert (JIYUAN / PROJECTS[0]).read_text(encoding="utf-8") == original
+
+
+def test_watch_keeps_its_workers_between_builds(workdir, monkeypatch):
+    """``--watch`` passes one pool to every build: the workers (with WeasyPrint and the fonts
+    loaded) survive a build, and the next one uses them."""
+    real = packet_module.run_task
+
+    def fake_pdf(task, fonts=True):  # the pool, not WeasyPrint, is under test
+        if task.kind != "pdf":
+            return real(task, fonts)
+        data = f"%PDF-1.7 {os.getpid()}".encode()
+        write_output(Path(task.target), data)
+        return TaskResult(task.id, True, packet_module.sha256_bytes(data), len(data))
+
+    monkeypatch.setattr(packet_module, "run_task", fake_pdf)
+    data = make_data(workdir / "data", PROJECTS[:3])
+    packet = write_packet(data, formats=["pdf"], combined=False)
+    out = workdir / "out"
+    pool = packet_module.WorkerPool(pdf=False)
+    try:
+        assert len(build_packet(packet, out, jobs=2, pool=pool).built) == 3
+        workers = [w.process.pid for w in pool.workers]
+        assert workers and all(w.process.is_alive() for w in pool.workers)
+        set_score(data / PROJECTS[1], "85")
+        assert build_packet(packet, out, jobs=2, pool=pool).built == [f"{PROJECTS[1][:-5]}.pdf"]
+        assert int((out / f"{PROJECTS[1][:-5]}.pdf").read_bytes().split()[-1]) in workers
+    finally:
+        pool.kill()
