@@ -7,6 +7,7 @@ Nothing here writes to the user's files.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
@@ -81,6 +82,12 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found '<block mapping start>'": "缩进不一致",
     "expected <block end>, but found '<scalar>'": "缩进不一致",
     "found unknown escape character": "双引号文本中有无法识别的转义字符（反斜杠），可改用单引号",
+    "expected the node content, but found": "缺少值（冒号或“- ”后面没有内容，或括号、引号未闭合）",
+    "while scanning a quoted scalar": "引号未闭合",
+    "found unexpected ':'": "多余的冒号（文本中含冒号时请给整段文本加引号）",
+    "while parsing a flow": "方括号或花括号未闭合",
+    "expected ',' or ']'": "方括号中缺少逗号或“]”",
+    "expected ',' or '}'": "花括号中缺少逗号或“}”",
 }
 
 
@@ -135,6 +142,10 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
     except YAMLError as exc:
         diagnostics.add(Diagnostic(shown, None, "", _explain_yaml_problem(str(exc))))
         return None
+    except ValueError as exc:  # e.g. a date that does not exist: 2024-13-01
+        line = _line_of_bad_scalar(text, str(exc))
+        diagnostics.add(Diagnostic(shown, line, "", f"无法识别的值：{exc}（日期应写成2024-03-31的形式）"))
+        return None
     if data is None:
         diagnostics.add(Diagnostic(shown, 1, "", EMPTY_FILE))
     return data
@@ -155,6 +166,17 @@ def placeholders(data: Any, loc: tuple = ()) -> list[tuple[tuple, str]]:
     if isinstance(data, str):
         return [(loc, m.group(1)) for m in PLACEHOLDER.finditer(data)]
     return []
+
+
+def _line_of_bad_scalar(text: str, message: str) -> int | None:
+    """The first line holding a date-like value that does not exist (ruamel does not say where)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return number
+    return None
 
 
 def line_of(data: Any, loc: tuple[str | int, ...]) -> int | None:

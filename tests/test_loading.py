@@ -172,3 +172,29 @@ def test_cli_render_refuses_bad_data(workdir):
                          capture_output=True, text=True)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert not (workdir / "out").exists()
+
+
+def test_impossible_date_is_an_error_not_a_crash(workdir):
+    write(workdir, "report.yaml", "detail_table: {title: 表}\nprojects:\n  - name: 甲\n    remarks: x\n"
+          "results_summary: {title: 说明, attachment_title: 附件, date: 2024-13-01}\n")
+    (msg,) = messages(workdir)
+    assert msg.startswith("report.yaml:5: 无法识别的值") and "2024-03-31" in msg
+
+
+def test_unclosed_bracket_is_explained_in_chinese(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD + "problems: [甲, 乙\n")
+    (msg,) = messages(workdir)
+    assert msg.startswith("a.yaml:") and "YAML格式错误：" in msg and msg.split("YAML格式错误：")[1][:1] not in "abcdefghijklmnopqrstuvwxyz"
+
+
+def test_outputs_are_ordinary_files(tmp_path):
+    import os
+
+    from docgen.build import write_atomic
+
+    target = tmp_path / "x.docx"
+    write_atomic(target, b"data")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
