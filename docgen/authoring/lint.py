@@ -12,7 +12,6 @@ import re
 import typing
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes

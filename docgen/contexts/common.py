@@ -27,6 +27,16 @@ class Section:
     paragraphs: list[Paragraph] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading with its paragraphs and subheadings: ``一、评价方式``, ``（一）…``."""
+
+    label: str
+    text: str
+    paragraphs: list[str] = field(default_factory=list)
+    subsections: list["Heading"] = field(default_factory=list)
+
+
 def plain(texts: list[str]) -> list[Paragraph]:
     return [Paragraph(t) for t in texts]
 

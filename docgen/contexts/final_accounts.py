@@ -7,10 +7,10 @@ here from those figures and the department's own reasons, so text and tables agr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from docgen.contexts.common import Paragraph, numbered
+from docgen.contexts.common import Heading, Paragraph, numbered
 from docgen.models import GradeBands
 from docgen.models.accounts import Accounts, Department, Explanations, SelfEvaluation
 from docgen.rules import Numbering, format_amount, format_decimal, number_label, percentage
@@ -94,14 +94,6 @@ class AccountTable:
 
 
 @dataclass(frozen=True)
-class Section:
-    label: str
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    subsections: list["Section"] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class IndicatorRow:
     level1: str
     level1_span: int  # rows the 一级指标 cell covers; 0 = covered by the cell above
@@ -152,7 +144,7 @@ class FinalAccounts:
     duties: list[Paragraph]
     organisation: list[str]
     tables: list[AccountTable]
-    explanations: list[Section]
+    explanations: list[Heading]
     glossary: list[Paragraph]
     forms: list[SelfEvaluationForm]
 
@@ -309,14 +301,14 @@ def build_tables(department: Department, accounts: Accounts, c: Computed) -> lis
 # --------------------------------------------------------------------------- 第三部分 情况说明
 
 
-def build_explanations(department: Department, accounts: Accounts, ex: Explanations, c: Computed) -> list[Section]:
+def build_explanations(department: Department, accounts: Accounts, ex: Explanations, c: Computed) -> list[Heading]:
     y = department.year
     s, fis, f = c.summary, c.fiscal, c.functions
     py, r = ex.prior_year, ex.reasons
     sections = []
 
     def section(n, title, paragraphs, subsections=()):
-        sections.append(Section(number_label(n, Numbering.CHINESE_COMMA), title, list(paragraphs), list(subsections)))
+        sections.append(Heading(number_label(n, Numbering.CHINESE_COMMA), title, list(paragraphs), list(subsections)))
 
     def compare_totals(what_in, cur_in, prior_in, what_out, cur_out, prior_out):
         parts = [p for p in (change(cur_in, prior_in, what_in), change(cur_out, prior_out, what_out)) if p]
@@ -374,9 +366,9 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
             text += f"，主要原因是{note.reason}"
         clauses.append(text)
     section(5, "一般公共预算财政拨款支出决算情况说明", [], [
-        Section("（一）", "一般公共预算财政拨款支出决算总体情况", [overall]),
-        Section("（二）", "一般公共预算财政拨款支出决算结构情况", structure),
-        Section("（三）", "一般公共预算财政拨款支出决算具体情况", [detail + "。其中：", "；".join(clauses) + "。"]),
+        Heading("（一）", "一般公共预算财政拨款支出决算总体情况", [overall]),
+        Heading("（二）", "一般公共预算财政拨款支出决算结构情况", structure),
+        Heading("（三）", "一般公共预算财政拨款支出决算具体情况", [detail + "。其中：", "；".join(clauses) + "。"]),
     ])
 
     e = c.economic
@@ -388,19 +380,12 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
         f"公用经费{wan(e.public)}" + (f"，主要包括{'、'.join(f'{x.name}{wan(x.amount)}' for x in public)}" if public else "") + "。",
     ])
 
-    if accounts.government_fund:
-        fund_spent = total(total([l.basic, l.project]) for l in accounts.government_fund)
-        fund_text = f"{y}年度政府性基金预算财政拨款支出{wan(fund_spent)}。"
-    else:
-        fund_text = r.government_fund or "本年度无此项收支。"
-    section(7, "政府性基金预算财政拨款收支决算情况说明", [fund_text])
-    if accounts.state_capital:
-        capital_spent = total(total([l.basic, l.project]) for l in accounts.state_capital)
-        capital_text = f"{y}年度国有资本经营预算财政拨款支出{wan(capital_spent)}。"
-    else:
-        capital_text = r.state_capital or "本年度无此项支出。"
-    section(8, "国有资本经营预算财政拨款支出决算情况说明", [capital_text])
-
+    section(7, "政府性基金预算财政拨款收支决算情况说明",
+            [_fund_sentence(y, accounts.government_fund, "政府性基金预算财政拨款支出",
+                            r.government_fund or "本年度无此项收支。")])
+    section(8, "国有资本经营预算财政拨款支出决算情况说明",
+            [_fund_sentence(y, accounts.state_capital, "国有资本经营预算财政拨款支出",
+                            r.state_capital or "本年度无此项支出。")])
     section(9, "财政拨款“三公”经费支出决算情况说明", [], _three_public(y, accounts, ex))
 
     st = accounts.statistics
@@ -429,21 +414,28 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
         + f"二是组织对{perf.department_evaluations.count}个项目开展了部门评价，涉及资金{wan(perf.department_evaluations.amount)}"
           f"（涉密项目除外）。")
     section(10, "其他重要事项情况说明", [], [
-        Section("（一）", "机关运行经费支出情况说明", [running_text]),
-        Section("（二）", "政府采购情况说明", [
+        Heading("（一）", "机关运行经费支出情况说明", [running_text]),
+        Heading("（二）", "政府采购情况说明", [
             f"{y}年度政府采购支出总额{wan(procured)}，其中：政府采购货物支出{wan(p.goods)}、政府采购工程支出{wan(p.works)}、"
             f"政府采购服务支出{wan(p.services)}。政府采购授予中小企业合同金额{wan(ex.procurement.sme_contracts)}，"
             f"占政府采购支出总额的{pct(ex.procurement.sme_contracts, procured)}。其中：授予小微企业合同金额"
             f"{wan(ex.procurement.small_micro_contracts)}，占政府采购支出总额的{pct(ex.procurement.small_micro_contracts, procured)}。"]),
-        Section("（三）", "国有资产占用情况说明", [
+        Heading("（三）", "国有资产占用情况说明", [
             f"截至{y}年12月31日，本部门（单位）共有车辆{sum(n for _, n in vehicles)}辆。其中：{vehicle_text}；"
             f"单价100万元（含）以上设备（不含车辆）{st.large_equipment or 0}台（套）。"]),
-        Section("（四）", "预算绩效情况说明", [], [
-            Section("1、", "预算绩效管理工作开展情况", [performance, "附件：二级项目绩效自评表"]),
-            Section("2、", "其他需要说明的事项", [ex.other_matters or "无。"]),
+        Heading("（四）", "预算绩效情况说明", [], [
+            Heading("1、", "预算绩效管理工作开展情况", [performance, "附件：二级项目绩效自评表"]),
+            Heading("2、", "其他需要说明的事项", [ex.other_matters or "无。"]),
         ]),
     ])
     return sections
+
+
+def _fund_sentence(year: int, lines, noun: str, when_empty: str) -> str:
+    """公开07/08表 in words: what was spent, or the department's “本年度无此项支出”."""
+    if not lines:
+        return when_empty
+    return f"{year}年度{noun}{wan(total(total([l.basic, l.project]) for l in lines))}。"
 
 
 def _listing(items: list[tuple[str, Decimal | None]], whole: Decimal | None) -> list[str]:
@@ -452,7 +444,7 @@ def _listing(items: list[tuple[str, Decimal | None]], whole: Decimal | None) -> 
     return [line + ("。" if i == len(lines) - 1 else "；") for i, line in enumerate(lines)]
 
 
-def _three_public(y: int, accounts: Accounts, ex: Explanations) -> list[Section]:
+def _three_public(y: int, accounts: Accounts, ex: Explanations) -> list[Heading]:
     budget = three_public_totals(accounts.three_public.budget)
     actual = three_public_totals(accounts.three_public.actual)
     prior = three_public_totals(ex.prior_year.three_public)
@@ -487,8 +479,8 @@ def _three_public(y: int, accounts: Accounts, ex: Explanations) -> list[Section]
         + (f"，主要用于：{vo.use}。" if vo.use else "。"),
         _reception(actual["reception"], rc),
     ]
-    return [Section("（一）", "“三公”经费财政拨款支出决算总体情况说明", [overall] + lines),
-            Section("（二）", "“三公”经费财政拨款支出决算具体情况说明", details)]
+    return [Heading("（一）", "“三公”经费财政拨款支出决算总体情况说明", [overall] + lines),
+            Heading("（二）", "“三公”经费财政拨款支出决算具体情况说明", details)]
 
 
 def _reception(spent: Decimal, rc) -> str:

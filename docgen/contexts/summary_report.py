@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from docgen.contexts.common import Heading
 
 from docgen.models import EvaluatedProject, GradeBands, OfficialReport, Ordering, TextSection, Unit
 from docgen.rules import Numbering, effective_grade, format_date, format_decimal, number_label
 from docgen.rules import placeholders
 from docgen.rules.summary import grade_count_line, grade_counts, order_rows, summary_values
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A numbered heading with its paragraphs: ``一、评价方式`` or ``（一）…``."""
-
-    label: str
-    text: str
-    paragraphs: list[str] = field(default_factory=list)
-    subsections: list["Heading"] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
