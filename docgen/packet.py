@@ -508,12 +508,8 @@ def render_pdf(renderer, family: str, context: dict, created: str | None) -> tup
     """A document as PDF bytes, its title (from the template's <title>) and page count.
     Like :meth:`PdfRenderer.render` (same bytes when ``created`` is None), plus the packet's
     date as the PDF's creation and modification date."""
-    from weasyprint import HTML
-
     html = renderer.html(family, context)
-    document = HTML(
-        string=html, base_url=renderer.templates.root.as_uri() + "/", url_fetcher=renderer.fetcher,
-    ).render(font_config=renderer.font_config)
+    document = renderer.document(family, context, html)
     if created:
         document.metadata.created = document.metadata.modified = created
     identifier = hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()

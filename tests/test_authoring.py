@@ -43,7 +43,7 @@ def test_override_one_file_and_fall_back_for_the_rest(tmp_path):
     assert "（本局版）" not in docx_text(first.with_suffix(".docx"))  # the built-in Word template
     # official.css (fonts, page) still came from the built-in set: the CJK fonts are there
     fonts = subprocess.run(["pdffonts", str(first)], capture_output=True, text=True, check=True).stdout
-    assert "Noto-Serif-CJK-SC" in fonts
+    assert "Serif-SC" in fonts
 
 
 def test_export_copies_the_set_and_keeps_existing_files(tmp_path):

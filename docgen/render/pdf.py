@@ -23,7 +23,7 @@ def harfbuzz_subset_available() -> bool:
     return harfbuzz_subset is not None
 
 
-def make_url_fetcher(templates: "TemplateSet | Path"):
+def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     """A WeasyPrint URL fetcher that serves files of the template set and refuses everything
     else (other files, http, data: URLs). A file the user's set lacks comes from the built-in
     set. A refusal stops the rendering (``FatalURLFetchingError``) so a template author sees it.
@@ -33,6 +33,7 @@ def make_url_fetcher(templates: "TemplateSet | Path"):
     if isinstance(templates, Path):
         templates = TemplateSet(templates, None)
     roots = templates.roots
+    prepared = {Path(f).resolve() for f in fonts}  # docgen's own prepared fonts (render.fonts)
 
     class ResourceRefused(FatalURLFetchingError):
         """A template tried to load something from outside its template set."""
@@ -45,6 +46,8 @@ def make_url_fetcher(templates: "TemplateSet | Path"):
             parsed = urlparse(url)
             if parsed.scheme == "file":
                 path = Path(url2pathname(parsed.path)).resolve()
+                if path in prepared:
+                    return super().fetch(path.as_uri(), headers)
                 for root in roots:
                     if path.is_relative_to(root):
                         served = templates.path(path.relative_to(root).as_posix())
@@ -61,23 +64,36 @@ class PdfRenderer:
     def __init__(self, templates: TemplateSet | None = None):
         from weasyprint.text.fonts import FontConfiguration
 
+        from docgen.render.fonts import font_face_css, prepared_faces
+
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader())
         self.font_config = FontConfiguration()
-        self.fetcher = make_url_fetcher(self.templates)
+        faces = prepared_faces()
+        self.font_css = font_face_css(faces)
+        self.fetcher = make_url_fetcher(self.templates, [f.path for f in faces])
+        self._font_sheets: dict[int, object] = {}
 
     def html(self, family: str, context: dict[str, Any]) -> str:
         return self.env.get_template(f"{family}.html").render(context)
 
-    def render(self, family: str, context: dict[str, Any]) -> bytes:
-        from weasyprint import HTML
+    def document(self, family: str, context: dict[str, Any], html: str | None = None):
+        """The laid-out WeasyPrint document, with docgen's prepared fonts declared."""
+        from weasyprint import CSS, HTML
 
-        html = self.html(family, context)
-        document = HTML(
+        html = self.html(family, context) if html is None else html
+        key = id(self.font_config)  # a build may share one font configuration between renderers
+        if key not in self._font_sheets:
+            self._font_sheets[key] = CSS(string=self.font_css or "/* no prepared fonts */",
+                                         font_config=self.font_config, url_fetcher=self.fetcher)
+        return HTML(
             string=html,
             base_url=self.templates.root.as_uri() + "/",
             url_fetcher=self.fetcher,
-        )
+        ).render(font_config=self.font_config, stylesheets=[self._font_sheets[key]])
+
+    def render(self, family: str, context: dict[str, Any]) -> bytes:
+        html = self.html(family, context)
         # The identifier follows the content, so the same input gives the same bytes.
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        return document.write_pdf(font_config=self.font_config, pdf_identifier=identifier)
+        return self.document(family, context, html).write_pdf(pdf_identifier=identifier)
