@@ -40,7 +40,7 @@ from docgen.models.accounts import Accounts, Department, Explanations, SelfEvalu
 from docgen.models.packet import PACKET_FILE_NAMES
 from docgen.rules import check_project
 from docgen.rules.checks import check_report, check_result_sheet_fields, check_results_summary
-from docgen.rules.accounts import check_performance_note, compute
+from docgen.rules.accounts import check_explanations, compute
 from docgen.rules.interpret import score_and_grade_in
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -533,7 +533,7 @@ def _check_final_accounts(result: DataSet, paths: list[Path]) -> None:
     if result.self_evaluations:
         result.report_findings("self_evaluations", computed.findings["self_evaluations"])
     if "explanations" in result.origins:
-        result.report_findings("explanations", check_performance_note(result.explanations, computed, result.accounts))
+        result.report_findings("explanations", check_explanations(result.explanations, computed))
 
 
 def _without(data: dict, key: str) -> dict:

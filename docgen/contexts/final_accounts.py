@@ -14,6 +14,7 @@ from docgen.contexts.common import Heading, Paragraph, numbered
 from docgen.models import GradeBands
 from docgen.models.accounts import Accounts, Department, Explanations, SelfEvaluation
 from docgen.rules import Numbering, format_amount, format_decimal, number_label, percentage
+from docgen.rules.summary import merge_spans
 from docgen.rules.accounts import (
     Computed,
     compute,
@@ -501,12 +502,6 @@ def _reception(spent: Decimal, rc) -> str:
 # --------------------------------------------------------------------------- 自评表
 
 
-def _spans(values: list[str]) -> list[int]:
-    from docgen.rules.summary import merge_spans
-
-    return merge_spans(values)
-
-
 def exact(value: Decimal | None) -> str:
     """An amount at the precision it was entered (39.586 stays 39.586), at least two decimals."""
     if value is None:
@@ -520,13 +515,13 @@ def build_form(form: SelfEvaluation, fig: SelfEvaluationFigures) -> SelfEvaluati
                 exact(r.balance), format_decimal(r.rate) if r.rate is not None else "",
                 format_decimal(r.score) if r.score is not None else ""]
 
-    level1 = _spans([i.level1 for i in form.indicators])
-    level2 = _spans([(i.level1, i.level2) for i in form.indicators])
+    level1 = merge_spans([i.level1 for i in form.indicators])
+    level2 = merge_spans([(i.level1, i.level2) for i in form.indicators])
     indicators = [IndicatorRow(i.level1, s1, i.level2, s2, i.name, i.initial or "", i.adjusted or "", i.actual or "",
                                format_decimal(i.weight, 0 if i.weight == i.weight.to_integral() else 2),
                                "" if i.score is None else str(i.score), i.deviation or "")
                   for i, s1, s2 in zip(form.indicators, level1, level2)]
-    groups = _spans([a.group or f"\0{n}" for n, a in enumerate(form.analysis)])
+    groups = merge_spans([a.group or f"\0{n}" for n, a in enumerate(form.analysis)])
     analysis = [AnalysisRowView(a.group or "", span if a.group else 1, a.label, a.text, bool(a.group))
                 for a, span in zip(form.analysis, groups)]
     return SelfEvaluationForm(

@@ -14,7 +14,15 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding, Severity
 from docgen.models import Grade, GradeBands
-from docgen.models.accounts import Accounts, Explanations, FunctionLine, SelfEvaluation
+from docgen.models.accounts import (
+    Accounts,
+    BudgetColumns,
+    ExpenditureColumns,
+    Explanations,
+    FunctionLine,
+    IncomeColumns,
+    SelfEvaluation,
+)
 from docgen.rules.numbers import percentage
 from docgen.rules.summary import grade_counts
 from docgen.rules.formatting import format_amount
@@ -180,11 +188,11 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
     return tables, findings
 
 
-def _title(table: str, column: str) -> str:
-    from docgen.models.accounts import BudgetColumns, ExpenditureColumns, IncomeColumns
+TABLE_MODELS = {"income": IncomeColumns, "expenditure": ExpenditureColumns, "general_budget": BudgetColumns}
 
-    model = {"income": IncomeColumns, "expenditure": ExpenditureColumns, "general_budget": BudgetColumns}[table]
-    return f"“{model.model_fields[column].title}”"
+
+def _title(table: str, column: str) -> str:
+    return f"“{TABLE_MODELS[table].model_fields[column].title}”"
 
 
 def check_overlap(tables: FunctionTables, only_general_budget: bool, accounts: Accounts) -> list[Finding]:
@@ -558,8 +566,9 @@ def compute(accounts: Accounts, forms: list[SelfEvaluation], bands: GradeBands |
     })
 
 
-def check_performance_note(explanations: Explanations, computed: Computed, accounts: Accounts) -> list[Finding]:
-    """The counts the department printed in 预算绩效管理工作开展情况 against the 自评表."""
+def check_explanations(explanations: Explanations, computed: Computed) -> list[Finding]:
+    """The figures the department typed for 情况说明: the 年初预算 total against its categories,
+    and the counts printed in 预算绩效管理工作开展情况 against the 自评表."""
     printed = explanations.performance.printed
     facts = performance_facts(computed)
     findings = []

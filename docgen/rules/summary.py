@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import TypeVar
 
 from docgen.diagnostics import Finding, Severity
-from docgen.models import Grade
-from docgen.rules.formatting import format_amount
+from docgen.models import Grade, Ordering
+from docgen.rules.formatting import format_amount, format_decimal
 from docgen.rules.grades import published_score
+from docgen.rules.numbers import round_half_up
 
 T = TypeVar("T")
 
@@ -80,8 +81,6 @@ def grade_count_line(counts: dict[Grade, int]) -> str:
 
 def total_of_printed(values: Sequence[Decimal | None], places: int = 2) -> Decimal:
     """合计 as readers can check it: the sum of the rows as printed (rounded half up)."""
-    from docgen.rules.numbers import round_half_up
-
     return sum((round_half_up(v, places) for v in values if v is not None), Decimal(0))
 
 
@@ -110,8 +109,6 @@ def amounts_in(projects: Sequence, unit) -> list[Decimal | None]:
 
 def summary_values(projects: Sequence, grades: Sequence[Grade | None], unit) -> dict[str, str]:
     """The computed values behind the placeholders, as printed."""
-    from docgen.rules.formatting import format_decimal
-
     counts = grade_counts(grades)
     values = {
         "评价数": str(len(projects)),
@@ -134,8 +131,6 @@ def order_rows(items: Sequence[T], ordering, score: Callable[[T], Decimal | None
     ``ordering`` is :class:`~docgen.models.Ordering`: rank by score, group by grade then
     key (评价机构), or keep the input order. One code path for every summary family.
     """
-    from docgen.models import Ordering
-
     if ordering is Ordering.RANK:
         return rank_by_score(items, score)
     if ordering is Ordering.GRADE_AGENCY:
