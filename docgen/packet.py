@@ -491,14 +491,19 @@ class _Renderers:
             self._pdf[root] = renderer
         return self._pdf[root]
 
-    def warm_up(self) -> None:
-        """Load WeasyPrint, fontconfig and the CJK faces before the first document arrives
-        (a layout only: writing a PDF would cost more than it saves the first document)."""
-        from weasyprint import HTML
+    def builtin_pdf(self):
+        """The PDF renderer of the built-in template set (the combined PDF's 目录 page)."""
+        from docgen.render import TemplateSet
 
-        html = ('<html><body><p style="font-family:\'Noto Serif CJK SC\',serif">财政预算绩效评价<b>结果</b></p>'
-                '<p style="font-family:\'Noto Sans CJK SC\',sans-serif">汇总表 1,234.56</p></body></html>')
-        HTML(string=html).render(font_config=self.font_config())
+        return self.pdf(str(TemplateSet.default().root))
+
+    def warm_up(self) -> None:
+        """Load WeasyPrint, fontconfig and docgen's prepared CJK faces before the first
+        document arrives (a layout only: writing a PDF would cost more than it saves the
+        first document)."""
+        self.builtin_pdf().layout(
+            '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
+            '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
 
 
 _RENDERERS = _Renderers()
@@ -564,7 +569,7 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
         elif task.kind == "pdf":
             data, title, pages = render_pdf(_RENDERERS.pdf(task.templates), task.family, task.context, task.pdf_date)
         else:
-            data, pages = combine_pdfs(task.combined, _RENDERERS.font_config() if fonts else None)
+            data, pages = combine_pdfs(task.combined, _RENDERERS.builtin_pdf() if fonts else None)
             title = task.combined.title
         write_output(Path(task.target), data)
     except ContentsNotCached:
@@ -696,13 +701,13 @@ class WorkerPool:
 
 _TOC_CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.6; }
-h1 { font-family: "Noto Serif CJK SC", serif; font-weight: bold; font-size: 22pt; text-align: center;
+body { font-family: "docgen Serif SC", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.6; }
+h1 { font-family: "docgen Serif SC", "Noto Serif CJK SC", serif; font-weight: bold; font-size: 22pt; text-align: center;
      margin: 0 0 6mm 0; bookmark-level: none; }
-h2 { font-family: "Noto Sans CJK SC", sans-serif; font-weight: normal; font-size: 16pt; text-align: center;
+h2 { font-family: "docgen Sans SC", "Noto Sans CJK SC", sans-serif; font-weight: normal; font-size: 16pt; text-align: center;
      letter-spacing: 1em; margin: 0 0 6mm 0; bookmark-level: none; }
 p { margin: 0 0 1.5mm 0; }
-p.group { font-family: "Noto Sans CJK SC", sans-serif; margin-top: 3mm; }
+p.group { font-family: "docgen Sans SC", "Noto Sans CJK SC", sans-serif; margin-top: 3mm; }
 a { color: black; text-decoration: none; }
 a.entry { display: block; }
 a.entry::after { content: leader(".") attr(data-page); }
@@ -779,7 +784,7 @@ def _toc_entries(parts: list[tuple[str, str, str, int, str]]):
     return entries, outline
 
 
-def combine_pdfs(spec: CombinedSpec, font_config) -> tuple[bytes, int]:
+def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     """One PDF of the whole packet: a 目录 page (clickable), then every document, with
     bookmarks per family, document and the documents' own headings. Deterministic: no
     clock, the identifier is derived from the inputs."""
@@ -806,12 +811,10 @@ def combine_pdfs(spec: CombinedSpec, font_config) -> tuple[bytes, int]:
         cached = Path(spec.cache_dir) / f"contents-{key}.pdf"
         if cached.is_file():
             toc_pdf = cached.read_bytes()
-        elif font_config is None:
+        elif renderer is None:
             raise ContentsNotCached()
         else:
-            from weasyprint import HTML
-
-            document = HTML(string=html).render(font_config=font_config)
+            document = renderer.layout(html)
             if spec.pdf_date:
                 document.metadata.created = document.metadata.modified = spec.pdf_date
             toc_pdf = document.write_pdf(pdf_identifier=key.encode())

@@ -106,3 +106,75 @@ def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
                 if edges[i] <= centre < edges[i + 1]:
                     columns[i] += text
     return [squash(c) for c in columns]
+
+
+def embedded_glyphs(path: Path) -> dict[str, bool]:
+    """Every character the PDF's fonts map (ToUnicode), and whether its glyph in the embedded
+    font program has an outline: False means a blank or .notdef box where text should be."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    drawn: dict[str, bool] = {}
+    fonts = {}
+    for page in PdfReader(str(path)).pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            fonts[ref.idnum] = ref.get_object()
+    for font in fonts.values():
+        descendant = font["/DescendantFonts"][0].get_object()
+        assert descendant.get("/CIDToGIDMap", "/Identity") == "/Identity"
+        descriptor = descendant["/FontDescriptor"].get_object()
+        program = next(descriptor[k].get_object().get_data() for k in ("/FontFile2", "/FontFile3")
+                       if k in descriptor)
+        face = TTFont(io.BytesIO(program))
+        order = face.getGlyphOrder()
+        glyphs = face.getGlyphSet()
+        cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for gid, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+                char = bytes.fromhex(text).decode("utf-16-be")
+                gid = int(gid, 16)
+                has_outline = False
+                if 0 < gid < len(order):
+                    from fontTools.pens.boundsPen import ControlBoundsPen
+
+                    pen = ControlBoundsPen(glyphs)
+                    glyphs[order[gid]].draw(pen)
+                    has_outline = pen.bounds is not None
+                drawn[char] = drawn.get(char, False) or has_outline
+    return drawn
+
+
+def assert_every_glyph_drawn(path: Path) -> None:
+    """No character of the PDF is drawn blank or as .notdef. With the round-trip tests (the
+    data's text is the PDF's text) this means every printed character of the data has its glyph."""
+    drawn = embedded_glyphs(path)
+    blank = sorted(c for c, ok in drawn.items() if not ok and not c.isspace())
+    assert not blank, f"{path.name}: no glyph for {''.join(blank)}"
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _texts(v)
+    elif hasattr(value, "model_dump"):
+        yield from _texts(value.model_dump())
+
+
+def sample_characters(folder: Path) -> set[str]:
+    """Every character of every text a sample's data holds."""
+    from docgen.loading import load_dataset
+
+    data = load_dataset([folder])
+    used = set()
+    for block in ("publisher", "report", "results_summary", "detail_table", "department", "accounts",
+                  "explanations", "self_evaluations"):
+        used |= set("".join(_texts(getattr(data, block))))
+    used |= set("".join(_texts([p.project for p in data.projects])))
+    return used - {"\n", "\t"}

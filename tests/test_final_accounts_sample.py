@@ -10,7 +10,7 @@ from docgen.build import Family, Format, render
 from docgen.loading import load_dataset
 from docgen.rules import format_amount
 
-from conftest import SAMPLES, docx_text, pdf_text, squash
+from conftest import SAMPLES, assert_every_glyph_drawn, docx_text, pdf_text, squash
 
 SAMPLE = SAMPLES / "shangdang-gov-office-2023"
 DATA = load_dataset([SAMPLE])
@@ -118,3 +118,7 @@ def test_self_evaluation_forms_read_back_from_docx(out):
     starts = [text for kind, text in level1 if kind == "restart"]
     assert starts[:3] == ["产出指标", "效益指标", "满意度指标"]
     assert sum(1 for kind, _ in level1 if kind == "continue") == 16 - len(starts)
+
+
+def test_every_character_has_its_glyph(out):
+    assert_every_glyph_drawn(out / "final-accounts.pdf")

@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from docgen.loading import load_dataset
 from docgen.render.fonts import charset, locate, prepare_face, prepared_faces, prepared_path
 
-from conftest import SAMPLES
+from conftest import SAMPLES, sample_characters
 
 SERIF = locate("Noto Serif CJK SC:style=Regular")
 pytestmark = pytest.mark.skipif(SERIF is None, reason="Noto CJK fonts not installed")
@@ -32,27 +32,10 @@ def test_cache_is_rebuilt_when_the_font_file_changes(tmp_path):
     assert ord("绩") not in cmap  # reduced to what was asked for
 
 
-def _texts(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _texts(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _texts(v)
-    elif hasattr(value, "model_dump"):
-        yield from _texts(value.model_dump())
-
-
 def test_prepared_set_covers_every_character_of_the_samples():
     used = set()
     for folder in SAMPLES.iterdir():
-        data = load_dataset([folder])
-        for block in ("publisher", "report", "results_summary", "detail_table", "department", "accounts",
-                      "explanations", "self_evaluations"):
-            used |= set("".join(_texts(getattr(data, block))))
-        used |= set("".join(_texts([p.project for p in data.projects])))
+        used |= sample_characters(folder)
     used -= {"\n", "\t"}
     installed = TTFont(str(SERIF[0]), fontNumber=SERIF[1], lazy=True)["cmap"].getBestCmap()
     for face in prepared_faces():

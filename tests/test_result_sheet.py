@@ -15,7 +15,8 @@ from docgen.contexts.result_sheet import build_result_sheet
 from docgen.loading import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer
 
-from conftest import SAMPLES, docx_text, needs_poppler, pdf_text, pdftotext, squash
+from conftest import (SAMPLES, assert_every_glyph_drawn, docx_text, embedded_glyphs, needs_poppler, pdf_text,
+                      pdftotext, squash)
 
 SAMPLE = load_dataset([SAMPLES / "jiyuan-2023"])
 PROJECTS = SAMPLE.projects
@@ -98,6 +99,23 @@ def test_pdf_fonts_embedded_and_subset(rendered_jiyuan, loaded):
         assert re.match(r"/[A-Z]{6}\+", name), f"{name} is not a subset"
     # the installed SC faces or docgen's faces prepared from them (docgen.render.fonts)
     assert any(name.endswith(("CJK-SC", "Serif-SC", "Sans-SC")) for name, _ in fonts), "SC fonts expected"
+
+
+
+def test_every_character_has_its_glyph(rendered_jiyuan):
+    for loaded in PROJECTS:
+        assert_every_glyph_drawn(rendered_jiyuan / f"{loaded.output_stem}.pdf")
+
+
+def test_glyph_check_finds_a_character_no_font_has(tmp_path):
+    # U+E000 is a private-use code point: no installed font draws it, so the check must see it
+    project = PROJECTS[0].project.model_copy(update={"name": "住房\ue000保障"})
+    path = tmp_path / "t.pdf"
+    path.write_bytes(PdfRenderer().render("result-sheet", {"sheet": build_result_sheet(project, SAMPLE.publisher)}))
+    drawn = embedded_glyphs(path)
+    assert drawn["住"] and drawn["\ue000"] is False
+    with pytest.raises(AssertionError, match="\ue000"):
+        assert_every_glyph_drawn(path)
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -12,7 +12,7 @@ from docgen.build import Family, Format, render
 from docgen.loading import load_dataset
 from docgen.rules import format_decimal
 
-from conftest import SAMPLES, docx_text, pdf_columns, pdf_text, squash
+from conftest import SAMPLES, assert_every_glyph_drawn, docx_text, pdf_columns, pdf_text, squash
 
 SHUOZHOU = load_dataset([SAMPLES / "shuozhou-edz-2024"])
 SHANGDANG = load_dataset([SAMPLES / "shangdang-2022"])
@@ -133,3 +133,10 @@ def test_results_summary_from_the_detail_rows(out):
     order = {"优": 0, "良": 1, "中": 2, "差": 3, "": 4}
     assert [order[r[5]] for r in rows] == sorted(order[r[5]] for r in rows)
     assert len(grades) == 43
+
+
+def test_every_character_has_its_glyph(out):
+    pdfs = sorted(out.glob("*/*.pdf"))
+    assert [p.name for p in pdfs] == ["detail-table.pdf", "results-summary.pdf", "summary-report.pdf"]
+    for path in pdfs:
+        assert_every_glyph_drawn(path)

@@ -2,11 +2,11 @@
 
 A Noto CJK collection is ~20 MB a weight with 65,000 glyphs and large layout tables;
 WeasyPrint would parse it and carry its tables into every PDF. docgen prepares, once per
-font file, a face reduced to GB 2312 (6,763 hanzi and its symbols) plus ASCII and the
-full-width punctuation of official documents, without layout (GSUB/GPOS), vertical metrics
-or hinting, and declares it as “docgen Serif SC” / “docgen Sans SC”. The templates' CSS names these
-first and the installed family next, so a character outside the prepared set falls back,
-glyph by glyph, to the installed font: nothing goes missing.
+font file, a TrueType face reduced to GB 2312 (6,763 hanzi and its symbols) plus ASCII and
+the full-width punctuation of official documents, without layout tables (GSUB/GPOS), vertical
+metrics or hinting, and declares it as “docgen Serif SC” / “docgen Sans SC”. The templates'
+CSS names these first and the installed family next, so a character outside the prepared
+set falls back, glyph by glyph, to the installed font: nothing goes missing.
 
 The cache key is the source file's path, size and modification time, the character set and
 the preparation code's version: a changed font file is prepared again.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Bump when the preparation changes: cached faces are then prepared again.
-PREPARATION_VERSION = "1"
+PREPARATION_VERSION = "2"
 
 #: (CSS family, CSS weight, fontconfig pattern): the prepared faces have names of their own
 #: (an installed family of the same name would win); the CSS lists them first and the
@@ -39,15 +39,20 @@ _EXTRA = ("“”‘’—…·、。，：；！？（）《》〔〕【】〈�
 
 
 def charset() -> str:
-    """GB 2312 (hanzi, symbols, full-width forms), ASCII and official punctuation."""
-    chars = {chr(c) for c in range(0x20, 0x7F)} | set(_EXTRA)
+    """ASCII, official punctuation and GB 2312 (symbols, full-width forms, hanzi), in this order.
+
+    GB 2312 lists its 3,755 common hanzi (一级字) before the 3,008 rarer ones (二级字): a
+    prepared face numbers its glyphs in this order, so a document of common characters uses
+    only the lower glyph ids and its embedded subset stays small.
+    """
+    chars = [chr(c) for c in range(0x20, 0x7F)] + list(_EXTRA)
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
             try:
-                chars.add(bytes([high, low]).decode("gb2312"))
+                chars.append(bytes([high, low]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
-    return "".join(sorted(chars))
+    return "".join(dict.fromkeys(chars))
 
 
 def cache_dir() -> Path:
@@ -76,7 +81,7 @@ def locate(pattern: str) -> tuple[Path, int] | None:
 def prepared_path(source: Path, index: int, chars: str, folder: Path) -> Path:
     stat = source.stat()
     key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{PREPARATION_VERSION}|{chars}"
-    return folder / f"{source.stem}-{index}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.otf"
+    return folder / f"{source.stem}-{index}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.ttf"
 
 
 def prepare_face(source: Path, index: int, chars: str, folder: Path) -> Path:
@@ -84,20 +89,8 @@ def prepare_face(source: Path, index: int, chars: str, folder: Path) -> Path:
     target = prepared_path(source, index, chars, folder)
     if target.is_file():
         return target
-    from fontTools import subset  # only when preparing: importing it costs more than the lookup
-    from fontTools.ttLib import TTFont
-
     folder.mkdir(parents=True, exist_ok=True)
-    font = TTFont(str(source), fontNumber=index, lazy=True)
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "BASE", "JSTF", "VORG", "vhea", "vmtx", "DSIG"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.hinting = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
+    font = build_face(source, index, chars)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
     os.close(fd)
     try:
@@ -108,16 +101,74 @@ def prepare_face(source: Path, index: int, chars: str, folder: Path) -> Path:
     return target
 
 
+def build_face(source: Path, index: int, chars: str):
+    """A TrueType face with the glyphs of ``chars`` from ``source``, in the order of ``chars``.
+
+    The outlines are converted from CFF to TrueType quadratic curves (within 1/1000 em) and
+    the glyphs are numbered from 1 in the order of ``chars``. Why TrueType: WeasyPrint keeps
+    glyph ids when it subsets a face (the PDF's text refers to them), and a TrueType subset
+    carries the unused ids as empty, well-compressed loca and hmtx entries, where a CFF subset
+    carries them as offsets, charset and FDSelect entries: ~30 KB a face for a one-page
+    document. A TrueType CIDFont also maps codes to glyphs by ``/CIDToGIDMap /Identity``,
+    with no CID-keyed charset for viewers to read differently.
+    """
+    from fontTools.fontBuilder import FontBuilder  # only when preparing (once per machine)
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    original = TTFont(str(source), fontNumber=index, lazy=True)
+    best = original.getBestCmap()
+    mapping = {ord(c): best[ord(c)] for c in chars if ord(c) in best}
+    order = list(dict.fromkeys([".notdef", *mapping.values()]))
+    outlines = original.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        outlines[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+
+    builder = FontBuilder(original["head"].unitsPerEm, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(mapping)
+    builder.setupGlyf(glyphs)
+    glyf, advances = builder.font["glyf"], original["hmtx"]
+    metrics = {}
+    for name in order:
+        glyphs[name].recalcBounds(glyf)
+        metrics[name] = (advances[name][0], getattr(glyphs[name], "xMin", 0))
+    builder.setupHorizontalMetrics(metrics)
+    hhea = original["hhea"]
+    builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent, lineGap=hhea.lineGap)
+    builder.font["OS/2"] = original["OS/2"]
+    builder.font["name"] = original["name"]  # names, copyright and licence of the original
+    builder.setupPost()
+    builder.setupMaxp()
+    head = builder.font["head"]
+    for field in ("fontRevision", "created", "modified", "macStyle", "flags", "lowestRecPPEM"):
+        setattr(head, field, getattr(original["head"], field))
+    # the original's dates, not the clock: the same font file gives the same bytes, and the
+    # PDFs embedding it do too
+    builder.font.recalcTimestamp = False
+    return builder.font
+
+
 def prepared_faces(folder: Path | None = None) -> list[PreparedFace]:
-    """Every template face, prepared; faces that are not installed are left to fontconfig."""
+    """Every template face, prepared; faces that are not installed are left to fontconfig.
+    Looked up once per process and cache folder (a worker's renderers share the answer)."""
     folder = folder or cache_dir()
-    chars = charset()
-    faces = []
-    for family, weight, pattern in FACES:
-        found = locate(pattern)
-        if found is not None:
-            faces.append(PreparedFace(family, weight, prepare_face(found[0], found[1], chars, folder)))
-    return faces
+    if folder not in _prepared or not all(f.path.is_file() for f in _prepared[folder]):
+        chars = charset()
+        faces = []
+        for family, weight, pattern in FACES:
+            found = locate(pattern)
+            if found is not None:
+                faces.append(PreparedFace(family, weight, prepare_face(found[0], found[1], chars, folder)))
+        _prepared[folder] = faces
+    return list(_prepared[folder])
+
+
+_prepared: dict[Path, list[PreparedFace]] = {}
 
 
 def font_face_css(faces: list[PreparedFace]) -> str:

@@ -79,9 +79,12 @@ class PdfRenderer:
 
     def document(self, family: str, context: dict[str, Any], html: str | None = None):
         """The laid-out WeasyPrint document, with docgen's prepared fonts declared."""
+        return self.layout(self.html(family, context) if html is None else html)
+
+    def layout(self, html: str):
+        """Lay out ``html`` (resources from the template set, docgen's prepared fonts declared)."""
         from weasyprint import CSS, HTML
 
-        html = self.html(family, context) if html is None else html
         key = id(self.font_config)  # a build may share one font configuration between renderers
         if key not in self._font_sheets:
             self._font_sheets[key] = CSS(string=self.font_css or "/* no prepared fonts */",
