@@ -202,21 +202,22 @@ def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]
                 t_pdf.append(statistics.median(times))
                 pages.append(n)
                 sizes.append(len(data_pdf))
-            per_family[family] = {"sample": packet.parent.name, "docs": mine, "docx": t_docx, "pdf": t_pdf,
-                                  "pages": pages, "sizes": sizes, "templates": root}
+            per_family[family] = {"family": family, "sample": packet.parent.name, "docs": mine, "docx": t_docx,
+                                  "pdf": t_pdf, "pages": pages, "sizes": sizes, "templates": root}
             echo(f"  {family}: DOCX {statistics.mean(t_docx):.3f} s, PDF {statistics.mean(t_pdf):.3f} s per document")
         # the target of issue 5 is a one-page result sheet: the sample's sheets are two pages,
         # so also time the first project cut down to one page (first paragraph of each list)
         for d in docs:
             if d.family == "result-sheet" and "result-sheet, one page" not in per_family:
-                one = _one_page_sheet(d.context, pdf, spec.pdf_date)
+                one = _one_page_sheet(d.context, pdf, spec.pdf_date, root)
                 if one:
                     per_family["result-sheet, one page"] = one
     return per_family
 
 
-def _one_page_sheet(context: dict, renderer, pdf_date):
+def _one_page_sheet(context: dict, renderer, pdf_date, templates: str):
     import dataclasses
+    from types import SimpleNamespace
 
     from docgen.packet import render_pdf
 
@@ -233,19 +234,20 @@ def _one_page_sheet(context: dict, renderer, pdf_date):
         start = time.perf_counter()
         render_pdf(renderer, "result-sheet", small, pdf_date)
         times.append(time.perf_counter() - start)
-    return {"sample": "first jiyuan-2023 project, 2 paragraphs per section", "docs": [None], "docx": [],
-            "pdf": [statistics.median(times)],
-            "pages": [1], "sizes": [len(data)], "templates": None}
+    return {"family": "result-sheet", "sample": "first jiyuan-2023 project, 2 paragraphs per section",
+            "docs": [SimpleNamespace(context=small)], "docx": [], "pdf": [statistics.median(times)],
+            "pages": [1], "sizes": [len(data)], "templates": templates}
 
 
-def time_soffice(per_family: dict, echo: Callable[[str], None]) -> dict[str, tuple[float, float]]:
-    """(one call per DOCX, per DOCX when all of a family go in one call) in seconds."""
+def time_soffice(per_family: dict, echo: Callable[[str], None]) -> dict[str, tuple[float, float, float]]:
+    """(one call per DOCX, per DOCX when all of a family go in one call) in seconds, and the
+    mean size of its PDFs in bytes."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         return {}
     from docgen.packet import _RENDERERS
 
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="docgen-soffice-") as tmp:
         tmp = Path(tmp)
         profile = f"-env:UserInstallation={(tmp / 'profile').as_uri()}"
@@ -256,22 +258,22 @@ def time_soffice(per_family: dict, echo: Callable[[str], None]) -> dict[str, tup
                             *map(str, files)], capture_output=True, check=True, timeout=600)
             return time.perf_counter() - start
 
-        for family, info in per_family.items():
-            if info["templates"] is None:
-                continue
-            folder = tmp / family
+        for n, (key, info) in enumerate(per_family.items()):
+            folder = tmp / f"family-{n}"
             folder.mkdir()
             files = []
             for i, d in enumerate(info["docs"]):
                 path = folder / f"{i:03d}.docx"
-                path.write_bytes(_RENDERERS.docx(info["templates"]).render(family, d.context))
+                path.write_bytes(_RENDERERS.docx(info["templates"]).render(info["family"], d.context))
                 files.append(path)
             if not out:
                 convert(files[:1])  # the first start creates the profile
             single = statistics.median(convert([f]) for f in files[:3])
             batch = convert(files) / len(files)
-            out[family] = (single, batch)
-            echo(f"  {family}: soffice {single:.2f} s per call, {batch:.2f} s per document in one call")
+            size = statistics.mean((tmp / "pdf" / f"{f.stem}.pdf").stat().st_size for f in files)
+            out[key] = (single, batch, size)
+            echo(f"  {key}: soffice {single:.2f} s per call, {batch:.2f} s per document in one call, "
+                 f"{size / 1024:.0f} KB")
     return out
 
 
@@ -311,7 +313,8 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
     lines.append("")
     header = ["family (sample)", "docs", "pages/doc", "DOCX per doc", "PDF per doc", "PDF per page", "PDF size"]
     if office:
-        header += ["soffice per call", "soffice per doc (batch)", "soffice ÷ docgen PDF"]
+        header += ["soffice per call", "soffice per doc (batch)", "soffice PDF size",
+                   "time: soffice (batch) ÷ docgen", "size: soffice ÷ docgen"]
     rows = []
     for family, info in per_family.items():
         n = len(info["docs"])
@@ -321,8 +324,10 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
                f"{statistics.mean(info['docx']):.3f} s" if info["docx"] else "—",
                f"{pdf:.3f} s", f"{pdf / pages:.3f} s", f"{statistics.mean(info['sizes']) / 1024:.0f} KB"]
         if office:
-            single, batch = office.get(family, (None, None))
-            row += [f"{single:.2f} s", f"{batch:.2f} s", f"{batch / pdf:.1f}×"] if single else ["—"] * 3
+            single, batch, size = office.get(family, (None, None, None))
+            ours = statistics.mean(info["sizes"])
+            row += ([f"{single:.2f} s", f"{batch:.2f} s", f"{size / 1024:.0f} KB", f"{batch / pdf:.1f}×",
+                     f"{size / ours:.2f}×"] if single else ["—"] * 5)
         rows.append(row)
     lines += _table(header, rows)
     for line in lines:

@@ -498,12 +498,20 @@ class _Renderers:
         return self.pdf(str(TemplateSet.default().root))
 
     def warm_up(self) -> None:
-        """Load WeasyPrint, fontconfig and docgen's prepared CJK faces before the first
-        document arrives (a layout only: writing a PDF would cost more than it saves the
-        first document)."""
-        self.builtin_pdf().layout(
+        """Before the first document arrives: load WeasyPrint, fontconfig and docgen's
+        prepared CJK faces (one small layout), the document models a task's context is
+        made of, the built-in HTML templates (compiled) and pypdf (the combined PDF).
+        Writing a PDF is left out: it would cost more than it saves the first document."""
+        import pypdf  # noqa: F401
+
+        import docgen.build  # noqa: F401  (every family's context classes)
+
+        renderer = self.builtin_pdf()
+        renderer.layout(
             '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
             '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
+        for family in docgen.build.Family:
+            renderer.env.get_template(f"{family.value}.html")
 
 
 _RENDERERS = _Renderers()
@@ -557,11 +565,21 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+_TRACE = bool(os.environ.get("DOCGEN_TRACE"))
+
+
+def trace(what: str) -> None:
+    """With ``DOCGEN_TRACE=1``: when each step of a build happens, on stderr (for profiling)."""
+    if _TRACE:
+        print(f"[{time.time() % 1000:8.3f} {os.getpid()}] {what}", file=sys.stderr, flush=True)
+
+
 def run_task(task: Task, fonts: bool = True) -> TaskResult:
     """Render one output and write it atomically (in a worker or in the main process).
     Without ``fonts`` a combined PDF is only assembled when its 目录 page is cached
     (else :class:`ContentsNotCached`)."""
     start = time.perf_counter()
+    trace(f"start {task.label}")
     try:
         title, pages = None, 0
         if task.kind == "docx":
@@ -576,6 +594,7 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
         raise
     except Exception as exc:  # isolation: this output failed, the others go on
         return TaskResult(task.id, False, seconds=time.perf_counter() - start, error=describe_error(exc))
+    trace(f"end {task.label}")
     return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
 
 
@@ -597,7 +616,9 @@ def _worker_main(conn, parent: int, pdf: bool) -> None:
         os._exit(1)
     try:  # WeasyPrint, fontconfig and the fonts: once per worker, while the build still plans
         if pdf:
+            trace("worker: warm-up")
             _RENDERERS.warm_up()
+            trace("worker: ready")
     except Exception:
         pass  # each task reports its own failure
     while True:
@@ -620,6 +641,26 @@ class _Worker:
         self.task: Task | None = None
 
 
+_PRESTARTED: list[_Worker] = []
+
+
+def prestart_worker() -> None:
+    """Fork a PDF worker now (``docgen build``, before the command line is parsed): it loads
+    WeasyPrint and the fonts while this process reads the packet and the data. The build's
+    pool adopts it; unused, it is ended with the build (or dies with this process)."""
+    import multiprocessing
+
+    _PRESTARTED.append(_Worker(multiprocessing.get_context("fork"), pdf=True))
+
+
+def discard_prestarted() -> None:
+    for worker in _PRESTARTED:
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+    _PRESTARTED.clear()
+
+
 class WorkerPool:
     """Worker processes that each render one task at a time. A worker that dies (a crash,
     kill -9) fails exactly the task it was running; the others go on in a new worker."""
@@ -630,6 +671,9 @@ class WorkerPool:
         self.ctx = multiprocessing.get_context("fork")
         self.pdf = pdf
         self.workers: list[_Worker] = []
+        if pdf:  # adopt a worker started before the command line was parsed
+            self.workers = [w for w in _PRESTARTED if w.process.is_alive()]
+            _PRESTARTED.clear()
 
     def grow(self, n: int) -> None:
         self.workers = [w for w in self.workers if w.process.is_alive()]  # one may have died while idle
@@ -1218,6 +1262,8 @@ def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, forc
     ``pool``: warm workers kept between builds (``docgen build --watch``); by default the
     build starts its own and ends them."""
     started = time.perf_counter()
+    if (jobs or default_jobs()) == 1 or pool is not None:
+        discard_prestarted()  # one process asked for, or warm workers given
     result = BuildResult()
     reporter = reporter or Reporter(lambda s: None)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1303,8 +1349,17 @@ class _Build:
     # ------------------------------------------------------------------ entry
 
     def run(self) -> None:
+        trace("build: start")
         _remove_temporaries(self.out_dir)
+        if self.pool is None and self.jobs > 1 and ("pdf" in self.state.get("formats", []) or _PRESTARTED):
+            # the last build made PDFs: a worker loads WeasyPrint (or goes on loading it,
+            # docgen.console) while this process checks whether anything changed; killed if
+            # nothing did
+            self.pool = WorkerPool(pdf=True)
+            self.pool.grow(1)
         if not self.force and self._unchanged():
+            if self.pool and self.own_pool:
+                self.pool.kill()
             return
         if self.state.get("stamp"):  # an interrupted build must never pass for a finished one
             self.state.pop("stamp")
@@ -1337,6 +1392,7 @@ class _Build:
 
     def _build(self) -> None:
         result = self.result
+        trace("build: slow path")
         spec, diagnostics = load_packet(self.packet)
         result.diagnostics = diagnostics
         if spec is None:
@@ -1379,6 +1435,7 @@ class _Build:
             result.failed.append(Failure("全部文档", "数据有错误，见上方列出的问题"))
 
         tasks = self._plan_outputs(docs, failing)
+        trace(f"build: planned, {len(tasks)} tasks")
         self.reporter.begin(len(tasks))
         try:
             self._run(tasks)

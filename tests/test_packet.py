@@ -406,7 +406,7 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_build_finishes(workd
     packet = write_packet(data, formats=["pdf"], combined="all.pdf")
     out = workdir / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "docgen.cli", "build", str(packet), "-o", str(out), "--jobs", "2"],
+        [sys.executable, "-m", "docgen.console", "build", str(packet), "-o", str(out), "--jobs", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -430,6 +430,27 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_build_finishes(workd
         [o] = doc["outputs"]
         assert packet_module.sha256_file(out / o["file"]) == o["sha256"]
     assert build_packet(packet, out, jobs=2).unchanged
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_program_adopts_or_ends_the_worker_it_started_first(workdir, jobs):
+    # docgen.console forks a PDF worker before parsing the command line: the build adopts
+    # it (--jobs 2) or ends it (--jobs 1); either way the build completes and no worker is left
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["pdf"], combined="all.pdf")
+    out = workdir / "out"
+    env = {**os.environ, "DOCGEN_TRACE": "1"}
+    run = subprocess.run([sys.executable, "-m", "docgen.console", "build", str(packet), "-o", str(out), "--jobs", jobs],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert len(list(out.glob("*.pdf"))) == 3
+    steps = [(m.group(1), m.group(2)) for m in re.finditer(r"^\[\s*[\d.]+ (\d+)\] (.*)$", run.stderr, re.M)]
+    workers = {pid for pid, what in steps if what == "worker: warm-up"}
+    rendered_by = {pid for pid, what in steps if what.startswith("start 0") and what.endswith(".pdf")}
+    if jobs == "2":
+        assert workers and rendered_by <= workers  # the PDFs were rendered by the early worker
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
 
 def test_the_benchmark_changes_one_project_in_its_copy(workdir):
