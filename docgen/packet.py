@@ -499,19 +499,18 @@ class _Renderers:
 
     def warm_up(self) -> None:
         """Before the first document arrives: load WeasyPrint, fontconfig and docgen's
-        prepared CJK faces (one small layout), the document models a task's context is
-        made of, the built-in HTML templates (compiled) and pypdf (the combined PDF).
-        Writing a PDF is left out: it would cost more than it saves the first document."""
+        prepared CJK faces (one small layout), the classes a task's context is made of and
+        pypdf (the combined PDF). Writing a PDF, or compiling templates the packet may not
+        use, would cost more than it saves the first document."""
         import pypdf  # noqa: F401
 
-        import docgen.build  # noqa: F401  (every family's context classes)
+        from docgen.contexts import (detail_table, final_accounts, result_sheet,  # noqa: F401
+                                     results_summary, summary_report)
 
         renderer = self.builtin_pdf()
         renderer.layout(
             '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
             '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
-        for family in docgen.build.Family:
-            renderer.env.get_template(f"{family.value}.html")
 
 
 _RENDERERS = _Renderers()
@@ -745,13 +744,13 @@ class WorkerPool:
 
 _TOC_CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: "docgen Serif SC", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.6; }
-h1 { font-family: "docgen Serif SC", "Noto Serif CJK SC", serif; font-weight: bold; font-size: 22pt; text-align: center;
+body { font-family: "docgen Serif SC", "docgen Serif SC Ext", "Noto Serif CJK SC", serif; font-size: 14pt; line-height: 1.6; }
+h1 { font-family: "docgen Serif SC", "docgen Serif SC Ext", "Noto Serif CJK SC", serif; font-weight: bold; font-size: 22pt; text-align: center;
      margin: 0 0 6mm 0; bookmark-level: none; }
-h2 { font-family: "docgen Sans SC", "Noto Sans CJK SC", sans-serif; font-weight: normal; font-size: 16pt; text-align: center;
+h2 { font-family: "docgen Sans SC", "docgen Sans SC Ext", "Noto Sans CJK SC", sans-serif; font-weight: normal; font-size: 16pt; text-align: center;
      letter-spacing: 1em; margin: 0 0 6mm 0; bookmark-level: none; }
 p { margin: 0 0 1.5mm 0; }
-p.group { font-family: "docgen Sans SC", "Noto Sans CJK SC", sans-serif; margin-top: 3mm; }
+p.group { font-family: "docgen Sans SC", "docgen Sans SC Ext", "Noto Sans CJK SC", sans-serif; margin-top: 3mm; }
 a { color: black; text-decoration: none; }
 a.entry { display: block; }
 a.entry::after { content: leader(".") attr(data-page); }

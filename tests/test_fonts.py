@@ -9,9 +9,10 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from docgen.loading import load_dataset
-from docgen.render.fonts import charset, locate, prepare_face, prepared_faces, prepared_path
+from docgen.render.fonts import (SUPPLEMENT_SUFFIX, charset, locate, prepare_face, prepared_faces,
+                                 prepared_path, supplement_charset)
 
-from conftest import SAMPLES, sample_characters
+from conftest import SAMPLES, assert_every_glyph_drawn, sample_characters
 
 SERIF = locate("Noto Serif CJK SC:style=Regular")
 pytestmark = pytest.mark.skipif(SERIF is None, reason="Noto CJK fonts not installed")
@@ -37,12 +38,35 @@ def test_prepared_set_covers_every_character_of_the_samples():
     for folder in SAMPLES.iterdir():
         used |= sample_characters(folder)
     used -= {"\n", "\t"}
-    installed = TTFont(str(SERIF[0]), fontNumber=SERIF[1], lazy=True)["cmap"].getBestCmap()
-    for face in prepared_faces():
-        cmap = TTFont(str(face.path))["cmap"].getBestCmap()
-        fallback = sorted(c for c in used if ord(c) not in cmap)
-        # outside GB 2312: the seed's traditional forms (可持續影响指标, 棧); Pango takes them
-        # glyph by glyph from the installed face, which must have them
-        assert fallback == ["棧", "續"], face.path.name
-        assert all(ord(c) in installed for c in fallback)
+    faces = prepared_faces()
+    assert len(faces) == 6  # three installed faces, each as common set and supplement
+    for common, supplement in zip(faces[::2], faces[1::2]):
+        assert supplement.family == common.family + SUPPLEMENT_SUFFIX and supplement.weight == common.weight
+        cmap = TTFont(str(common.path))["cmap"].getBestCmap()
+        outside = sorted(c for c in used if ord(c) not in cmap)
+        # outside GB 2312: the seed's traditional forms (可持續影响指标, 棧), in the supplement
+        assert outside == ["棧", "續"], common.path.name
+        extra = TTFont(str(supplement.path))["cmap"].getBestCmap()
+        assert all(ord(c) in extra for c in outside) and not set(cmap) & set(extra)
     assert {"沁", "潞", "棠"} <= set(charset())
+    assert {"喆", "堃", "玥", "珺"} <= set(supplement_charset()) and not set(charset()) & set(supplement_charset())
+
+
+def test_no_document_embeds_an_installed_collection(tmp_path):
+    """A rare character comes from the prepared supplement, not from the 20 MB collection
+    (whose subset would keep an entry for each of its 65,000 glyph ids)."""
+    from pypdf import PdfReader
+
+    from docgen.contexts.result_sheet import build_result_sheet
+    from docgen.render import PdfRenderer
+
+    data = load_dataset([SAMPLES / "jiyuan-2023"])
+    project = data.projects[0].project.model_copy(update={"name": "喆堃玥珺續项目"})
+    pdf = PdfRenderer().render("result-sheet", {"sheet": build_result_sheet(project, data.publisher)})
+    path = tmp_path / "rare.pdf"
+    path.write_bytes(pdf)
+    names = {str(f.get_object()["/BaseFont"]) for page in PdfReader(str(path)).pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert any(n.endswith("docgen-Serif-SC-Ext") for n in names), names
+    assert all("docgen" in n for n in names), names
+    assert_every_glyph_drawn(path)

@@ -14,10 +14,13 @@ the preparation code's version: a changed font file is prepared again.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,17 +30,23 @@ PREPARATION_VERSION = "2"
 
 #: (CSS family, CSS weight, fontconfig pattern): the prepared faces have names of their own
 #: (an installed family of the same name would win); the CSS lists them first and the
-#: installed family right after, for the glyphs outside the prepared set.
+#: installed family right after, for the glyphs outside the prepared sets.
 FACES = [
     ("docgen Serif SC", 400, "Noto Serif CJK SC:style=Regular"),
     ("docgen Serif SC", 700, "Noto Serif CJK SC:style=Bold"),
     ("docgen Sans SC", 400, "Noto Sans CJK SC:style=Regular"),
 ]
 
+#: Each installed face gives two prepared faces: the common set under the family's name and
+#: the rarer hanzi under the same name + " Ext" (a family of its own: WeasyPrint tells the
+#: fonts of a PDF apart by family, weight and style, so two files may not share all three).
+SUPPLEMENT_SUFFIX = " Ext"
+
 _EXTRA = ("“”‘’—…·、。，：；！？（）《》〔〕【】〈〉「」『』％＋－＝≥≤×÷①②③④⑤⑥⑦⑧⑨⑩"
           "０１２３４５６７８９ＡＢＣＤＥＦａｂｃｄｅｆ　²³°±")
 
 
+@functools.lru_cache(maxsize=None)
 def charset() -> str:
     """ASCII, official punctuation and GB 2312 (symbols, full-width forms, hanzi), in this order.
 
@@ -53,6 +62,20 @@ def charset() -> str:
             except UnicodeDecodeError:
                 pass
     return "".join(dict.fromkeys(chars))
+
+
+@functools.lru_cache(maxsize=None)
+def supplement_charset() -> str:
+    """The CJK Unified Ideographs outside :func:`charset` (14,229), in code point order: the
+    rarer characters of personal and place names (喆, 堃, 玥) and traditional forms kept
+    from source documents (續). Without them such a character would come from the installed
+    20 MB collection, whose embedded subset keeps an entry for each of its 65,000 glyph ids
+    (~60 KB a PDF for one character)."""
+    common = set(charset())
+    return "".join(chr(c) for c in range(0x4E00, 0xA000) if chr(c) not in common)
+
+
+CHARSETS = {"common": charset, "supplement": supplement_charset}
 
 
 def cache_dir() -> Path:
@@ -154,16 +177,23 @@ def build_face(source: Path, index: int, chars: str):
 
 
 def prepared_faces(folder: Path | None = None) -> list[PreparedFace]:
-    """Every template face, prepared; faces that are not installed are left to fontconfig.
-    Looked up once per process and cache folder (a worker's renderers share the answer)."""
+    """Every template face, prepared (common set and supplement); faces that are not
+    installed are left to fontconfig. Looked up once per process and cache folder (a
+    worker's renderers share the answer)."""
     folder = folder or cache_dir()
     if folder not in _prepared or not all(f.path.is_file() for f in _prepared[folder]):
-        chars = charset()
-        faces = []
+        wanted = []  # (family, weight, source, index, charset kind)
         for family, weight, pattern in FACES:
             found = locate(pattern)
             if found is not None:
-                faces.append(PreparedFace(family, weight, prepare_face(found[0], found[1], chars, folder)))
+                wanted.append((family, weight, *found, "common"))
+                wanted.append((family + SUPPLEMENT_SUFFIX, weight, *found, "supplement"))
+        faces = [PreparedFace(family, weight, prepared_path(source, index, CHARSETS[kind](), folder))
+                 for family, weight, source, index, kind in wanted]
+        missing = [(source, index, kind) for (_, _, source, index, kind), face in zip(wanted, faces)
+                   if not face.path.is_file()]
+        if missing:
+            prepare_in_parallel(missing, folder)
         _prepared[folder] = faces
     return list(_prepared[folder])
 
@@ -171,7 +201,39 @@ def prepared_faces(folder: Path | None = None) -> list[PreparedFace]:
 _prepared: dict[Path, list[PreparedFace]] = {}
 
 
+def prepare_in_parallel(faces: list[tuple[Path, int, str]], folder: Path) -> None:
+    """Prepare ``faces`` (source, collection index, charset kind), one process per core.
+    A lock in the cache folder makes the build's workers, or two builds, wait for one
+    another instead of preparing the same faces twice. Processes, not a multiprocessing
+    pool: a build worker (a daemon process) may not have children of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        todo = [f for f in faces if not prepared_path(f[0], f[1], CHARSETS[f[2]](), folder).is_file()]
+        running: list[subprocess.Popen] = []
+        failures = []
+        for source, index, kind in todo:
+            if len(running) >= (os.cpu_count() or 1):
+                failures += _finished(running.pop(0))
+            running.append(subprocess.Popen(
+                [sys.executable, "-m", "docgen.render.fonts", str(source), str(index), kind, str(folder)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        for process in running:
+            failures += _finished(process)
+        if failures:
+            raise RuntimeError("准备字体失败：" + "; ".join(failures))
+
+
+def _finished(process: subprocess.Popen) -> list[str]:
+    _, err = process.communicate()
+    return [err.decode(errors="replace").strip()[-500:]] if process.returncode else []
+
+
 def font_face_css(faces: list[PreparedFace]) -> str:
     return "\n".join(
         f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; src: url("{f.path.as_uri()}"); }}'
         for f in faces)
+
+
+if __name__ == "__main__":  # one face, for prepare_in_parallel
+    prepare_face(Path(sys.argv[1]), int(sys.argv[2]), CHARSETS[sys.argv[3]](), Path(sys.argv[4]))
