@@ -537,6 +537,13 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+def set_file_mode(umask: int) -> None:
+    """Outputs get the permissions the umask of the build gives (a server's worker serves
+    builds of other umasks, docgen.server)."""
+    global _FILE_MODE
+    _FILE_MODE = 0o666 & ~umask
+
+
 def write_output(path: Path, data: bytes) -> None:
     """:func:`docgen.build.write_atomic` (temporary name, fsync, rename), then the usual
     permissions (a temporary file is created readable by its owner only)."""
@@ -673,11 +680,16 @@ class WorkerPool:
         if pdf:  # adopt a worker started before the command line was parsed
             self.workers = [w for w in _PRESTARTED if w.process.is_alive()]
             _PRESTARTED.clear()
+        self.workers: list[Any] = self.workers  # local (_Worker) or the server's (server.RemoteWorker)
 
     def grow(self, n: int) -> None:
+        from docgen import server
+
         self.workers = [w for w in self.workers if w.process.is_alive()]  # one may have died while idle
         while len(self.workers) < n:
-            self.workers.append(_Worker(self.ctx, self.pdf))
+            # a warm worker from docgen's server when one is listening, else a new process
+            worker = server.connect() if self.pdf else None
+            self.workers.append(worker or _Worker(self.ctx, self.pdf))
 
     def run(self, tasks: list[Task], on_result: Callable[[Task, TaskResult], None],
             main_takes: Callable[[Task], bool] = lambda task: False,
@@ -1266,9 +1278,16 @@ def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, forc
     result = BuildResult()
     reporter = reporter or Reporter(lambda s: None)
     out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, jobs or default_jobs())
     with OutputLock(out_dir):
-        _Build(Path(packet_path), out_dir, max(1, jobs or default_jobs()), force, reporter, result, pool).run()
+        build = _Build(Path(packet_path), out_dir, jobs, force, reporter, result, pool)
+        build.run()
     result.seconds = time.perf_counter() - started
+    formats = build.spec.formats if build.spec is not None else build.state.get("formats", [])
+    if jobs > 1 and pool is None and "pdf" in formats:
+        from docgen import server
+
+        server.start()  # the next build finds a warm worker (docgen.server)
     return result
 
 
@@ -1342,6 +1361,7 @@ class _Build:
         self.state = read_json(self.state_path)
         self.old = read_json(out_dir / MANIFEST)
         self.pool, self.own_pool = pool, pool is None
+        self.spec: PacketSpec | None = None
         self.manifest: dict = {}
         self.last_checkpoint = time.perf_counter()
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+# Builds in tests (and the programs they start) fork their own workers: no docgen server is
+# left behind or used (tests of the server turn it on for themselves).
+os.environ["DOCGEN_SERVER"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
