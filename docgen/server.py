@@ -69,10 +69,15 @@ def _key(folder: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
+        pass
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(32))
+    except FileExistsError:  # another build made it meanwhile
+        time.sleep(0.05)
         return path.read_bytes()
+    with os.fdopen(fd, "wb") as f:
+        f.write(secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 def _identity() -> str:
@@ -201,22 +206,25 @@ def _detach() -> None:
 
 
 def _serve(folder: Path) -> None:
-    from multiprocessing.connection import Listener
+    import socket
 
     address = _address(folder)
     address.unlink(missing_ok=True)  # not listening (checked): a stale socket file
-    listener = Listener(str(address), family="AF_UNIX", authkey=_key(folder))
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(address))
+    listener.listen(16)
     pid_file = address.with_suffix(".pid")
     pid_file.write_text(f"{os.getpid()}\n")
+    signal.signal(signal.SIGTERM, lambda *_: _stop(listener, address, pid_file))
     try:
         _RENDERERS.warm_up()
     except Exception:
         pass  # each task reports its own failure
     fonts = font_fingerprint()
+    key = _key(folder)
     children: set[int] = set()
     last = time.monotonic()
     limit = idle_seconds()
-    sock = listener._listener._socket  # to wait with a timeout
     while True:
         for pid in list(children):
             try:
@@ -228,45 +236,57 @@ def _serve(folder: Path) -> None:
             last = time.monotonic()
         elif time.monotonic() - last > limit:
             break
-        if not select.select([sock], [], [], min(limit, 1.0))[0]:
+        if not select.select([listener], [], [], min(limit, 1.0))[0]:
             continue
         try:
-            conn = listener.accept()
-            hello = conn.recv()
-        except Exception:
+            client, _ = listener.accept()
+        except OSError:
             continue
-        if not (isinstance(hello, tuple) and len(hello) == 4 and hello[0] == "hello"):
-            conn.close()
-            continue
-        if hello[3] != fonts:  # fonts installed or removed since this server started
-            conn.send(("stale",))
-            conn.close()
-            break
-        pid = os.fork()
+        pid = os.fork()  # the child authenticates the caller: a slow or silent one never blocks the server
         if pid == 0:
             listener.close()
-            _serve_build(conn, cwd=hello[1], umask=hello[2])
+            _serve_build(client, key, fonts)
         children.add(pid)
-        conn.close()
+        client.close()
         last = time.monotonic()
+    _stop(listener, address, pid_file)
+
+
+def _stop(listener, address: Path, pid_file: Path) -> None:
     listener.close()
     address.unlink(missing_ok=True)
     pid_file.unlink(missing_ok=True)
+    os._exit(0)
 
 
-def _serve_build(conn, cwd: str, umask: int) -> None:
-    """One build's worker: its folder and umask, its tasks until it hangs up."""
+def _serve_build(client, key: bytes, fonts: str) -> None:
+    """One build's worker: authenticate it, take its folder and umask, run its tasks until it
+    hangs up. A build whose installed fonts differ from this server's ends the server."""
+    from multiprocessing.connection import AuthenticationError, Connection, answer_challenge, deliver_challenge
+
     try:
-        os.chdir(cwd)
-        os.umask(umask)
-        set_file_mode(umask)
+        conn = Connection(client.detach())
+        signal.alarm(10)  # a caller that never answers ends this child, not the server
+        deliver_challenge(conn, key)
+        answer_challenge(conn, key)
+        hello = conn.recv()
+        signal.alarm(0)
+        if not (isinstance(hello, tuple) and len(hello) == 4 and hello[0] == "hello"):
+            return
+        if hello[3] != fonts:  # fonts installed or removed since this server started
+            conn.send(("stale",))
+            os.kill(os.getppid(), signal.SIGTERM)
+            return
+        os.chdir(hello[1])
+        os.umask(hello[2])
+        set_file_mode(hello[2])
         conn.send(("ready", os.getpid()))
         while True:
             task = conn.recv()
             if task is None:
                 break
             conn.send(run_task(task))
-    except (EOFError, OSError):
+    except (EOFError, OSError, AuthenticationError, ValueError):
         pass
     finally:
         os._exit(0)
