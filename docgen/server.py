@@ -15,6 +15,7 @@ Safety:
 - the socket lies in a folder of mode 0700 owned by the user, and a connection must know
   the random key in that folder (``multiprocessing.connection`` authentication);
 - the server ends after :data:`IDLE_SECONDS` without a build (``DOCGEN_SERVER_IDLE``);
+  it runs as ``python -m docgen.server`` and writes its pid next to its socket;
 - ``DOCGEN_SERVER=0`` turns it off: builds then fork their own workers (the tests do this).
 """
 
@@ -156,25 +157,19 @@ def available() -> bool:
 
 
 def start() -> None:
-    """Leave a server behind unless one is listening (called when a build has ended)."""
-    if not enabled() or not hasattr(os, "pidfd_open") or not hasattr(os, "fork"):
+    """Leave a server behind unless one is listening (called when a build has ended): a new
+    process of its own session, no terminal, no inherited descriptors, so a caller waiting
+    for the build's output (a shell, CI) does not wait for the server too."""
+    if not enabled() or not hasattr(os, "pidfd_open"):
         return
     folder = _folder()
     if folder is None or _listening(_address(folder)):
         return
     _key(folder)
-    pid = os.fork()
-    if pid:
-        os.waitpid(pid, 0)  # the intermediate child exits at once; the server is re-parented
-        return
-    try:
-        os.setsid()
-        if os.fork():
-            os._exit(0)
-        _detach()
-        _serve(folder)
-    finally:
-        os._exit(0)
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "docgen.server"], cwd="/", start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _listening(address: Path) -> bool:
@@ -194,22 +189,11 @@ def _umask() -> int:
     return mask
 
 
-def _detach() -> None:
-    """No terminal, no inherited pipes: a caller waiting for the build's output (a shell, CI)
-    must not wait for the server too."""
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # devnull's own descriptor too
-    os.chdir("/")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _serve(folder: Path) -> None:
     import socket
 
     address = _address(folder)
-    address.unlink(missing_ok=True)  # not listening (checked): a stale socket file
+    address.unlink(missing_ok=True)  # the lock is ours (main): a socket file left is stale
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(address))
     listener.listen(16)
@@ -264,6 +248,7 @@ def _serve_build(client, key: bytes, fonts: str) -> None:
     hangs up. A build whose installed fonts differ from this server's ends the server."""
     from multiprocessing.connection import AuthenticationError, Connection, answer_challenge, deliver_challenge
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's handler removes its socket
     try:
         conn = Connection(client.detach())
         signal.alarm(10)  # a caller that never answers ends this child, not the server
@@ -290,3 +275,24 @@ def _serve_build(client, key: bytes, fonts: str) -> None:
         pass
     finally:
         os._exit(0)
+
+
+def main() -> None:
+    """The server process (started by :func:`start`); one per identity: a second one started
+    by a build that ended at the same moment finds the lock taken and ends."""
+    import fcntl
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    folder = _folder()
+    if folder is None:
+        return
+    lock = open(_address(folder).with_suffix(".lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held as long as this process lives
+    except OSError:
+        return
+    _serve(folder)
+
+
+if __name__ == "__main__":
+    main()
