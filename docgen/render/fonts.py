@@ -2,11 +2,13 @@
 
 A Noto CJK collection is ~20 MB a weight with 65,000 glyphs and large layout tables;
 WeasyPrint would parse it and carry its tables into every PDF. docgen prepares, once per
-font file, a TrueType face reduced to GB 2312 (6,763 hanzi and its symbols) plus ASCII and
-the full-width punctuation of official documents, without layout tables (GSUB/GPOS), vertical
-metrics or hinting, and declares it as “docgen Serif SC” / “docgen Sans SC”. The templates'
-CSS names these first and the installed family next, so a character outside the prepared
-set falls back, glyph by glyph, to the installed font: nothing goes missing.
+font file, two TrueType faces without layout tables (GSUB/GPOS), vertical metrics or
+hinting: GB 2312 (6,763 hanzi and its symbols) plus ASCII and the full-width punctuation of
+official documents, declared as “docgen Serif SC” / “docgen Sans SC”, and the other CJK
+Unified Ideographs, declared as “docgen Serif SC Ext” / “docgen Sans SC Ext”. The
+templates' CSS names these first and the installed family next, so a character outside
+both (CJK extensions, rare symbols) falls back, glyph by glyph, to the installed font:
+nothing goes missing.
 
 The cache key is the source file's path, size and modification time, the character set and
 the preparation code's version: a changed font file is prepared again.
