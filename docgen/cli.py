@@ -133,7 +133,11 @@ def build(
         bool, typer.Option("--watch", help="生成后继续监视输入，一有修改就重新生成（Ctrl-C结束）")
     ] = False,
 ) -> None:
-    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
+    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。
+
+    生成PDF后会留下一个已加载WeasyPrint和字体的后台进程（python -m docgen.server），
+    下一次生成直接使用，闲置10分钟后自行退出；设置环境变量DOCGEN_SERVER=0可关闭。
+    """
     import time as time_
 
     from docgen.packet import BuildBusy, ProgressBar, Reporter, build_packet, watch as watch_packet
