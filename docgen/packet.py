@@ -528,13 +528,13 @@ def render_pdf(renderer, family: str, context: dict, created: str | None) -> tup
     return document.write_pdf(pdf_identifier=identifier), document.metadata.title, len(document.pages)
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
-_FILE_MODE = 0o666 & ~_umask()
+_FILE_MODE = 0o666 & ~current_umask()
 
 
 def set_file_mode(umask: int) -> None:
@@ -660,11 +660,7 @@ def prestart_worker() -> None:
 
 
 def discard_prestarted() -> None:
-    for worker in _PRESTARTED:
-        worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
-    _PRESTARTED.clear()
+    WorkerPool(pdf=True).close()  # the pool adopts them and ends them
 
 
 class WorkerPool:
@@ -1370,12 +1366,11 @@ class _Build:
     def run(self) -> None:
         trace("build: start")
         _remove_temporaries(self.out_dir)
-        if self.pool is None and self.jobs > 1 and ("pdf" in self.state.get("formats", []) or _PRESTARTED):
+        if "pdf" in self.state.get("formats", []) or _PRESTARTED:
             # the last build made PDFs: a worker loads WeasyPrint (or goes on loading it,
             # docgen.console) while this process checks whether anything changed; killed if
             # nothing did
-            self.pool = WorkerPool(pdf=True)
-            self.pool.grow(1)
+            self._start_pdf_worker()
         if not self.force and self._unchanged():
             if self.pool and self.own_pool:
                 self.pool.kill()
@@ -1391,6 +1386,12 @@ class _Build:
             raise
         if self.pool and self.own_pool:
             self.pool.close()
+
+    def _start_pdf_worker(self) -> None:
+        """One PDF worker, as early as possible (when more than one process is allowed)."""
+        if self.pool is None and self.jobs > 1:
+            self.pool = WorkerPool(pdf=True)
+            self.pool.grow(1)
 
     def _unchanged(self) -> bool:
         """The stamp of the last successful build still holds and every output is intact."""
@@ -1418,9 +1419,8 @@ class _Build:
             result.packet_errors = True
             return
         self.spec = spec
-        if self.pool is None and self.jobs > 1 and "pdf" in spec.formats:
-            self.pool = WorkerPool(pdf=True)  # a worker loads WeasyPrint and the fonts while we plan
-            self.pool.grow(1)
+        if "pdf" in spec.formats:
+            self._start_pdf_worker()  # it loads WeasyPrint and the fonts while we plan
         before = stamp(spec.path, spec.inputs, spec.templates)
 
         from docgen.build import PLANNERS, Family

@@ -32,7 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from docgen.packet import _RENDERERS, code_fingerprint, font_fingerprint, run_task, set_file_mode, trace
+from docgen.packet import (_RENDERERS, code_fingerprint, current_umask, font_fingerprint, run_task,
+                           set_file_mode, trace)
 
 IDLE_SECONDS = 600.0
 
@@ -138,7 +139,7 @@ def connect() -> RemoteWorker | None:
 
     try:
         conn = Client(str(address), family="AF_UNIX", authkey=_key(folder))
-        conn.send(("hello", os.getcwd(), _umask(), font_fingerprint()))
+        conn.send(("hello", os.getcwd(), current_umask(), font_fingerprint()))
         answer = conn.recv()
     except (OSError, EOFError, ValueError) as exc:
         trace(f"server: not used ({type(exc).__name__})")
@@ -181,12 +182,6 @@ def _listening(address: Path) -> bool:
             return True
         except OSError:
             return False
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _serve(folder: Path) -> None:
