@@ -520,12 +520,7 @@ def render_pdf(renderer, family: str, context: dict, created: str | None) -> tup
     """A document as PDF bytes, its title (from the template's <title>) and page count.
     Like :meth:`PdfRenderer.render` (same bytes when ``created`` is None), plus the packet's
     date as the PDF's creation and modification date."""
-    html = renderer.html(family, context)
-    document = renderer.document(family, context, html)
-    if created:
-        document.metadata.created = document.metadata.modified = created
-    identifier = hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
-    return document.write_pdf(pdf_identifier=identifier), document.metadata.title, len(document.pages)
+    return renderer.write(renderer.html(family, context), created)
 
 
 def current_umask() -> int:

@@ -95,8 +95,21 @@ class PdfRenderer:
             url_fetcher=self.fetcher,
         ).render(font_config=self.font_config, stylesheets=[self._font_sheets[key]])
 
-    def render(self, family: str, context: dict[str, Any]) -> bytes:
-        html = self.html(family, context)
+    def write(self, html: str, created: str | None = None) -> tuple[bytes, str | None, int]:
+        """``html`` as PDF: (bytes, title from the template's <title>, page count); ``created``
+        is the creation and modification date. A template marked for parts is laid out in two
+        parts on both cores (:mod:`docgen.render.parts`)."""
+        from docgen.render.parts import render_in_parts, split_html
+
         # The identifier follows the content, so the same input gives the same bytes.
-        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        return self.document(family, context, html).write_pdf(pdf_identifier=identifier)
+        identifier = hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
+        split = split_html(html)
+        if split is not None:
+            return render_in_parts(split, self.layout, identifier, created)
+        document = self.layout(html)
+        if created:
+            document.metadata.created = document.metadata.modified = created
+        return document.write_pdf(pdf_identifier=identifier), document.metadata.title, len(document.pages)
+
+    def render(self, family: str, context: dict[str, Any]) -> bytes:
+        return self.write(self.html(family, context))[0]

@@ -1,0 +1,219 @@
+"""Long documents laid out in two parts (docgen.render.parts) and assembled into one PDF
+(docgen.render.assemble): the same pages, text, glyphs, folios, links and outline as the
+document laid out in one piece, each font embedded once, the same bytes with or without fork."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.loading import load_dataset
+from docgen.packet import _RENDERERS, plan_documents
+from docgen.render.assemble import merge_truetype
+from docgen.render.parts import PART_MARK, PARTS_MARK, _Forked, split_html
+
+from conftest import SAMPLES, assert_every_glyph_drawn, needs_poppler
+
+
+def _html(body: str) -> str:
+    return f'<!DOCTYPE html><html lang="zh-CN"><head><title>t</title></head><body class="x">{body}</body></html>'
+
+
+def test_split_needs_both_marks():
+    assert split_html(_html("<p>a</p>")) is None
+    assert split_html(_html(f"<p>a</p>{PART_MARK}<p>b</p>")) is None  # no <!--docgen:parts-->
+    assert split_html(_html(f"{PARTS_MARK}<p>a</p>")) is None  # nowhere to cut
+
+
+def test_split_halves_the_work_and_repeats_the_common_part():
+    pieces = ["<table>" + "<tr><td>1</td></tr>" * n + "</table>" for n in (30, 10, 10, 10)]
+    split = split_html(_html('<div class="stamp">草稿</div>' + PARTS_MARK + PART_MARK.join(pieces)))
+    # 60 cells: the cut after the first piece (30 | 30) is the best
+    assert split.first.count("<td>") == 30 and split.later.count("<td>") == 30
+    for part in (split.first, split.later):
+        assert part.startswith("<!DOCTYPE html>") and '<body class="x"><div class="stamp">草稿</div>' in part
+        assert part.endswith("</body></html>")
+    assert split_html(_html('<div class="stamp">草稿</div>' + PARTS_MARK + PART_MARK.join(pieces))) == split
+
+
+def test_a_failed_child_gives_no_result():
+    def fails(pages_before):
+        pages_before()
+        raise RuntimeError("boom")
+
+    child = _Forked(fails)
+    child.tell(3)
+    assert child.result() is None
+    child = _Forked(lambda pages_before: ("ok", pages_before()))
+    child.tell(7)
+    assert child.result() == ("ok", 7)
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+@pytest.fixture(scope="module")
+def final_accounts():
+    from docgen.packet import load_packet
+
+    spec, _ = load_packet(SAMPLES / "shangdang-gov-office-2023" / "packet.yaml")
+    data = load_dataset(spec.inputs)
+    docs, _ = plan_documents(data, ["final-accounts"])
+    renderer = _RENDERERS.pdf(str(spec.templates))
+    html = renderer.html("final-accounts", docs[0].context)
+    assert html.count(PART_MARK) == len(docs[0].context["accounts"].forms) == 12
+    return renderer, html, spec.pdf_date
+
+
+@pytest.fixture(scope="module")
+def in_parts(final_accounts, tmp_path_factory):
+    renderer, html, created = final_accounts
+    data, title, pages = renderer.write(html, created)
+    path = tmp_path_factory.mktemp("parts") / "parts.pdf"
+    path.write_bytes(data)
+    return path, title, pages
+
+
+@pytest.fixture(scope="module")
+def in_one_piece(final_accounts, tmp_path_factory):
+    """The same HTML without the marks: WeasyPrint lays out the whole document at once."""
+    renderer, html, created = final_accounts
+    data, title, pages = renderer.write(html.replace(PARTS_MARK, "").replace(PART_MARK, ""), created)
+    path = tmp_path_factory.mktemp("whole") / "whole.pdf"
+    path.write_bytes(data)
+    return path, title, pages
+
+
+def test_same_bytes_without_fork(final_accounts, in_parts, monkeypatch):
+    renderer, html, created = final_accounts
+    monkeypatch.setenv("DOCGEN_PDF_PARALLEL", "0")
+    assert renderer.write(html, created)[0] == in_parts[0].read_bytes()
+
+
+def _page_texts(path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return text.split("\f")
+
+
+@needs_poppler
+def test_pages_text_and_folios_as_in_one_piece(in_parts, in_one_piece):
+    assert in_parts[1:] == in_one_piece[1:]  # title, page count
+    assert in_parts[2] == 51
+    parts, whole = _page_texts(in_parts[0]), _page_texts(in_one_piece[0])
+    assert parts == whole
+    assert "— 51 —" in parts[50] and "— 30 —" in parts[29]  # the later part numbered on
+
+
+def _outline(reader):
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, str(item.title), reader.get_destination_page_number(item), \
+                    round(float(item.top or 0), 1)
+    return list(walk(reader.outline, 0))
+
+
+def _links(reader):
+    out = []
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", []) or []:
+            annot = annot.get_object()
+            dest = reader.named_destinations.get(str(annot["/Dest"])) if "/Dest" in annot else None
+            out.append((number, [round(float(v)) for v in annot["/Rect"]],
+                        reader.get_destination_page_number(dest) if dest else None))
+    return out
+
+
+def test_outline_links_and_metadata_as_in_one_piece(in_parts, in_one_piece):
+    parts, whole = PdfReader(in_parts[0]), PdfReader(in_one_piece[0])
+    outline = _outline(parts)
+    assert outline == _outline(whole)
+    # the later part's 自评表 titles are under 第五部分 附件, as in one piece
+    annex = next(i for i, entry in enumerate(outline) if entry[1] == "第五部分 附件")
+    assert [e for e in outline[annex + 1:] if e[0] == 0] == [] and outline[-1][0] == 1
+    assert outline[-1][2] > 30
+    assert _links(parts) == _links(whole) and len(_links(parts)) > 20
+    assert all(target is not None for *_, target in _links(parts))
+    assert parts.metadata.title == whole.metadata.title
+    assert parts.metadata.get("/CreationDate") == whole.metadata.get("/CreationDate")
+    assert parts.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def _fonts(path):
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines()[2:]]
+
+
+@needs_poppler
+def test_each_font_embedded_once_and_no_bigger(in_parts, in_one_piece):
+    names = _fonts(in_parts[0])
+    assert sorted(names) == sorted(_fonts(in_one_piece[0]))
+    assert len(names) == len(set(names))
+    assert in_parts[0].stat().st_size <= in_one_piece[0].stat().st_size * 1.01
+    assert_every_glyph_drawn(in_parts[0])
+
+
+def _glyphs(path) -> dict[str, dict[int, tuple]]:
+    from fontTools.ttLib import TTFont
+
+    out = {}
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            tt = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+            glyf, order = tt["glyf"], tt.getGlyphOrder()
+            out[str(font["/BaseFont"])] = {
+                gid: (tuple(glyf[name].getCoordinates(glyf)[0]), tt["hmtx"][name])
+                for gid, name in enumerate(order) if glyf[name].numberOfContours != 0}
+    return out
+
+
+def test_merged_fonts_hold_the_glyphs_of_the_one_piece_subsets(in_parts, in_one_piece):
+    assert _glyphs(in_parts[0]) == _glyphs(in_one_piece[0])
+
+
+@needs_poppler
+def test_pages_look_the_same(in_parts, in_one_piece, tmp_path):
+    for name, (path, *_) in (("parts", in_parts), ("whole", in_one_piece)):
+        subprocess.run(["pdftoppm", "-r", "30", "-gray", str(path), str(tmp_path / name)], check=True)
+    parts = sorted(tmp_path.glob("parts-*.pgm"))
+    assert len(parts) == 51
+    for page in parts:
+        assert page.read_bytes() == (tmp_path / page.name.replace("parts", "whole")).read_bytes(), page.name
+
+
+def test_merge_truetype_unites_subsets_that_kept_glyph_ids():
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from docgen.render.fonts import prepared_faces
+
+    face = TTFont(str(prepared_faces()[0].path))
+    cmap = face.getBestCmap()
+
+    def subset_of(text: str) -> bytes:
+        font = TTFont(str(prepared_faces()[0].path))
+        options = subset.Options(retain_gids=True, notdef_outline=True)
+        sub = subset.Subsetter(options)
+        sub.populate(unicodes=[ord(c) for c in text])
+        sub.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
+
+    merged = TTFont(io.BytesIO(merge_truetype([subset_of("财政预算"), subset_of("绩效评价财政")])))
+    glyf, order = merged["glyf"], merged.getGlyphOrder()
+    for char in "财政预算绩效评价":
+        gid = face.getGlyphID(cmap[ord(char)])
+        original = face["glyf"][cmap[ord(char)]]
+        assert glyf[order[gid]].getCoordinates(glyf)[0] == original.getCoordinates(face["glyf"])[0], char
+        assert merged["hmtx"][order[gid]] == face["hmtx"][cmap[ord(char)]]
+    drawn = sum(1 for name in order if glyf[name].numberOfContours != 0)
+    assert drawn == 1 + 8  # .notdef and the eight characters, nothing else
