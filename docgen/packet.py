@@ -51,6 +51,7 @@ from typing import Any, Callable, Iterable
 
 from docgen import __version__
 from docgen.diagnostics import Diagnostics
+from docgen.forking import die_with_parent
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 #: The built-in template set (a user's set falls back to it file by file).
@@ -599,20 +600,9 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
     return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
 
 
-def _die_with_parent() -> None:
-    """A worker must not outlive the build (kill -9 of the build ends its workers too)."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 def _worker_main(conn, parent: int, pdf: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:
         os._exit(1)
     try:  # WeasyPrint, fontconfig and the fonts: once per worker, while the build still plans

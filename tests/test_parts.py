@@ -5,6 +5,7 @@ document laid out in one piece, each font embedded once, the same bytes with or 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 
 import pytest
@@ -13,7 +14,8 @@ from pypdf import PdfReader
 from docgen.loading import load_dataset
 from docgen.packet import _RENDERERS, plan_documents
 from docgen.render.assemble import merge_truetype
-from docgen.render.parts import PART_MARK, PARTS_MARK, _Forked, split_html
+from docgen.forking import Child
+from docgen.render.parts import PART_MARK, PARTS_MARK, split_html
 
 from conftest import SAMPLES, assert_every_glyph_drawn, needs_poppler
 
@@ -39,17 +41,38 @@ def test_split_halves_the_work_and_repeats_the_common_part():
     assert split_html(_html('<div class="stamp">草稿</div>' + PARTS_MARK + PART_MARK.join(pieces))) == split
 
 
-def test_a_failed_child_gives_no_result():
-    def fails(pages_before):
-        pages_before()
+def test_children_talk_and_a_failed_one_gives_no_result():
+    def fails(channel):
+        channel.receive()
         raise RuntimeError("boom")
 
-    child = _Forked(fails)
-    child.tell(3)
-    assert child.result() is None
-    child = _Forked(lambda pages_before: ("ok", pages_before()))
-    child.tell(7)
-    assert child.result() == ("ok", 7)
+    child = Child(fails)
+    child.send(3)
+    assert child.receive() is None
+    child.end()
+    child = Child(lambda channel: (channel.send("early"), ("ok", channel.receive()))[1])
+    assert child.receive() == "early"
+    child.send(7)
+    assert child.receive() == ("ok", 7)
+    child.end()
+
+
+def test_a_failed_part_is_laid_out_in_this_process(final_accounts, in_parts, monkeypatch):
+    import docgen.render.parts as parts
+
+    renderer, html, created = final_accounts
+    monkeypatch.setattr(parts, "_later_part", _fails_in_children(parts._later_part))
+    assert renderer.write(html, created)[0] == in_parts[0].read_bytes()
+
+
+def _fails_in_children(function):
+    parent = os.getpid()
+
+    def wrapped(*args):
+        if os.getpid() != parent:
+            os._exit(3)  # as a crash would end it
+        return function(*args)
+    return wrapped
 
 
 # --------------------------------------------------------------------------- the sample

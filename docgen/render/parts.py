@@ -21,12 +21,13 @@ was laid out in a forked process or, where forking is not possible, after the fi
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Callable
+
+from docgen.forking import Child
 
 PARTS_MARK = "<!--docgen:parts-->"
 PART_MARK = "<!--docgen:part-->"
@@ -77,72 +78,53 @@ def page_numbering_html(split: Split, page_names: list[str], first_number: int) 
     return head + pages + split.tail
 
 
-class _Forked:
-    """The later part laid out in a forked copy of this process. The parent tells it the
-    number of pages before it; the child answers with its PDF and bookmarks (pickled)."""
-
-    def __init__(self, work: Callable[[Callable[[], int]], object]):
-        to_child_r, self._to_child = os.pipe()
-        self._from_child, from_child_w = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns
-            code = 1
-            try:
-                os.close(self._to_child)
-                os.close(self._from_child)
-
-                def pages_before() -> int:
-                    with os.fdopen(to_child_r, "rb") as pipe:
-                        return int(pipe.read() or b"-1")
-
-                data = pickle.dumps(work(pages_before))
-                with os.fdopen(from_child_w, "wb") as pipe:
-                    pipe.write(data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(to_child_r)
-        os.close(from_child_w)
-
-    def tell(self, pages_before: int) -> None:
-        try:
-            os.write(self._to_child, str(pages_before).encode())
-        except OSError:
-            pass  # the child is gone: result() says so
-        os.close(self._to_child)
-        self._to_child = -1
-
-    def result(self):
-        """The child's answer, or None if it failed (the caller lays out the part itself)."""
-        chunks = []
-        try:
-            with os.fdopen(self._from_child, "rb") as pipe:
-                while chunk := pipe.read(1 << 20):
-                    chunks.append(chunk)
-        finally:
-            _, status = os.waitpid(self.pid, 0)
-        if status != 0 or not chunks:
-            return None
-        return pickle.loads(b"".join(chunks))
-
-    def abandon(self) -> None:
-        import signal
-
-        if self._to_child >= 0:
-            os.close(self._to_child)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
-        os.close(self._from_child)
-
-
 def can_fork() -> bool:
     """Fork only a single-threaded process (a thread's locks would be copied held), and not
-    when ``DOCGEN_PDF_PARALLEL=0``: then the later part is laid out after the first."""
+    when ``DOCGEN_PDF_PARALLEL=0``: then the parts are laid out one after the other."""
     return (hasattr(os, "fork") and os.environ.get("DOCGEN_PDF_PARALLEL", "1") != "0"
             and threading.active_count() == 1)
+
+
+def _marks(document) -> list[tuple[float, list]]:
+    return [(page.height, page.bookmarks) for page in document.pages]
+
+
+def _first_part(split: Split, layout, identifier: bytes, created: str | None,
+                tell_pages: Callable[[int], None]):
+    document = layout(split.first)
+    tell_pages(len(document.pages))
+    if created:
+        document.metadata.created = document.metadata.modified = created
+    return document.write_pdf(pdf_identifier=identifier), document.metadata.title, _marks(document)
+
+
+def _later_part(split: Split, layout, identifier: bytes, pages_before: Callable[[], int | None]):
+    document = layout(split.later)
+    before = pages_before()
+    if not isinstance(before, int) or before < 0:
+        raise RuntimeError("the first part's page count never arrived")
+    names = [page._page_box.page_type.name for page in document.pages]
+    numbering = layout(page_numbering_html(split, names, before + 1))
+    _replace_margin_boxes(document, numbering)
+    return document.write_pdf(pdf_identifier=identifier), _marks(document)
+
+
+def _in_children(split: Split, layout, identifier: bytes, created: str | None):
+    """Both parts laid out at once, each in a forked copy of this process; None if either
+    failed (the caller then lays them out here)."""
+    first = Child(lambda ch: _first_part(split, layout, identifier, created, ch.send))
+    later = Child(lambda ch: _later_part(split, layout, identifier, ch.receive))
+    try:
+        pages = first.receive()
+        later.send(pages)
+        first_result = first.receive() if isinstance(pages, int) else None
+        later_result = later.receive() if first_result is not None else None
+    finally:
+        first.end(kill=True)
+        later.end(kill=True)
+    if first_result is None or later_result is None:
+        return None
+    return first_result, later_result
 
 
 def render_in_parts(split: Split, layout: Callable[[str], object], identifier: bytes,
@@ -151,39 +133,14 @@ def render_in_parts(split: Split, layout: Callable[[str], object], identifier: b
     (a WeasyPrint document)."""
     from docgen.render.assemble import assemble
 
-    def later_part(pages_before: Callable[[], int]):
-        document = layout(split.later)
-        first_number = pages_before() + 1
-        if first_number < 1:
-            raise RuntimeError("the first part's page count never arrived")
-        names = [page._page_box.page_type.name for page in document.pages]
-        numbering = layout(page_numbering_html(split, names, first_number))
-        _replace_margin_boxes(document, numbering)
-        return (document.write_pdf(pdf_identifier=identifier),
-                [(page.height, page.bookmarks) for page in document.pages])
-
-    forked = _Forked(later_part) if can_fork() else None
-    try:
-        document = layout(split.first)
-        if created:
-            document.metadata.created = document.metadata.modified = created
-        pages_before = len(document.pages)
-        if forked:
-            forked.tell(pages_before)
-        first_pdf = document.write_pdf(pdf_identifier=identifier)
-        later = forked.result() if forked else None
-        forked = None
-    except BaseException:
-        if forked:
-            forked.abandon()
-        raise
-    if later is None:
-        later = later_part(lambda: pages_before)
-    later_pdf, later_pages = later
-    pages = [SimpleNamespace(height=p.height, bookmarks=p.bookmarks) for p in document.pages]
-    pages += [SimpleNamespace(height=h, bookmarks=b) for h, b in later_pages]
-    data = assemble([first_pdf, later_pdf], bookmark_tree(pages))
-    return data, document.metadata.title, len(pages)
+    results = _in_children(split, layout, identifier, created) if can_fork() else None
+    if results is None:
+        counted: list[int] = []
+        first = _first_part(split, layout, identifier, created, counted.append)
+        results = first, _later_part(split, layout, identifier, lambda: counted[0])
+    (first_pdf, title, first_marks), (later_pdf, later_marks) = results
+    pages = [SimpleNamespace(height=h, bookmarks=b) for h, b in first_marks + later_marks]
+    return assemble([first_pdf, later_pdf], bookmark_tree(pages)), title, len(pages)
 
 
 def _replace_margin_boxes(document, numbering) -> None:
