@@ -829,6 +829,8 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
+    from docgen.render.assemble import share_fonts, write_compact
+
     readers, parts, offset = [], [], 0
     for family, stem, path in spec.parts:
         reader = PdfReader(path)
@@ -910,9 +912,8 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     if hasattr(writer, "_ID"):  # a file identifier from the inputs, not random
         ident = ByteStringObject(bytes.fromhex(spec.identifier[:32]))
         writer._ID = ArrayObject([ident, ident])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), toc_pages + offset
+    share_fonts(writer)  # one subset per face for the whole packet, not one per document
+    return write_compact(writer, writer._ID), toc_pages + offset
 
 
 def _pdf_date(w3c: str) -> str:

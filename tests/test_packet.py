@@ -25,7 +25,7 @@ from docgen import packet as packet_module
 from docgen.cli import app
 from docgen.packet import TaskResult, build_packet, canonical, context_hash, write_output
 
-from conftest import ROOT, SAMPLES, docx_text, pdf_text, squash
+from conftest import ROOT, SAMPLES, assert_every_glyph_drawn, docx_text, needs_poppler, pdf_text, squash
 
 JIYUAN = SAMPLES / "jiyuan-2023"
 PROJECTS = sorted(p.name for p in JIYUAN.glob("0*.yaml"))
@@ -382,6 +382,28 @@ def test_the_combined_pdf_has_contents_and_bookmarks(two_builds):
     targets = {combined.get_page_number(a.get_object()["/Dest"][0].get_object())
                for a in combined.pages[0]["/Annots"]}
     assert targets == {1, sheet2, sheet2 + len(parts[1].pages)}
+
+
+@needs_poppler
+def test_the_combined_pdf_embeds_each_face_once_and_keeps_the_pages(two_builds):
+    out = two_builds[0]
+    names = ("01-housing.pdf", "02-emergency.pdf", "detail-table.pdf")
+
+    def fonts(path):
+        listing = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+        return [line.split()[0] for line in listing.splitlines()[2:]]
+
+    def pages(path):
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        return text.split("\f")[:-1]
+
+    combined = fonts(out / "合并.pdf")
+    assert len(combined) == len(set(combined))  # one subset per face for the whole packet
+    assert set(combined) >= {f for n in names for f in fonts(out / n)}
+    assert pages(out / "合并.pdf")[1:] == [p for n in names for p in pages(out / n)]
+    assert_every_glyph_drawn(out / "合并.pdf")
+    assert (out / "合并.pdf").stat().st_size < sum((out / n).stat().st_size for n in names)
 
 
 def test_context_hash_is_stable_and_follows_content():

@@ -32,7 +32,7 @@ def assemble(parts: Sequence[bytes], outline: list[Bookmark]) -> bytes:
     for reader in readers[1:]:
         for page in reader.pages:
             writer.add_page(page)
-    _merge_page_fonts(writer)
+    share_fonts(writer)
     _replace_outline(writer, outline)
     return write_compact(writer, readers[0].trailer.get("/ID"))
 
@@ -40,7 +40,7 @@ def assemble(parts: Sequence[bytes], outline: list[Bookmark]) -> bytes:
 # --------------------------------------------------------------------------- fonts
 
 
-def _merge_page_fonts(writer) -> None:
+def share_fonts(writer) -> None:
     """Pages of different parts name the same face by the same resource key (WeasyPrint
     derives it from the font description): one merged font serves them all."""
     from pypdf.generic import NameObject
