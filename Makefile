@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 PACKETS := $(sort $(wildcard samples/*/packet.yaml))
 
-.PHONY: all install sysdeps demo test clean
+.PHONY: all install sysdeps demo test bench clean
 
 all: test
 
@@ -42,6 +42,15 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# docgen bench, side by side with LibreOffice on the same DOCX (BENCHMARKS.md). LibreOffice is
+# installed here only, when run as root: users and tests never need it.
+bench: install
+	@if ! command -v soffice >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing: libreoffice-writer-nogui (for the comparison only)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	fi
+	$(BIN)/docgen bench -n 3
 
 clean:
 	rm -rf out .pytest_cache

@@ -246,42 +246,85 @@ def _one_page_sheet(context: dict, renderer, pdf_date, templates: str):
             "pages": [1], "sizes": [len(data)], "templates": templates}
 
 
+class _Soffice:
+    """``soffice --headless --convert-to pdf`` with a profile of its own in ``tmp``."""
+
+    def __init__(self, tmp: Path):
+        self.program = shutil.which("soffice") or shutil.which("libreoffice")
+        self.tmp = tmp
+        self.profile = f"-env:UserInstallation={(tmp / 'profile').as_uri()}"
+        self.started = False
+
+    def convert(self, files: list[Path]) -> float:
+        if not self.started:  # the first start creates the profile
+            self.started = True
+            self.convert(files[:1])
+        start = time.perf_counter()
+        subprocess.run([self.program, self.profile, "--headless", "--convert-to", "pdf", "--outdir",
+                        str(self.tmp / "pdf"), *map(str, files)], capture_output=True, check=True, timeout=600)
+        return time.perf_counter() - start
+
+    def docx_files(self, info: dict, folder: str) -> list[Path]:
+        from docgen.packet import _RENDERERS
+
+        (self.tmp / folder).mkdir()
+        files = []
+        for i, d in enumerate(info["docs"]):
+            path = self.tmp / folder / f"{i:03d}.docx"
+            path.write_bytes(_RENDERERS.docx(info["templates"]).render(info["family"], d.context))
+            files.append(path)
+        return files
+
+
 def time_soffice(per_family: dict, echo: Callable[[str], None]) -> dict[str, tuple[float, float, float]]:
     """(one call per DOCX, per DOCX when all of a family go in one call) in seconds, and the
     mean size of its PDFs in bytes."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
         return {}
-    from docgen.packet import _RENDERERS
-
     out: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="docgen-soffice-") as tmp:
-        tmp = Path(tmp)
-        profile = f"-env:UserInstallation={(tmp / 'profile').as_uri()}"
-
-        def convert(files: list[Path]) -> float:
-            start = time.perf_counter()
-            subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp / "pdf"),
-                            *map(str, files)], capture_output=True, check=True, timeout=600)
-            return time.perf_counter() - start
-
+        office = _Soffice(Path(tmp))
         for n, (key, info) in enumerate(per_family.items()):
-            folder = tmp / f"family-{n}"
-            folder.mkdir()
-            files = []
-            for i, d in enumerate(info["docs"]):
-                path = folder / f"{i:03d}.docx"
-                path.write_bytes(_RENDERERS.docx(info["templates"]).render(info["family"], d.context))
-                files.append(path)
-            if not out:
-                convert(files[:1])  # the first start creates the profile
-            single = statistics.median(convert([f]) for f in files[:3])
-            batch = convert(files) / len(files)
-            size = statistics.mean((tmp / "pdf" / f"{f.stem}.pdf").stat().st_size for f in files)
+            files = office.docx_files(info, f"family-{n}")
+            single = statistics.median(office.convert([f]) for f in files[:3])
+            batch = office.convert(files) / len(files)
+            size = statistics.mean((office.tmp / "pdf" / f"{f.stem}.pdf").stat().st_size for f in files)
             out[key] = (single, batch, size)
             echo(f"  {key}: soffice {single:.2f} s per call, {batch:.2f} s per document in one call, "
                  f"{size / 1024:.0f} KB")
     return out
+
+
+def time_head_to_head(per_family: dict, rounds: int, echo: Callable[[str], None]) -> list[list[str]]:
+    """The long documents (10 pages or more) rendered by docgen and converted by LibreOffice
+    in turn, ``rounds`` times each: the machine's speed varies from minute to minute, so the
+    two are compared within the same minutes. Rows: family, pages, medians and ratios."""
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        return []
+    from docgen.packet import _RENDERERS, render_pdf
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="docgen-soffice-") as tmp:
+        office = _Soffice(Path(tmp))
+        for n, (key, info) in enumerate(per_family.items()):
+            if statistics.mean(info["pages"]) < 10:
+                continue
+            doc = info["docs"][0]
+            docx = office.docx_files({**info, "docs": [doc]}, f"head-{n}")
+            renderer = _RENDERERS.pdf(info["templates"])
+            ours, theirs = [], []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                data, _, pages = render_pdf(renderer, info["family"], doc.context, None)
+                ours.append(time.perf_counter() - start)
+                theirs.append(office.convert(docx))
+            size = (office.tmp / "pdf" / f"{docx[0].stem}.pdf").stat().st_size
+            mine, other = statistics.median(ours), statistics.median(theirs)
+            rows.append([f"{key} ({info['sample']})", str(pages), f"{mine:.2f} s", f"{other:.2f} s",
+                         f"{other / mine:.2f}×", f"{len(data) / 1024:.0f} KB", f"{size / 1024:.0f} KB",
+                         f"{size / len(data):.2f}×"])
+            echo(f"  {key}: docgen {mine:.2f} s, soffice {other:.2f} s (median of {rounds}, in turn)")
+    return rows
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -303,10 +346,12 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
         row.append(watched.get(packet.parent.name, "—"))
     echo("单份文档（进程内，渲染器已就绪）…")
     per_family = time_documents(packets, repeat, echo)
-    office = {}
+    office, head_to_head = {}, []
     if soffice:
         echo("LibreOffice…" if shutil.which("soffice") or shutil.which("libreoffice") else "未安装LibreOffice，跳过")
         office = time_soffice(per_family, echo)
+        echo("LibreOffice and docgen in turn (long documents)…")
+        head_to_head = time_head_to_head(per_family, max(repeat, 5), echo)
 
     lines = ["", f"Machine: {machine()}", ""]
     lines.append(f"`docgen build` wall time (interpreter start included; median of {repeat} for the rebuilds; "
@@ -337,6 +382,11 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
                      f"{size / ours:.2f}×"] if single else ["—"] * 5)
         rows.append(row)
     lines += _table(header, rows)
+    if office and head_to_head:
+        lines += ["", "Long documents, docgen's PDF and LibreOffice's conversion of our DOCX in turn "
+                  f"(median of {max(repeat, 5)} each; LibreOffice's start included, one document per call):", ""]
+        lines += _table(["family (sample)", "pages", "docgen PDF", "soffice", "time: soffice ÷ docgen",
+                         "docgen size", "soffice size", "size: soffice ÷ docgen"], head_to_head)
     for line in lines:
         echo(line)
     return lines

@@ -31,9 +31,9 @@ def test_split_needs_both_marks():
 
 
 def test_split_halves_the_work_and_repeats_the_common_part():
-    pieces = ["<table>" + "<tr><td>1</td></tr>" * n + "</table>" for n in (30, 10, 10, 10)]
+    pieces = ["<table>" + "<tr><td>预算</td></tr>" * n + "</table>" for n in (30, 10, 10, 10)]
     split = split_html(_html('<div class="stamp">草稿</div>' + PARTS_MARK + PART_MARK.join(pieces)))
-    # 60 cells: the cut after the first piece (30 | 30) is the best
+    # 60 cells of two characters: the cut after the first piece (30 | 30) is the best
     assert split.first.count("<td>") == 30 and split.later.count("<td>") == 30
     for part in (split.first, split.later):
         assert part.startswith("<!DOCTYPE html>") and '<body class="x"><div class="stamp">草稿</div>' in part
@@ -240,3 +240,15 @@ def test_merge_truetype_unites_subsets_that_kept_glyph_ids():
         assert merged["hmtx"][order[gid]] == face["hmtx"][cmap[ord(char)]]
     drawn = sum(1 for name in order if glyf[name].numberOfContours != 0)
     assert drawn == 1 + 8  # .notdef and the eight characters, nothing else
+
+
+def test_the_draft_stamp_is_on_every_page_of_both_parts(tmp_path):
+    from docgen.packet import load_packet
+
+    spec, _ = load_packet(SAMPLES / "shangdang-gov-office-2023" / "packet.yaml")
+    docs, _ = plan_documents(load_dataset(spec.inputs), ["final-accounts"])
+    renderer = _RENDERERS.pdf(str(spec.templates))
+    data, _, pages = renderer.write(renderer.html("final-accounts", {**docs[0].context, "draft": True}))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == pages == 51
+    assert all("草稿" in page.extract_text() for page in reader.pages)

@@ -1,7 +1,8 @@
 """A long document laid out in two parts, one on each core, and assembled into one PDF
-(分段排版). WeasyPrint lays out one document on one core; the final-accounts disclosure
-(50 pages, 3,200 table cells) is mostly independent forms, so its later forms can be laid out
-by a forked copy of the worker while the worker lays out the rest.
+(分段排版). WeasyPrint lays out a document on one core; the final-accounts disclosure
+(51 pages, 3,200 table cells) ends in a dozen independent forms, so two forked copies of the
+worker lay out the two parts at once while the worker waits, then assembles the two PDFs
+(:mod:`docgen.render.assemble`).
 
 A template opts in with two HTML comments in its body:
 
@@ -12,16 +13,16 @@ A template opts in with two HTML comments in its body:
   the page rules may not depend on the page's place (``:first``, ``:left``, ``:right``,
   ``counter(pages)``).
 
-The document is cut at the one such place that best halves the work (counted in table cells
-and paragraphs), always the same one for the same HTML, and the later part's folios are
-numbered on from the earlier part's pages. The bytes do not depend on whether the later part
-was laid out in a forked process or, where forking is not possible, after the first.
-"""
+The document is cut at the one such place that best halves the work (counted in characters
+of text), always the same one for the same HTML, and the later part's folios are numbered
+on from the first part's pages. The bytes do not depend on whether the parts were laid out
+in forked processes or, where that is not possible, one after the other in this one."""
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -32,7 +33,7 @@ from docgen.forking import Child
 PARTS_MARK = "<!--docgen:parts-->"
 PART_MARK = "<!--docgen:part-->"
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
-_WORK = re.compile(r"<(?:td|th|p|li|h[1-6])\b", re.I)
+_TAG = re.compile(r"<[^>]*>|\s+")
 
 
 @dataclass
@@ -46,8 +47,8 @@ class Split:
 
 
 def split_html(html: str) -> Split | None:
-    """The document cut in two at the ``<!--docgen:part-->`` that best halves its work, or
-    None when the template has no (usable) marks."""
+    """The document cut in two at the ``<!--docgen:part-->`` that best halves its work (the
+    characters of its text), or None when the template has no (usable) marks."""
     body = _BODY.search(html)
     end = html.rfind("</body>")
     if body is None or end < body.end() or html.count(PARTS_MARK) != 1:
@@ -56,7 +57,8 @@ def split_html(html: str) -> Split | None:
     pieces = rest.split(PART_MARK)
     if len(pieces) < 2 or PART_MARK in common:
         return None
-    work = [len(_WORK.findall(p)) for p in pieces]
+    # the time goes mostly into shaping and breaking text: count its characters
+    work = [len(_TAG.sub("", p)) for p in pieces]
     total, done, best = sum(work), 0, None
     for cut in range(1, len(pieces)):
         done += work[cut - 1]
@@ -79,9 +81,10 @@ def page_numbering_html(split: Split, page_names: list[str], first_number: int) 
 
 
 def can_fork() -> bool:
-    """Fork only a single-threaded process (a thread's locks would be copied held), and not
-    when ``DOCGEN_PDF_PARALLEL=0``: then the parts are laid out one after the other."""
-    return (hasattr(os, "fork") and os.environ.get("DOCGEN_PDF_PARALLEL", "1") != "0"
+    """Fork only on Linux (elsewhere system libraries may not survive a fork), only a
+    single-threaded process (a thread's locks would be copied held), and not when
+    ``DOCGEN_PDF_PARALLEL=0``: otherwise the parts are laid out one after the other."""
+    return (sys.platform.startswith("linux") and os.environ.get("DOCGEN_PDF_PARALLEL", "1") != "0"
             and threading.active_count() == 1)
 
 
