@@ -252,3 +252,25 @@ def test_the_draft_stamp_is_on_every_page_of_both_parts(tmp_path):
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == pages == 51
     assert all("草稿" in page.extract_text() for page in reader.pages)
+
+
+def test_subsets_of_different_faces_are_not_merged():
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from docgen.render.fonts import prepared_faces
+
+    serif = next(f for f in prepared_faces() if "Serif" in f.family and f.family.endswith("SC") and f.weight == 400)
+    sans = next(f for f in prepared_faces() if "Sans" in f.family and f.family.endswith("SC") and f.weight == 400)
+
+    def subset_of(path, text: str) -> bytes:
+        font = TTFont(str(path))
+        sub = subset.Subsetter(subset.Options(retain_gids=True))
+        sub.populate(unicodes=[ord(c) for c in text])
+        sub.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
+
+    with pytest.raises(ValueError):
+        merge_truetype([subset_of(serif.path, "财政"), subset_of(sans.path, "预算")])

@@ -103,10 +103,14 @@ def merge_type0_fonts(writer, fonts: list):
     to_unicode: dict[int, str] = {}
     for _, _, _, w, u, _ in parsed:
         for cid, width in w.items():
-            widths.setdefault(cid, width)
+            if widths.setdefault(cid, width) != width:
+                return None  # not the same face after all
         for cid, text in u.items():
             to_unicode.setdefault(cid, text)
-    program = merge_truetype([p[5] for p in parsed])
+    try:
+        program = merge_truetype([p[5] for p in parsed])
+    except (ValueError, KeyError, IndexError, struct.error):
+        return None
 
     first_font, first_descendant, first_descriptor = parsed[0][:3]
     box = [[float(v) for v in p[2]["/FontBBox"]] for p in parsed]
@@ -120,6 +124,8 @@ def merge_type0_fonts(writer, fonts: list):
     descendant = DictionaryObject(first_descendant)
     descendant[NameObject("/W")] = format_widths(widths)
     descendant[NameObject("/FontDescriptor")] = writer._add_object(descriptor)
+    fixed_pitch = len(widths) > 1 and len(set(widths.values())) == 1  # as WeasyPrint sets it
+    descriptor[NameObject("/Flags")] = NumberObject(int(first_descriptor["/Flags"]) & ~1 | fixed_pitch)
     font = DictionaryObject(first_font)
     font[NameObject("/ToUnicode")] = _stream(writer, format_to_unicode(to_unicode), {})
     font[NameObject("/DescendantFonts")] = ArrayObject([writer._add_object(descendant)])
@@ -209,14 +215,21 @@ def merge_truetype(programs: Sequence[bytes]) -> bytes:
     """One TrueType font with every glyph of ``programs``: subsets of one face that kept the
     face's glyph ids (HarfBuzz's ``RETAIN_GIDS``, as WeasyPrint subsets), so glyph ``g`` of
     each is either empty or the face's glyph ``g``. The glyphs are copied as bytes (a composite
-    glyph names its parts by glyph id, which all subsets share): no outline is decoded."""
+    glyph names its parts by glyph id, which all subsets share): no outline is decoded.
+    ``ValueError`` if the subsets are not of one face (their ``head`` tables or a glyph that
+    two of them hold differ)."""
     fonts = [_Sfnt(p) for p in programs]
+    if len({f.identity for f in fonts}) != 1:
+        raise ValueError("subsets of different faces")
     base = max(fonts, key=lambda f: f.glyph_count)  # the first of the largest
     glyphs, metrics = [], []
     for gid in range(base.glyph_count):
-        source = next((f for f in fonts if gid < f.glyph_count and f.glyph(gid)), base)
-        glyphs.append(source.glyph(gid))
-        metrics.append(source.metric(gid))
+        found = [(f.glyph(gid), f.metric(gid)) for f in fonts if gid < f.glyph_count and f.glyph(gid)]
+        if any(other != found[0] for other in found[1:]):
+            raise ValueError(f"glyph {gid} differs between the subsets: not one face")
+        glyph, metric = found[0] if found else (b"", base.metric(gid))
+        glyphs.append(glyph)
+        metrics.append(metric)
 
     tables = dict(base.tables)
     # glyph data 2-byte aligned, short offsets where they fit (as HarfBuzz writes them)
@@ -272,6 +285,9 @@ class _Sfnt:
         if not long:
             self.offsets = [o * 2 for o in self.offsets]
         self.h_metrics = struct.unpack_from(">H", self.tables[b"hhea"], 34)[0]
+        # fontRevision, unitsPerEm, created and modified: the same for every subset of a face
+        head = self.tables[b"head"]
+        self.identity = (head[4:8], head[18:20], head[20:36])
 
     def glyph(self, gid: int) -> bytes:
         return self.tables[b"glyf"][self.offsets[gid]:self.offsets[gid + 1]]
