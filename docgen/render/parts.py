@@ -74,10 +74,10 @@ def split_html(html: str) -> Split | None:
 def page_numbering_html(split: Split, page_names: list[str], first_number: int) -> str:
     """A document of empty pages of the given named page types whose margin boxes number the
     pages from ``first_number``: the later part's folios (页码)."""
+    # WeasyPrint reads a <style> in the body too: no need to find the end of the head
     style = f"<style>@page :first {{ counter-reset: page {int(first_number)} }}</style>"
-    head = split.head.replace("</head>", style + "</head>", 1)
     pages = "".join(f'<div style="page: {name or "auto"}; break-before: page"></div>' for name in page_names)
-    return head + pages + split.tail
+    return split.head + style + pages + split.tail
 
 
 def can_fork() -> bool:
