@@ -99,6 +99,24 @@ def test_builtin_set_lints_clean_and_cli_exit_codes(tmp_path):
     assert ok.returncode == 0
 
 
+def test_lint_warns_of_what_parts_cannot_lay_out(tmp_path):
+    builtin = TemplateSet.default().root
+    folder = tmp_path / "set"
+    (folder / "css").mkdir(parents=True)
+    css = (builtin / "css" / "final-accounts.css").read_text(encoding="utf-8")
+    (folder / "css" / "final-accounts.css").write_text(css + "\n@page :left { margin-left: 30mm; }\n",
+                                                        encoding="utf-8")
+    html = (builtin / "final-accounts.html").read_text(encoding="utf-8")
+    (folder / "final-accounts.html").write_text(html.replace("<!--docgen:parts-->", "<!--docgen:parts-->" * 2),
+                                                encoding="utf-8")
+    found = [str(f) for f in lint(TemplateSet(folder)) if "分段" in str(f)]
+    assert len(found) == 2, found
+    assert found[0].startswith(f"{folder / 'final-accounts.html'}:") and "须且只须出现一次" in found[0]
+    line = css.count("\n") + 2
+    assert found[1] == (f"{folder / 'css' / 'final-accounts.css'}:{line}: 警告: 分段排版的文档不能使用依赖页面位置的规则"
+                        "（“@page :left”）：后一段的页面位置与整篇不同")
+
+
 def sheet_context():
     data = load_dataset(JIYUAN)
     return {"sheet": build_result_sheet(data.projects[0].project, data.publisher), "draft": False}

@@ -186,6 +186,38 @@ def lint_html(templates: TemplateSet, family: Family) -> list[LintFinding]:
             findings.append(LintFinding(file, str(line), message))
 
         _Checker(env, _family_scope(family), report).visit(tree)
+    return findings + _lint_parts(templates, sources)
+
+
+_PAGE_PLACE = re.compile(r"@page[^{]*:(first|left|right|blank|nth)\b|counter\(\s*pages\s*\)")
+
+
+def _lint_parts(templates: TemplateSet, sources: list[tuple[str, str]]) -> list[LintFinding]:
+    """A template laid out in parts (README, "Long documents in parts"): one
+    ``<!--docgen:parts-->``, and page rules that do not depend on a page's place."""
+    from docgen.render.parts import PART_MARK, PARTS_MARK
+
+    if not any(PART_MARK in source for _, source in sources):
+        return []
+    findings = []
+    marks = [(file, source[:source.index(PARTS_MARK)].count("\n") + 1)
+             for file, source in sources if PARTS_MARK in source]
+    if len(marks) != 1 or sum(source.count(PARTS_MARK) for _, source in sources) != 1:
+        file, line = marks[1] if len(marks) > 1 else (sources[0][0], 1)
+        findings.append(LintFinding(file, str(line), f"使用{PART_MARK}分段排版时，{PARTS_MARK}须且只须出现一次，"
+                                    "否则文档不分段排版", Severity.WARNING))
+    styles = list(sources)  # inline <style>, then the linked stylesheets
+    for file, source in sources:
+        for href in re.findall(r"<link[^>]+href=\"([^\"]+\.css)\"", source):
+            path = templates.path(href)
+            if path.is_file():
+                styles.append((str(path), path.read_text(encoding="utf-8")))
+    for file, text in dict(styles).items():
+        for match in _PAGE_PLACE.finditer(text):
+            findings.append(LintFinding(
+                file, str(text[:match.start()].count("\n") + 1),
+                f"分段排版的文档不能使用依赖页面位置的规则（“{' '.join(match.group(0).split())[:40]}”）：后一段的页面位置与整篇不同",
+                Severity.WARNING))
     return findings
 
 
