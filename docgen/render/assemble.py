@@ -224,7 +224,8 @@ def merge_truetype(programs: Sequence[bytes]) -> bytes:
     base = max(fonts, key=lambda f: f.glyph_count)  # the first of the largest
     glyphs, metrics = [], []
     for gid in range(base.glyph_count):
-        found = [(f.glyph(gid), f.metric(gid)) for f in fonts if gid < f.glyph_count and f.glyph(gid)]
+        found = [(glyph, f.metric(gid)) for f in fonts
+                 if gid < f.glyph_count and (glyph := f.glyph(gid))]
         if any(other != found[0] for other in found[1:]):
             raise ValueError(f"glyph {gid} differs between the subsets: not one face")
         glyph, metric = found[0] if found else (b"", base.metric(gid))
@@ -262,9 +263,9 @@ def merge_truetype(programs: Sequence[bytes]) -> bytes:
     head[50:52] = struct.pack(">h", 0 if short else 1)
     head[8:12] = b"\0\0\0\0"
     tables[b"head"] = bytes(head)
-    font = _write_sfnt(base.version, tables)
+    font, offsets = _write_sfnt(base.version, tables)
     adjustment = (0xB1B0AFBA - _checksum(font)) & 0xFFFFFFFF
-    at = font.index(tables[b"head"])  # the head table's place in the file
+    at = offsets[b"head"]
     return font[:at + 8] + struct.pack(">I", adjustment) + font[at + 12:]
 
 
@@ -305,20 +306,22 @@ def _checksum(data: bytes) -> int:
     return sum(struct.unpack(f">{len(data) // 4}I", data)) & 0xFFFFFFFF
 
 
-def _write_sfnt(version: bytes, tables: dict[bytes, bytes]) -> bytes:
+def _write_sfnt(version: bytes, tables: dict[bytes, bytes]) -> tuple[bytes, dict[bytes, int]]:
+    """The font file, and where each table starts in it."""
     tags = sorted(tables)
     power = 1 << (len(tags).bit_length() - 1)
     header = struct.pack(">4sHHHH", version, len(tags), power * 16, power.bit_length() - 1,
                          len(tags) * 16 - power * 16)
     offset = len(header) + 16 * len(tags)
-    directory, body = [], []
+    directory, body, offsets = [], [], {}
     for tag in tags:
         data = tables[tag]
+        offsets[tag] = offset
         directory.append(struct.pack(">4sIII", tag, _checksum(data), offset, len(data)))
         padded = data + b"\0" * (-len(data) % 4)
         body.append(padded)
         offset += len(padded)
-    return header + b"".join(directory) + b"".join(body)
+    return header + b"".join(directory) + b"".join(body), offsets
 
 
 # --------------------------------------------------------------------------- outline

@@ -100,10 +100,6 @@ class PdfRenderer:
     def html(self, family: str, context: dict[str, Any]) -> str:
         return self.env.get_template(f"{family}.html").render(context)
 
-    def document(self, family: str, context: dict[str, Any], html: str | None = None):
-        """The laid-out WeasyPrint document, with docgen's prepared fonts declared."""
-        return self.layout(self.html(family, context) if html is None else html)
-
     def layout(self, html: str):
         """Lay out ``html`` (resources from the template set, docgen's prepared fonts declared)."""
         from weasyprint import CSS, HTML
