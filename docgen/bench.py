@@ -15,9 +15,9 @@ The tables are printed in Markdown, ready for BENCHMARKS.md.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -60,39 +60,25 @@ def _env() -> dict:
     return env
 
 
-def _build(packet: Path, out: Path, jobs: int | None, server: bool = True) -> tuple[float, str]:
-    """``docgen build`` as users run it (the program's entry point); ``server=False``: with
-    ``DOCGEN_SERVER=0``, no warm worker of docgen's server used or left behind."""
-    cmd = [sys.executable, "-m", "docgen.console", "build", str(packet), "-o", str(out)]
+def _build(packet: Path, out: Path, jobs: int | None) -> tuple[float, dict]:
+    """``docgen build`` as users run it (the program's entry point), with its summary as JSON
+    (``--json``): (wall seconds, summary)."""
+    cmd = [sys.executable, "-m", "docgen", "build", str(packet), "-o", str(out), "--json"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    env = _env()
-    if not server:
-        env["DOCGEN_SERVER"] = "0"
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
     seconds = time.perf_counter() - start
-    summary = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith("生成 ")), "")
     if proc.returncode not in (0,):
         raise RuntimeError(f"docgen build {packet} 失败（退出码{proc.returncode}）：{proc.stderr[-800:]}")
-    return seconds, summary
+    return seconds, json.loads(proc.stdout)
 
 
-def _built(summary: str) -> str:
-    m = re.match(r"生成 (\d+) 个，已是最新 (\d+) 个", summary)
-    return f"{m.group(1)} built, {m.group(2)} up to date" if m else "?"
-
-
-def _own_time(summary: str) -> float:
-    """The time docgen reports itself (without interpreter start and imports of the CLI)."""
-    m = re.search(r"用时 ([\d.]+) 秒", summary)
-    return float(m.group(1)) if m else float("nan")
-
-
-def _median_runs(runs: list[tuple[float, str]]) -> str:
+def _median_runs(runs: list[tuple[float, dict]]) -> str:
     wall = statistics.median(r[0] for r in runs)
-    own = statistics.median(_own_time(r[1]) for r in runs)
-    return f"{wall:.2f} s (docgen {own:.2f} s; {_built(runs[-1][1])})"
+    own = statistics.median(r[1]["seconds"] for r in runs)
+    last = runs[-1][1]
+    return f"{wall:.2f} s (docgen {own:.2f} s; {len(last['built'])} built, {len(last['up_to_date'])} up to date)"
 
 
 def _change_one_project(packet: Path) -> str | None:
@@ -102,7 +88,7 @@ def _change_one_project(packet: Path) -> str | None:
     from ruamel.yaml import YAML
 
     from docgen.loading import load_dataset
-    from docgen.packet import load_packet
+    from docgen.build import load_packet
 
     spec, _ = load_packet(packet)
     data = load_dataset(spec.inputs)
@@ -131,26 +117,25 @@ def time_builds(packets: list[Path], jobs: int | None, repeat: int,
             copy = Path(tmp) / name
             shutil.copytree(packet.parent, copy)
             out = Path(tmp) / "out"
-            cold = _build(copy / packet.name, out, jobs, server=False)  # as on a machine's first build
-            noop = [_build(copy / packet.name, out, jobs) for _ in range(repeat)]  # leaves a server behind
-            one, alone = [], []
-            for runs, server in ((one, True), (alone, False)):
-                for _ in range(repeat):
-                    if not _change_one_project(copy / packet.name):
-                        break
-                    runs.append(_build(copy / packet.name, out, jobs, server=server))
+            cold = _build(copy / packet.name, out, jobs)
+            noop = [_build(copy / packet.name, out, jobs) for _ in range(repeat)]
+            one = []
+            for _ in range(repeat):
+                if not _change_one_project(copy / packet.name):
+                    break
+                one.append(_build(copy / packet.name, out, jobs))
             files = len([p for p in out.iterdir() if p.is_file() and p.suffix in (".docx", ".pdf")])
-        row = [name, str(files), _median_runs([cold]), _median_runs(noop),
-               _median_runs(one) if one else "—", _median_runs(alone) if alone else "—"]
+        row = [name, str(files), _median_runs([cold]), _median_runs(noop), _median_runs(one) if one else "—"]
         rows.append(row)
-        echo(f"  {name}: cold {row[2]}; no-op {row[3]}; one project changed {row[4]}, without the server {row[5]}")
+        echo(f"  {name}: cold {row[2]}; no-op {row[3]}; one project changed {row[4]}")
     return rows
 
 
 def time_watch(packets: list[Path], jobs: int | None, repeat: int, echo: Callable[[str], None]) -> dict[str, str]:
     """``docgen build --watch``: the rebuild after one project changed, with this process and
     the workers kept loaded between builds (median of ``repeat``)."""
-    from docgen.packet import WorkerPool, build_packet, default_jobs
+    from docgen.build import build_packet, default_jobs
+    from docgen.build.runner import make_executor
 
     times: dict[str, str] = {}
     for packet in packets:
@@ -158,28 +143,29 @@ def time_watch(packets: list[Path], jobs: int | None, repeat: int, echo: Callabl
             copy = Path(tmp) / packet.parent.name
             shutil.copytree(packet.parent, copy)
             jobs_ = jobs or default_jobs()
-            pool = WorkerPool(pdf=True) if jobs_ > 1 else None
+            executor = make_executor(jobs_)
             try:
-                build_packet(copy / packet.name, Path(tmp) / "out", jobs_, pool=pool)
+                build_packet(copy / packet.name, Path(tmp) / "out", jobs_, executor=executor)
                 runs = []
                 for _ in range(repeat):
                     if not _change_one_project(copy / packet.name):
                         break
-                    result = build_packet(copy / packet.name, Path(tmp) / "out", jobs_, pool=pool)
+                    result = build_packet(copy / packet.name, Path(tmp) / "out", jobs_, executor=executor)
                     runs.append((result.seconds, len(result.built)))
             finally:
-                if pool:
-                    pool.kill()
+                executor.shutdown()
         if runs:
             times[packet.parent.name] = f"{statistics.median(r[0] for r in runs):.2f} s ({runs[-1][1]} built)"
             echo(f"  {packet.parent.name}: --watch rebuild {times[packet.parent.name]}")
     return times
 
 
-def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]):
+def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None], render_pdf):
     """Warm per-document DOCX and PDF times per family (renderers created once)."""
+    from docgen.build import load_packet
+    from docgen.build.plan import plan_documents
+    from docgen.build.tasks import RENDERERS as _RENDERERS
     from docgen.loading import load_dataset
-    from docgen.packet import _RENDERERS, load_packet, plan_documents, render_pdf
 
     per_family: dict[str, dict] = {}
     for packet in packets:
@@ -216,17 +202,15 @@ def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]
         # so also time the first project cut down to one page (first paragraph of each list)
         for d in docs:
             if d.family == "result-sheet" and "result-sheet, one page" not in per_family:
-                one = _one_page_sheet(d.context, pdf, spec.pdf_date, root)
+                one = _one_page_sheet(d.context, pdf, spec.pdf_date, root, render_pdf)
                 if one:
                     per_family["result-sheet, one page"] = one
     return per_family
 
 
-def _one_page_sheet(context: dict, renderer, pdf_date, templates: str):
+def _one_page_sheet(context: dict, renderer, pdf_date, templates: str, render_pdf):
     import dataclasses
     from types import SimpleNamespace
-
-    from docgen.packet import render_pdf
 
     sheet = context.get("sheet")
     if sheet is None or not dataclasses.is_dataclass(sheet) or not hasattr(sheet, "sections"):
@@ -265,7 +249,7 @@ class _Soffice:
         return time.perf_counter() - start
 
     def docx_files(self, info: dict, folder: str) -> list[Path]:
-        from docgen.packet import _RENDERERS
+        from docgen.build.tasks import RENDERERS as _RENDERERS
 
         (self.tmp / folder).mkdir()
         files = []
@@ -295,14 +279,14 @@ def time_soffice(per_family: dict, echo: Callable[[str], None]) -> dict[str, tup
     return out
 
 
-def time_head_to_head(per_family: dict, rounds: int, echo: Callable[[str], None]) -> list[list[str]]:
+def time_head_to_head(per_family: dict, rounds: int, echo: Callable[[str], None], render_pdf) -> list[list[str]]:
     """The long documents (10 pages or more) rendered by docgen and converted by LibreOffice
     in turn, ``rounds`` times each: the machine's speed varies from minute to minute, so the
     two are compared within the same minutes. Also LibreOffice's cost of one more copy of the
     document in a call of six (its start left out). Rows: family, pages, medians and ratios."""
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         return []
-    from docgen.packet import _RENDERERS, render_pdf
+    from docgen.build.tasks import RENDERERS as _RENDERERS
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="docgen-soffice-") as tmp:
@@ -351,21 +335,34 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
     watched = time_watch(packets, jobs, repeat, echo)
     for row, packet in zip(build_rows, packets, strict=True):
         row.append(watched.get(packet.parent.name, "—"))
-    echo("单份文档（进程内，渲染器已就绪）…")
-    per_family = time_documents(packets, repeat, echo)
-    office, head_to_head = {}, []
-    if soffice:
-        echo("LibreOffice…" if shutil.which("soffice") or shutil.which("libreoffice") else "未安装LibreOffice，跳过")
-        office = time_soffice(per_family, echo)
-        echo("LibreOffice and docgen in turn (long documents)…")
-        head_to_head = time_head_to_head(per_family, max(repeat, 5), echo)
+    echo("单份文档（渲染器已就绪；长文档的两部分由两个已就绪的工作进程同时排版）…")
+    from docgen.build.runner import make_executor
+    from docgen.build.tasks import render_pdf_now
+
+    executor = make_executor(jobs or 2)
+    scratch = tempfile.mkdtemp(prefix="docgen-bench-parts-")
+
+    def render_pdf(renderer, family, context, created):
+        return render_pdf_now(executor, str(renderer.templates.root), family, context, created, scratch)
+
+    try:
+        per_family = time_documents(packets, repeat, echo, render_pdf)
+        office, head_to_head = {}, []
+        if soffice:
+            echo("LibreOffice…" if shutil.which("soffice") or shutil.which("libreoffice") else "未安装LibreOffice，跳过")
+            office = time_soffice(per_family, echo)
+            echo("LibreOffice and docgen in turn (long documents)…")
+            head_to_head = time_head_to_head(per_family, max(repeat, 5), echo, render_pdf)
+    finally:
+        executor.shutdown()
+        shutil.rmtree(scratch, ignore_errors=True)
 
     lines = ["", f"Machine: {machine()}", ""]
     lines.append(f"`docgen build` wall time (interpreter start included; median of {repeat} for the rebuilds; "
                  f"--jobs {jobs or 'default'}):")
     lines.append("")
-    lines += _table(["packet", "outputs", "cold full build (no server)", "no-op rebuild", "one project changed",
-                     "one project changed, DOCGEN_SERVER=0", "one project changed, --watch"], build_rows)
+    lines += _table(["packet", "outputs", "cold full build", "no-op rebuild", "one project changed",
+                     "one project changed, --watch"], build_rows)
     lines.append("")
     lines.append("Per document, warm (renderers set up once, as in a build worker; median of "
                  f"{repeat} runs per document):")

@@ -14,15 +14,27 @@ class Severity(str, Enum):
     WARNING = "警告"
 
 
-@dataclass(frozen=True, order=True)
+Loc = tuple  # a field path as data: ``("projects", 4, "score")``
+
+
+@dataclass(frozen=True)
 class Diagnostic:
-    """One finding, e.g. ``samples/x.yaml:23: projects[4].score: 评分应在0到100之间，实际为108.5``."""
+    """One finding, e.g. ``samples/x.yaml:23: projects[4].score: 评分应在0到100之间，实际为108.5``.
+
+    The location stays data (file, line, field path as a tuple) from the loader to the build,
+    which attributes errors to documents by ``loc``; only :meth:`__str__` formats it.
+    """
 
     file: str
     line: int | None
-    path: str
+    loc: Loc
     message: str
     severity: Severity = Severity.ERROR
+
+    @property
+    def path(self) -> str:
+        """The field path as a user reads it: ``projects[4].score``."""
+        return format_path(self.loc)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

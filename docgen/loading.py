@@ -7,8 +7,10 @@ Nothing here writes to the user's files.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
@@ -17,30 +19,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity, format_path
-from docgen.models import (
-    BLOCKS,
-    SUPPORTING_BLOCKS,
-    GRADE_SYNONYMS,
-    DataFile,
-    DetailTable,
-    EvaluatedProject,
-    GradeBands,
-    OfficialReport,
-    Publisher,
-    ResultsSummary,
-)
-from docgen.models.accounts import Accounts, Department, Explanations, SelfEvaluation
+from docgen.models import GRADE_SYNONYMS, EvaluatedProject, GradeBands
 from docgen.models.packet import PACKET_FILE_NAMES
 from docgen.rules import check_project
-from docgen.rules.checks import check_report, check_result_sheet_fields, check_results_summary
-from docgen.rules.accounts import check_explanations, compute
 from docgen.rules.interpret import score_and_grade_in
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -104,7 +92,7 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        diagnostics.add(Diagnostic(shown, None, "", f"无法读取文件：{exc.strerror or exc}"))
+        diagnostics.add(Diagnostic(shown, None, (), f"无法读取文件：{exc.strerror or exc}"))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -117,7 +105,7 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
             guess = ""
         diagnostics.add(
             Diagnostic(
-                shown, line, "",
+                shown, line, (),
                 f"文件不是UTF-8编码{guess}；请在编辑器中用“另存为”选择UTF-8编码保存后重试",
             )
         )
@@ -130,24 +118,24 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
         first = exc.context_mark.line + 1 if exc.context_mark else None
         where = f"（所在映射始于第{first}行）" if first else ""
         diagnostics.add(
-            Diagnostic(shown, mark.line + 1 if mark else None, key, f"重复的键“{key}”{where}，每个字段只能写一次")
+            Diagnostic(shown, mark.line + 1 if mark else None, (key,) if key else (), f"重复的键“{key}”{where}，每个字段只能写一次")
         )
         return None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = f"第{mark.column + 1}列：" if mark else ""
-        diagnostics.add(Diagnostic(shown, line, "", col + _explain_yaml_problem(exc.problem)))
+        diagnostics.add(Diagnostic(shown, line, (), col + _explain_yaml_problem(exc.problem)))
         return None
     except YAMLError as exc:
-        diagnostics.add(Diagnostic(shown, None, "", _explain_yaml_problem(str(exc))))
+        diagnostics.add(Diagnostic(shown, None, (), _explain_yaml_problem(str(exc))))
         return None
     except ValueError as exc:  # e.g. a date that does not exist: 2024-13-01
         line = _line_of_bad_scalar(text, str(exc))
-        diagnostics.add(Diagnostic(shown, line, "", f"无法识别的值：{exc}（日期应写成2024-03-31的形式）"))
+        diagnostics.add(Diagnostic(shown, line, (), f"无法识别的值：{exc}（日期应写成2024-03-31的形式）"))
         return None
     if data is None:
-        diagnostics.add(Diagnostic(shown, 1, "", EMPTY_FILE))
+        diagnostics.add(Diagnostic(shown, 1, (), EMPTY_FILE))
     return data
 
 
@@ -318,7 +306,7 @@ class SourceFile:
 
     def diagnostic(self, loc: tuple[str | int, ...], message: str,
                    severity: Severity = Severity.ERROR) -> Diagnostic:
-        return Diagnostic(self.shown, line_of(self.data, loc), format_path(loc), message, severity)
+        return Diagnostic(self.shown, line_of(self.data, loc), tuple(loc), message, severity)
 
 
 def validate_model(model: type[BaseModel], source: SourceFile, data: Any, prefix: tuple = (),
@@ -368,6 +356,7 @@ class LoadedProject:
     source: str
     line: int | None
     output_stem: str
+    origin: "Origin | None" = None  # the file and field path it was read from
 
 
 @dataclass
@@ -378,18 +367,39 @@ class Origin:
     prefix: tuple
 
 
+@functools.lru_cache(maxsize=None)
+def _data_file_model(registry: tuple) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for block in registry:
+        fields[block.key] = (block.annotation() | None, Field(None, title=block.title))
+    fields["grade_bands"] = (GradeBands | None, Field(None, title="评价等级分档",
+                                                       description="不写时用财预〔2020〕10号的默认分档"))
+    fields["projects"] = (list[EvaluatedProject], Field(default_factory=list, title="评价对象"))
+    return create_model("DataFile", __config__=ConfigDict(extra="forbid", title="数据文件"), **fields)
+
+
+def data_blocks() -> list:
+    """Every block a data file may hold, in the registry's order: each family's declaring
+    block followed by its supporting blocks (:mod:`docgen.families`)."""
+    from docgen import families
+
+    return [b for spec in families.FAMILIES for b in (spec.block, *spec.supporting)]
+
+
+def data_file_model() -> type[BaseModel]:
+    """``DataFile``: a YAML file with document blocks and/or ``projects:``; a folder of them is
+    a data set. Its fields are the registered families' blocks, ``grade_bands`` and ``projects``."""
+    return _data_file_model(tuple(data_blocks()))
+
+
 @dataclass
 class DataSet:
-    """Everything read from the input: document blocks, projects, and what was found wrong."""
+    """Everything read from the input: document blocks, projects, and what was found wrong.
 
-    publisher: Publisher | None = None
-    report: OfficialReport | None = None
-    results_summary: ResultsSummary | None = None
-    detail_table: DetailTable | None = None
-    department: Department | None = None
-    accounts: Accounts | None = None
-    explanations: Explanations | None = None
-    self_evaluations: list[SelfEvaluation] | None = None
+    Blocks are read as attributes (``data.publisher``, ``data.accounts``); a block that no
+    file holds is None."""
+
+    blocks: dict[str, Any] = field(default_factory=dict)
     grade_bands: GradeBands = field(default_factory=GradeBands)
     projects: list[LoadedProject] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
@@ -397,6 +407,20 @@ class DataSet:
     #: Some input could not be read or did not fit the models (as opposed to figures that
     #: disagree): such a data set can never be rendered, not even as a draft.
     unreadable: bool = False
+    first_input: str = ""  # names the data set in messages that belong to no file
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("blocks",):
+            raise AttributeError(name)
+        if any(b.key == name for b in data_blocks()):
+            return self.blocks.get(name)
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self.__dataclass_fields__ and any(b.key == name for b in data_blocks()):
+            self.blocks[name] = value
+        else:
+            object.__setattr__(self, name, value)
 
     @property
     def ok(self) -> bool:
@@ -405,15 +429,32 @@ class DataSet:
     @property
     def families(self) -> list[str]:
         """The document families this data set declares (by the blocks it holds)."""
-        return [family for block, family in BLOCKS.items() if getattr(self, block) is not None]
+        from docgen import families
+
+        return [spec.name for spec in families.FAMILIES if self.blocks.get(spec.block.key) is not None]
+
+    def replaced(self, **changes: Any) -> "DataSet":
+        """A copy with blocks (``report=None``) or ``projects`` replaced and no diagnostics:
+        what the documents would print without them."""
+        projects = changes.pop("projects", self.projects)
+        return dataclasses.replace(self, blocks={**self.blocks, **changes}, projects=projects,
+                                   diagnostics=Diagnostics())
 
     def report_findings(self, block: str, findings: list[Finding]) -> None:
         origin = self.origins[block]
         add_findings(origin.source, origin.prefix + (block,), findings, self.diagnostics)
 
+    def report_project_findings(self, project: LoadedProject, findings: list[Finding]) -> None:
+        if project.origin is not None:
+            add_findings(project.origin.source, project.origin.prefix, findings, self.diagnostics)
+
+    def report_missing_block(self, block: str, message: str) -> None:
+        self.diagnostics.add(Diagnostic(self.first_input, None, (block,), message))
+
 
 def _is_data_file(data: Any) -> bool:
-    return (isinstance(data, dict) and any(k in data for k in (*BLOCKS, *SUPPORTING_BLOCKS, "projects"))
+    keys = [b.key for b in data_blocks()]
+    return (isinstance(data, dict) and any(k in data for k in (*keys, "grade_bands", "projects"))
             and "name" not in data)
 
 
@@ -434,13 +475,16 @@ def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, l
 
 def load_dataset(paths: list[Path]) -> DataSet:
     """Read every YAML file under ``paths`` into one data set; all problems are collected."""
-    result = DataSet()
+    from docgen import families
+
+    result = DataSet(first_input=shown_path(paths[0]) if paths else "")
     diags = result.diagnostics
     files = yaml_files(paths)
     if not files:
-        diags.add(Diagnostic(", ".join(map(str, paths)), None, "", "没有找到YAML文件（.yaml或.yml）"))
+        diags.add(Diagnostic(", ".join(map(str, paths)), None, (), "没有找到YAML文件（.yaml或.yml）"))
     stems: dict[str, LoadedProject] = {}
     pending: list[tuple[SourceFile, tuple, Any, str]] = []
+    block_keys = [b.key for b in data_blocks()] + ["grade_bands"]
 
     for path in files:
         shown = shown_path(path)
@@ -460,9 +504,9 @@ def load_dataset(paths: list[Path]) -> DataSet:
         if isinstance(data, list):
             pending += [(source, (i,), item, f"{path.stem}-{i + 1:02d}") for i, item in enumerate(data)]
         elif _is_data_file(data):
-            blocks = validate_model(DataFile, source, _without(data, "projects"), (), diags)
+            blocks = validate_model(data_file_model(), source, _without(data, "projects"), (), diags)
             result.unreadable |= blocks is None
-            for block in (*BLOCKS, *SUPPORTING_BLOCKS):
+            for block in block_keys:
                 value = getattr(blocks, block, None) if blocks else None
                 if value is None:
                     continue
@@ -481,22 +525,18 @@ def load_dataset(paths: list[Path]) -> DataSet:
         elif isinstance(data, dict):
             pending.append((source, (), data, path.stem))
         else:
-            diags.add(Diagnostic(shown, 1, "", f"文件内容应为键值对或列表，实际为{_type_word(data)}"))
+            diags.add(Diagnostic(shown, 1, (), f"文件内容应为键值对或列表，实际为{_type_word(data)}"))
 
     bands = result.grade_bands
-    sheets = result.publisher is not None
     for source, prefix, item, default_stem in pending:
         project = validate_model(EvaluatedProject, source, item, prefix, diags)
         if project is None:
             result.unreadable = True
             continue
         project, notes = _interpret(project, item)
-        findings = notes + check_project(project, bands)
-        if sheets:
-            findings += check_result_sheet_fields(project)
-        add_findings(source, prefix, findings, diags)
+        add_findings(source, prefix, notes + check_project(project, bands), diags)
         stem = project.id or default_stem
-        loaded = LoadedProject(project, source.shown, line_of(source.data, prefix), stem)
+        loaded = LoadedProject(project, source.shown, line_of(source.data, prefix), stem, Origin(source, prefix))
         if stem in stems:
             other = stems[stem]
             diags.add(source.diagnostic(prefix + ("id",) if project.id else prefix,
@@ -505,35 +545,15 @@ def load_dataset(paths: list[Path]) -> DataSet:
         stems[stem] = loaded
         result.projects.append(loaded)
 
-    if files and not result.families and not result.unreadable:
-        diags.add(Diagnostic(shown_path(paths[0]), None, "",
-                             "没有找到文档信息：结果表需要publisher.yaml（publisher: {area: 地区名称}），"
-                             "汇总文档需要report、results_summary或detail_table"))
-    if files and not pending and set(result.families) - {"final-accounts"} and not diags.errors:
-        diags.add(Diagnostic(shown_path(paths[0]), None, "projects", "没有评价对象（projects）"))
-    projects = [p.project for p in result.projects]
-    if result.report is not None:
-        result.report_findings("report", check_report(result.report, projects))
-    if result.results_summary is not None:
-        result.report_findings("results_summary", check_results_summary(result.results_summary, projects))
-    if result.department is not None:
-        _check_final_accounts(result, paths)
+    declared = [families.get(name) for name in result.families]
+    if files and not declared and not result.unreadable:
+        needs = "，".join(f"{spec.title}需要{spec.block.key}" for spec in families.FAMILIES)
+        diags.add(Diagnostic(result.first_input, None, (), f"没有找到文档信息：{needs}"))
+    if files and not pending and any(spec.uses_projects for spec in declared) and not diags.errors:
+        diags.add(Diagnostic(result.first_input, None, ("projects",), "没有评价对象（projects）"))
+    for spec in declared:
+        spec.run_checks(result)
     return result
-
-
-def _check_final_accounts(result: DataSet, paths: list[Path]) -> None:
-    """部门决算: every identity and 自评表 check, located in the file that holds the block."""
-    if result.accounts is None:
-        result.diagnostics.add(Diagnostic(shown_path(paths[0]), None, "accounts",
-                                          "部门决算公开需要“accounts”（十张决算表的数据）"))
-        return
-    result.explanations = result.explanations or Explanations()
-    computed = compute(result.accounts, result.self_evaluations or [], result.grade_bands)
-    result.report_findings("accounts", computed.findings["accounts"])
-    if result.self_evaluations:
-        result.report_findings("self_evaluations", computed.findings["self_evaluations"])
-    if "explanations" in result.origins:
-        result.report_findings("explanations", check_explanations(result.explanations, computed))
 
 
 def _without(data: dict, key: str) -> dict:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-# Builds in tests (and the programs they start) fork their own workers: no docgen server is
-# left behind or used (tests of the server turn it on for themselves).
-os.environ["DOCGEN_SERVER"] = "0"
+
+
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -59,7 +59,7 @@ def docx_text(path: Path) -> str:
 @pytest.fixture(scope="session")
 def rendered_jiyuan(tmp_path_factory):
     """The jiyuan-2023 sample rendered as DOCX and PDF into a temporary folder."""
-    from docgen.build import Family, Format, render
+    from helpers import Family, Format, render
 
     out = tmp_path_factory.mktemp("jiyuan")
     report = render(Family.RESULT_SHEET, [SAMPLES / "jiyuan-2023"], out, Format.ALL)

@@ -19,7 +19,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from docgen.authoring.lint import lint
 from docgen.authoring.schema import KINDS, schema_for
 from docgen.authoring.templates import SKELETONS, export_templates, write_skeleton
-from docgen.build import Family, Format, render
+from helpers import Family, Format, render
 from docgen.contexts.result_sheet import build_result_sheet
 from docgen.loading import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer, TemplateSet

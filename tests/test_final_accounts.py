@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from docgen.build import Family, Format, render
+from helpers import Family, Format, render
 from docgen.contexts.final_accounts import build_final_accounts, change
 from docgen.loading import load_dataset
 from docgen.models.accounts import SelfEvaluation

@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from docgen.build import Family, Format, render
+from helpers import Family, Format, render
 from docgen.loading import load_dataset
 from docgen.rules import format_amount
 

@@ -130,8 +130,8 @@ def test_missing_publisher_and_empty_file(workdir):
     write(workdir, "a.yaml", GOOD)
     write(workdir, "b.yaml", "# nothing yet\n")
     assert messages(workdir) == [
-        ".: 没有找到文档信息：结果表需要publisher.yaml（publisher: {area: 地区名称}），"
-        "汇总文档需要report、results_summary或detail_table",
+        ".: 没有找到文档信息：重大政策和重点项目预算绩效评价结果需要publisher，财政支出绩效评价情况报告（公文）需要report，"
+        "绩效评价结果情况说明及汇总表需要results_summary，财政支出重点绩效评价项目明细表需要detail_table，部门决算公开需要department",
         "b.yaml:1: 文件为空",
     ]
 

@@ -21,9 +21,11 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from docgen import packet as packet_module
+from docgen import families
+from docgen.build import build_packet
+from docgen.build.keys import canonical, context_hash, sha256_file
+from docgen.build.runner import make_executor
 from docgen.cli import app
-from docgen.packet import TaskResult, build_packet, canonical, context_hash, write_output
 
 from conftest import ROOT, SAMPLES, assert_every_glyph_drawn, docx_text, needs_poppler, pdf_text, squash
 
@@ -103,13 +105,13 @@ def test_a_folder_packet_file_is_not_data(workdir):
 
 
 def test_every_sample_has_a_packet_that_names_existing_families():
-    from docgen.build import PLANNERS
+    from docgen.build import load_packet
 
     for sample in ("jiyuan-2023", "shuozhou-edz-2024", "shangdang-2022"):
-        spec, diagnostics = packet_module.load_packet(SAMPLES / sample / "packet.yaml")
+        spec, diagnostics = load_packet(SAMPLES / sample / "packet.yaml")
         assert spec is not None, [str(d) for d in diagnostics]
         assert spec.formats == ["docx", "pdf"] and spec.combined
-        assert all(f in {p.value for p in PLANNERS} for f in spec.families or [])
+        assert all(f in families.names() for f in spec.families or [])
 
 
 # --------------------------------------------------------------------------- incremental
@@ -210,7 +212,7 @@ def test_manifest_lists_every_output_with_its_key_and_bytes(workdir):
         [o] = doc["outputs"]
         assert len(o["inputs_sha256"]) == 64
         path = out / o["file"]
-        assert o["sha256"] == packet_module.sha256_file(path) and o["bytes"] == path.stat().st_size
+        assert o["sha256"] == sha256_file(path) and o["bytes"] == path.stat().st_size
 
 
 # --------------------------------------------------------------------------- failures are isolated
@@ -290,29 +292,25 @@ def test_a_template_error_fails_one_document_in_a_worker(workdir):
     assert "2022年度住建局部门整体评价" in pdf_text(out / "01-housing.pdf")
 
 
-def test_a_crashed_worker_fails_only_its_document(workdir, monkeypatch):
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_crashed_worker_fails_only_its_document(workdir, monkeypatch, start_method):
     """A worker that dies (segfault, kill -9) fails the document it was rendering; a new
     worker takes the rest."""
-    main_pid = os.getpid()
-    real = packet_module.run_task
+    import docgen.build.runner as runner
+    import helpers
 
-    def fake_pdf(task, fonts=True):
-        if task.kind != "pdf":
-            return real(task, fonts)
-        if task.label == "02-emergency.pdf" and os.getpid() != main_pid:
-            os.kill(os.getpid(), signal.SIGKILL)
-        write_output(Path(task.target), b"%PDF-1.7 fake")
-        return TaskResult(task.id, True, packet_module.sha256_bytes(b"%PDF-1.7 fake"), 13)
-
-    monkeypatch.setattr(packet_module, "run_task", fake_pdf)  # forked workers inherit it
+    monkeypatch.setenv("DOCGEN_TEST_CRASH", "02-emergency.pdf")  # workers of both start methods see it
+    monkeypatch.setattr(runner, "run_task", helpers.crashing_run_task)
     data = make_data(workdir / "data", PROJECTS[:4])
     packet = write_packet(data, formats=["pdf"], combined=False)
     out = workdir / "out"
-    result = build_packet(packet, out, jobs=2)
+    result = build_packet(packet, out, jobs=2, start_method=start_method)
     assert result.exit_code == 1
     assert sorted(result.built) == ["01-housing.pdf", "03-nano-park.pdf", "04-public-health.pdf"]
     [failure] = result.failed
-    assert failure.what == "result-sheet 02-emergency.pdf" and "工作进程意外退出（信号9）" in failure.cause
+    assert failure.what == "result-sheet 02-emergency.pdf" and "工作进程意外退出" in failure.cause
+    for name in result.built:
+        assert (out / name).read_bytes().startswith(b"%PDF-1.7 fake")
 
 
 # --------------------------------------------------------------------------- reproducible, combined
@@ -323,11 +321,11 @@ def two_builds(tmp_path_factory):
     """The same two-project packet (DOCX, PDF, combined PDF) built in two folders, once in
     worker processes and once in this process."""
     outs = []
-    for i, jobs in enumerate((2, 1)):
+    for i, (jobs, start_method) in enumerate(((2, "spawn"), (1, None))):
         root = tmp_path_factory.mktemp(f"copy{i}")
         data = make_data(root / "某地" / "数据", PROJECTS[:2], table=True)
         packet = write_packet(data, date="2024-03-31", formats="all", combined="合并.pdf")
-        result = build_packet(packet, root / "out", jobs=jobs)
+        result = build_packet(packet, root / "out", jobs=jobs, start_method=start_method)
         assert result.exit_code == 0, result.failed
         assert len(result.built) == 7
         outs.append(root / "out")
@@ -428,7 +426,7 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_build_finishes(workd
     packet = write_packet(data, formats=["pdf"], combined="all.pdf")
     out = workdir / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "docgen.console", "build", str(packet), "-o", str(out), "--jobs", "2"],
+        [sys.executable, "-m", "docgen", "build", str(packet), "-o", str(out), "--jobs", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -450,27 +448,32 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_build_finishes(workd
     assert len(m["documents"]) == len(PROJECTS) and m["combined"]["file"] == "all.pdf"
     for doc in m["documents"]:
         [o] = doc["outputs"]
-        assert packet_module.sha256_file(out / o["file"]) == o["sha256"]
+        assert sha256_file(out / o["file"]) == o["sha256"]
     assert build_packet(packet, out, jobs=2).unchanged
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_the_program_adopts_or_ends_the_worker_it_started_first(workdir, jobs):
-    # docgen.console forks a PDF worker before parsing the command line: the build adopts
-    # it (--jobs 2) or ends it (--jobs 1); either way the build completes and no worker is left
-    data = make_data(workdir / "data", PROJECTS[:2])
-    packet = write_packet(data, formats=["pdf"], combined="all.pdf")
+def test_jobs_bounds_the_processes_and_none_is_left(workdir, jobs):
+    """``--jobs N``: at most N processes render, the long final accounts' two parts included;
+    ``--jobs 1`` renders in the program's own process; no worker outlives the build."""
+    shutil.copytree(SAMPLES / "shangdang-gov-office-2023", workdir / "data")
+    packet = write_packet(workdir / "data", formats=["pdf"], allow_errors=True, combined=False)
     out = workdir / "out"
     env = {**os.environ, "DOCGEN_TRACE": "1"}
-    run = subprocess.run([sys.executable, "-m", "docgen.console", "build", str(packet), "-o", str(out), "--jobs", jobs],
+    run = subprocess.run([sys.executable, "-m", "docgen", "build", str(packet), "-o", str(out), "--jobs", jobs],
                          capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert len(list(out.glob("*.pdf"))) == 3
+    assert (out / "final-accounts.pdf").is_file()
     steps = [(m.group(1), m.group(2)) for m in re.finditer(r"^\[\s*[\d.]+ (\d+)\] (.*)$", run.stderr, re.M)]
+    main = {pid for pid, what in steps if what == "build: start"}
+    renderers = {pid for pid, what in steps if what.startswith(("start ", "part "))}
     workers = {pid for pid, what in steps if what == "worker: warm-up"}
-    rendered_by = {pid for pid, what in steps if what.startswith("start 0") and what.endswith(".pdf")}
-    if jobs == "2":
-        assert workers and rendered_by <= workers  # the PDFs were rendered by the early worker
+    if jobs == "1":
+        assert renderers == main and not workers
+    else:
+        assert len(workers) <= 2 and renderers - main <= workers, run.stderr
+        assert sum(1 for _, what in steps if what.startswith("part ")) == 2
+        assert len({pid for pid, what in steps if what.startswith("part ")}) == 2  # the parts at once
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
@@ -490,28 +493,24 @@ def test_the_benchmark_changes_one_project_in_its_copy(workdir):
 
 
 def test_watch_keeps_its_workers_between_builds(workdir, monkeypatch):
-    """``--watch`` passes one pool to every build: the workers (with WeasyPrint and the fonts
-    loaded) survive a build, and the next one uses them."""
-    real = packet_module.run_task
+    """``--watch`` passes one executor to every build: the workers (with WeasyPrint and the
+    fonts loaded) survive a build, and the next one uses them."""
+    import docgen.build.runner as runner
+    import helpers
 
-    def fake_pdf(task, fonts=True):  # the pool, not WeasyPrint, is under test
-        if task.kind != "pdf":
-            return real(task, fonts)
-        data = f"%PDF-1.7 {os.getpid()}".encode()
-        write_output(Path(task.target), data)
-        return TaskResult(task.id, True, packet_module.sha256_bytes(data), len(data))
-
-    monkeypatch.setattr(packet_module, "run_task", fake_pdf)
+    monkeypatch.setattr(runner, "run_task", helpers.pid_run_task)  # the pool, not WeasyPrint, is under test
     data = make_data(workdir / "data", PROJECTS[:3])
     packet = write_packet(data, formats=["pdf"], combined=False)
     out = workdir / "out"
-    pool = packet_module.WorkerPool(pdf=False)
+    executor = make_executor(2)
     try:
-        assert len(build_packet(packet, out, jobs=2, pool=pool).built) == 3
-        workers = [w.process.pid for w in pool.workers]
-        assert workers and all(w.process.is_alive() for w in pool.workers)
+        assert len(build_packet(packet, out, jobs=2, executor=executor).built) == 3
+        rendered = {int((out / f"{p[:-5]}.pdf").read_bytes().split()[-1]) for p in PROJECTS[:3]}
+        workers = {int(pid) for task in Path("/proc/self/task").iterdir()
+                   for pid in (task / "children").read_text().split()}
+        assert os.getpid() not in rendered and rendered <= workers and len(workers) == 2
         set_score(data / PROJECTS[1], "85")
-        assert build_packet(packet, out, jobs=2, pool=pool).built == [f"{PROJECTS[1][:-5]}.pdf"]
+        assert build_packet(packet, out, jobs=2, executor=executor).built == [f"{PROJECTS[1][:-5]}.pdf"]
         assert int((out / f"{PROJECTS[1][:-5]}.pdf").read_bytes().split()[-1]) in workers
     finally:
-        pool.kill()
+        executor.shutdown()

@@ -1,6 +1,6 @@
 """Long documents laid out in two parts (docgen.render.parts) and assembled into one PDF
 (docgen.render.assemble): the same pages, text, glyphs, folios, links and outline as the
-document laid out in one piece, each font embedded once, the same bytes with or without fork."""
+document laid out in one piece, each font embedded once, the same bytes whether the parts are laid out by two workers at once or one after the other."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.loading import load_dataset
-from docgen.packet import _RENDERERS, plan_documents
+from docgen.build import load_packet
+from docgen.build.executor import ProcessExecutor
+from docgen.build.plan import plan_documents
+from docgen.build.tasks import RENDERERS as _RENDERERS, render_pdf_now, warm_worker
 from docgen.render.assemble import merge_truetype
-from docgen.forking import Child
 from docgen.render.parts import PART_MARK, PARTS_MARK, split_html
 
 from conftest import SAMPLES, assert_every_glyph_drawn, needs_poppler
@@ -41,38 +43,18 @@ def test_split_halves_the_work_and_repeats_the_common_part():
     assert split_html(_html('<div class="stamp">草稿</div>' + PARTS_MARK + PART_MARK.join(pieces))) == split
 
 
-def test_children_talk_and_a_failed_one_gives_no_result():
-    def fails(channel):
-        channel.receive()
-        raise RuntimeError("boom")
-
-    child = Child(fails)
-    child.send(3)
-    assert child.receive() is None
-    child.end()
-    child = Child(lambda channel: (channel.send("early"), ("ok", channel.receive()))[1])
-    assert child.receive() == "early"
-    child.send(7)
-    assert child.receive() == ("ok", 7)
-    child.end()
-
-
-def test_a_failed_part_is_laid_out_in_this_process(final_accounts, in_parts, monkeypatch):
-    import docgen.render.parts as parts
-
-    renderer, html, created = final_accounts
-    monkeypatch.setattr(parts, "_later_part", _fails_in_children(parts._later_part))
-    assert renderer.write(html, created)[0] == in_parts[0].read_bytes()
-
-
-def _fails_in_children(function):
-    parent = os.getpid()
-
-    def wrapped(*args):
-        if os.getpid() != parent:
-            os._exit(3)  # as a crash would end it
-        return function(*args)
-    return wrapped
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_parts_laid_out_at_once_by_two_workers_give_the_same_bytes(final_accounts, in_parts, tmp_path,
+                                                                    start_method):
+    """The build's way: the two parts are two tasks on a pool of two workers, the later part
+    waiting for the first part's page count; the bytes are those of the parts laid out one
+    after the other in this process."""
+    renderer, html, created, _ = final_accounts
+    context = final_accounts[3]
+    with ProcessExecutor(2, initializer=warm_worker, start_method=start_method) as executor:
+        data, title, pages = render_pdf_now(executor, str(renderer.templates.root), "final-accounts", context,
+                                            created, str(tmp_path))
+    assert data == in_parts[0].read_bytes() and (title, pages) == in_parts[1:]
 
 
 # --------------------------------------------------------------------------- the sample
@@ -80,20 +62,18 @@ def _fails_in_children(function):
 
 @pytest.fixture(scope="module")
 def final_accounts():
-    from docgen.packet import load_packet
-
     spec, _ = load_packet(SAMPLES / "shangdang-gov-office-2023" / "packet.yaml")
     data = load_dataset(spec.inputs)
     docs, _ = plan_documents(data, ["final-accounts"])
     renderer = _RENDERERS.pdf(str(spec.templates))
     html = renderer.html("final-accounts", docs[0].context)
     assert html.count(PART_MARK) == len(docs[0].context["accounts"].forms) == 12
-    return renderer, html, spec.pdf_date
+    return renderer, html, spec.pdf_date, docs[0].context
 
 
 @pytest.fixture(scope="module")
 def in_parts(final_accounts, tmp_path_factory):
-    renderer, html, created = final_accounts
+    renderer, html, created, _ = final_accounts
     data, title, pages = renderer.write(html, created)
     path = tmp_path_factory.mktemp("parts") / "parts.pdf"
     path.write_bytes(data)
@@ -103,17 +83,11 @@ def in_parts(final_accounts, tmp_path_factory):
 @pytest.fixture(scope="module")
 def in_one_piece(final_accounts, tmp_path_factory):
     """The same HTML without the marks: WeasyPrint lays out the whole document at once."""
-    renderer, html, created = final_accounts
+    renderer, html, created, _ = final_accounts
     data, title, pages = renderer.write(html.replace(PARTS_MARK, "").replace(PART_MARK, ""), created)
     path = tmp_path_factory.mktemp("whole") / "whole.pdf"
     path.write_bytes(data)
     return path, title, pages
-
-
-def test_same_bytes_without_fork(final_accounts, in_parts, monkeypatch):
-    renderer, html, created = final_accounts
-    monkeypatch.setenv("DOCGEN_PDF_PARALLEL", "0")
-    assert renderer.write(html, created)[0] == in_parts[0].read_bytes()
 
 
 def _page_texts(path) -> list[str]:
@@ -243,8 +217,6 @@ def test_merge_truetype_unites_subsets_that_kept_glyph_ids():
 
 
 def test_the_draft_stamp_is_on_every_page_of_both_parts(tmp_path):
-    from docgen.packet import load_packet
-
     spec, _ = load_packet(SAMPLES / "shangdang-gov-office-2023" / "packet.yaml")
     docs, _ = plan_documents(load_dataset(spec.inputs), ["final-accounts"])
     renderer = _RENDERERS.pdf(str(spec.templates))

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from docgen.build import Family, Format, render
+from helpers import Family, Format, render
 from docgen.contexts.result_sheet import build_result_sheet
 from docgen.loading import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer

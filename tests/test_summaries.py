@@ -9,7 +9,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from docgen.build import Family, Format, render
+from helpers import Family, Format, render
 from docgen.contexts.results_summary import build_results_summary
 from docgen.loading import load_dataset
 from docgen.render import PdfRenderer
@@ -224,6 +224,7 @@ def test_result_text_is_interpreted_with_a_warning(tmp_path, monkeypatch):
 def test_render_without_the_block_is_refused(tmp_path):
     (tmp_path / "t.yaml").write_text("detail_table: {title: 表}\nprojects:\n  - name: 甲\n", encoding="utf-8")
     report = render(Family.SUMMARY_REPORT, [tmp_path], tmp_path / "out", Format.ALL)
-    assert [d.message for d in report.diagnostics.errors] == [
-        "输入中没有“report”信息，无法生成summary-report；请添加含“report:”的YAML文件"]
+    assert [(f.what, f.cause) for f in report.result.failed] == [
+        ("summary-report", "输入中没有“report”信息，无法生成；请添加含“report:”的YAML文件")]
+    assert report.result.exit_code == 2 and not report.written
     assert not (tmp_path / "out").exists()

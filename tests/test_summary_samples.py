@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from docx import Document
 
-from docgen.build import Family, Format, render
+from helpers import Family, Format, render
 from docgen.loading import load_dataset
 from docgen.rules import format_decimal
 

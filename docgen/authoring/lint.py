@@ -17,7 +17,8 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from lxml import etree
 
-from docgen.build import COMMON_CONTEXT, CONTEXT_ROOTS, Family
+from docgen import families
+from docgen.families import COMMON_CONTEXT, FamilySpec
 from docgen.diagnostics import Severity
 from docgen.render.docx import DocgenTemplate
 from docgen.render.environment import TemplateSet, make_environment
@@ -156,13 +157,12 @@ class _Checker:
 # --------------------------------------------------------------------------- HTML templates
 
 
-def _family_scope(family: Family) -> dict[str, Any]:
-    name, cls = CONTEXT_ROOTS[family]
-    return {name: cls, **COMMON_CONTEXT}
+def _family_scope(family: FamilySpec) -> dict[str, Any]:
+    return {family.root: family.context_type(), **COMMON_CONTEXT}
 
 
-def lint_html(templates: TemplateSet, family: Family) -> list[LintFinding]:
-    name = f"{family.value}.html"
+def lint_html(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
+    name = f"{family.name}.html"
     path = templates.path(name)
     if not path.is_file():
         return [LintFinding(name, "1", "缺少模板文件")]
@@ -259,8 +259,8 @@ def _split_tags(xml: bytes) -> list[tuple[str, str]]:
     return found
 
 
-def lint_docx(templates: TemplateSet, family: Family) -> list[LintFinding]:
-    name = f"{family.value}.docx"
+def lint_docx(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
+    name = f"{family.name}.docx"
     path = templates.path(name)
     if not path.is_file():
         return [LintFinding(name, "1", "缺少模板文件")]
@@ -303,7 +303,7 @@ def lint_docx(templates: TemplateSet, family: Family) -> list[LintFinding]:
 def lint(templates: TemplateSet) -> list[LintFinding]:
     """Every family's Word and HTML template in the set (its own files and the fallbacks)."""
     findings = []
-    for family in Family:
+    for family in families.FAMILIES:
         findings += lint_docx(templates, family)
         findings += lint_html(templates, family)
     return list(dict.fromkeys(findings))  # base.html and shared macros are checked once per family

@@ -1,6 +1,7 @@
 """``docgen schema``: JSON Schemas of every input file kind, for editors (VS Code + YAML).
 
-Each kind is the subset of :class:`~docgen.models.DataFile` that such a file holds, so a
+Each kind is the subset of the data file model (:func:`docgen.loading.data_file_model`) that
+such a file holds (the registry says which families' blocks, :mod:`docgen.families`), so a
 file that its schema accepts is also valid data. Titles and descriptions are the models'.
 """
 
@@ -11,31 +12,40 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from docgen.models import DataFile, EvaluatedProject
+from docgen import families
+from docgen.loading import data_file_model
+from docgen.models import EvaluatedProject
 from docgen.models.packet import Packet
 
-#: kind → (title, model or the DataFile blocks it holds)
-KINDS: dict[str, tuple[str, type[BaseModel] | tuple[str, ...]]] = {
-    "project": ("评价对象（每个项目一个文件）", EvaluatedProject),
-    "batch": ("评价对象清单（结果表：发布机关和评价对象列表）", ("publisher", "grade_bands", "projects")),
-    "report": ("汇总文档（公文报告、结果情况说明、明细表）",
-               ("report", "results_summary", "detail_table", "grade_bands", "projects")),
-    "accounts": ("部门决算公开", ("department", "accounts", "explanations", "self_evaluations", "grade_bands")),
-    "packet": ("公开包（docgen build）", Packet),
-}
+
+def file_kinds() -> dict[str, tuple[str, type[BaseModel] | tuple[str, ...]]]:
+    """kind → (title, model or the data file blocks it holds): one project, each registered
+    file kind (:data:`docgen.families.FILE_KINDS`) with its families' blocks, the packet."""
+    kinds: dict[str, tuple[str, type[BaseModel] | tuple[str, ...]]] = {
+        "project": ("评价对象（每个项目一个文件）", EvaluatedProject)}
+    for kind, title in families.FILE_KINDS.items():
+        specs = [spec for spec in families.FAMILIES if spec.file_kind == kind]
+        blocks = tuple(b.key for spec in specs for b in (spec.block, *spec.supporting)) + ("grade_bands",)
+        kinds[kind] = (title, blocks + (("projects",) if any(spec.uses_projects for spec in specs) else ()))
+    kinds["packet"] = ("公开包（docgen build）", Packet)
+    return kinds
+
+
+KINDS = file_kinds()
 
 
 def model_for(kind: str) -> type[BaseModel]:
-    title, spec = KINDS[kind]
+    title, spec = file_kinds()[kind]
     if isinstance(spec, type):
         return spec
-    fields = {name: (DataFile.model_fields[name].annotation, DataFile.model_fields[name]) for name in spec}
+    model = data_file_model()
+    fields = {name: (model.model_fields[name].annotation, model.model_fields[name]) for name in spec}
     return create_model(f"{kind.title()}File", __config__=ConfigDict(extra="forbid", title=title), **fields)
 
 
 def schema_for(kind: str) -> dict:
     schema = model_for(kind).model_json_schema()
-    schema["title"] = KINDS[kind][0]
+    schema["title"] = file_kinds()[kind][0]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
@@ -43,7 +53,7 @@ def write_schemas(folder: Path) -> list[Path]:
     """Write ``<kind>.schema.json`` for every kind; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for kind in KINDS:
+    for kind in file_kinds():
         path = folder / f"{kind}.schema.json"
         text = json.dumps(schema_for(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
         path.write_text(text, encoding="utf-8")

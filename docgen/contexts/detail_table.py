@@ -59,3 +59,13 @@ def build_detail_table(table: DetailTable, projects: list[EvaluatedProject],
         for i, (p, rank) in enumerate(ordered, start=1)
     ]
     return DetailTableDoc(title=table.title, unit_label=f"单位：{table.unit.value}", rows=rows)
+
+
+# --- family hooks (docgen.families): the data set's documents
+
+
+def documents(data) -> list:
+    from docgen.families import Document
+
+    return [Document("detail-table", {"table": build_detail_table(
+        data.detail_table, [p.project for p in data.projects], data.grade_bands)})]

@@ -546,3 +546,30 @@ def build_final_accounts(department: Department, accounts: Accounts, explanation
         glossary=numbered(department.glossary, Numbering.CHINESE_COMMA),
         forms=[build_form(f, fig) for f, fig in zip(forms, computed.forms)],
     )
+
+
+# --- family hooks (docgen.families): the data set's documents and checks
+
+
+def documents(data) -> list:
+    from docgen.families import Document
+
+    return [Document("final-accounts", {"accounts": build_final_accounts(
+        data.department, data.accounts, data.explanations, data.self_evaluations or [], data.grade_bands)})]
+
+
+def check(data) -> None:
+    """部门决算: every identity and 自评表 check, located in the file that holds the block."""
+    from docgen.models.accounts import Explanations
+    from docgen.rules.accounts import check_explanations, compute
+
+    if data.accounts is None:
+        data.report_missing_block("accounts", "部门决算公开需要“accounts”（十张决算表的数据）")
+        return
+    data.explanations = data.explanations or Explanations()
+    computed = compute(data.accounts, data.self_evaluations or [], data.grade_bands)
+    data.report_findings("accounts", computed.findings["accounts"])
+    if data.self_evaluations:
+        data.report_findings("self_evaluations", computed.findings["self_evaluations"])
+    if "explanations" in data.origins:
+        data.report_findings("explanations", check_explanations(data.explanations, computed))

@@ -78,3 +78,20 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
         signature=summary.signature or "",
         date=format_date(summary.date) if summary.date else "",
     )
+
+
+# --- family hooks (docgen.families): the data set's documents and checks
+
+
+def documents(data) -> list:
+    from docgen.families import Document
+
+    return [Document("results-summary", {"summary": build_results_summary(
+        data.results_summary, [p.project for p in data.projects], data.grade_bands)})]
+
+
+def check(data) -> None:
+    from docgen.rules.checks import check_results_summary
+
+    data.report_findings("results_summary",
+                         check_results_summary(data.results_summary, [p.project for p in data.projects]))

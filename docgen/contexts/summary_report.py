@@ -89,3 +89,19 @@ def build_summary_report(report: OfficialReport, projects: list[EvaluatedProject
         evaluated=len(projects),
         grade_line=grade_count_line(grade_counts(grades)),
     )
+
+
+# --- family hooks (docgen.families): the data set's documents and checks
+
+
+def documents(data) -> list:
+    from docgen.families import Document
+
+    return [Document("summary-report", {"report": build_summary_report(
+        data.report, [p.project for p in data.projects], data.grade_bands)})]
+
+
+def check(data) -> None:
+    from docgen.rules.checks import check_report
+
+    data.report_findings("report", check_report(data.report, [p.project for p in data.projects]))

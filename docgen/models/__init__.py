@@ -1,6 +1,5 @@
 """The data contract: pydantic models of every input file. No I/O here."""
 
-from docgen.models.dataset import BLOCKS, SUPPORTING_BLOCKS, DataFile
 from docgen.models.project import (
     RESULT_SHEET_FIELDS,
     EvaluatedProject,
@@ -20,12 +19,9 @@ from docgen.models.report import (
 from docgen.models.values import GRADE_SYNONYMS, Amount, Grade, Unit, normalise_number_text, to_decimal
 
 __all__ = [
-    "BLOCKS",
-    "SUPPORTING_BLOCKS",
     "GRADE_SYNONYMS",
     "RESULT_SHEET_FIELDS",
     "Amount",
-    "DataFile",
     "DetailTable",
     "DocumentNumber",
     "EvaluatedProject",

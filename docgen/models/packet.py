@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from docgen.models.dataset import BLOCKS
+from docgen import families
 
 #: The name of a folder's packet file: the loader never reads it as data.
 PACKET_FILE_NAMES = ("packet.yaml", "packet.yml")
@@ -29,7 +29,7 @@ class OutputFormat(str, Enum):
 _FORMAT_NAMES = [f.value for f in OutputFormat]
 #: What an editor's schema check accepts: every spelling the validators below normalise.
 _INPUTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1}, {"type": "string"}]}
-_DOCUMENTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": list(BLOCKS.values())}},
+_DOCUMENTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": families.names()}},
                                {"const": "all"}, {"type": "null"}]}
 _FORMATS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": _FORMAT_NAMES}, "minItems": 1},
                              {"enum": [*_FORMAT_NAMES, "all"]}]}

@@ -1,8 +1,10 @@
-"""A long document laid out in two parts, one on each core, and assembled into one PDF
-(分段排版). WeasyPrint lays out a document on one core; the final-accounts disclosure
-(51 pages, 3,200 table cells) ends in a dozen independent forms, so two forked copies of the
-worker lay out the two parts at once while the worker waits, then assembles the two PDFs
-(:mod:`docgen.render.assemble`).
+"""A long document laid out in two parts and assembled into one PDF (分段排版).
+
+WeasyPrint lays out a document on one core; the final-accounts disclosure (51 pages, 3,200
+table cells) ends in a dozen independent forms, so the build lays out its two parts as two
+tasks at once (:mod:`docgen.build.tasks`) and assembles the two PDFs
+(:mod:`docgen.render.assemble`). Rendering outside a build lays them out one after the other
+(:func:`render_in_parts`), with the same bytes.
 
 A template opts in with two HTML comments in its body:
 
@@ -15,20 +17,14 @@ A template opts in with two HTML comments in its body:
 
 The document is cut at the one such place that best halves the work (counted in characters
 of text), always the same one for the same HTML, and the later part's folios are numbered
-on from the first part's pages. The bytes do not depend on whether the parts were laid out
-in forked processes or, where that is not possible, one after the other in this one."""
+on from the first part's pages."""
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-import threading
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Callable
-
-from docgen.forking import Child
 
 PARTS_MARK = "<!--docgen:parts-->"
 PART_MARK = "<!--docgen:part-->"
@@ -80,20 +76,14 @@ def page_numbering_html(split: Split, page_names: list[str], first_number: int) 
     return split.head + style + pages + split.tail
 
 
-def can_fork() -> bool:
-    """Fork only on Linux (elsewhere system libraries may not survive a fork), only a
-    single-threaded process (a thread's locks would be copied held), and not when
-    ``DOCGEN_PDF_PARALLEL=0``: otherwise the parts are laid out one after the other."""
-    return (sys.platform.startswith("linux") and os.environ.get("DOCGEN_PDF_PARALLEL", "1") != "0"
-            and threading.active_count() == 1)
-
-
 def _marks(document) -> list[tuple[float, list]]:
     return [(page.height, page.bookmarks) for page in document.pages]
 
 
-def _first_part(split: Split, layout, identifier: bytes, created: str | None,
-                tell_pages: Callable[[int], None]):
+def lay_out_first(split: Split, layout, identifier: bytes, created: str | None,
+                  tell_pages: Callable[[int], None]) -> tuple[bytes, str | None, list]:
+    """The first part: (PDF bytes, title, the pages' heights and bookmarks). ``tell_pages``
+    hears the page count as soon as the layout is done."""
     document = layout(split.first)
     tell_pages(len(document.pages))
     if created:
@@ -101,7 +91,10 @@ def _first_part(split: Split, layout, identifier: bytes, created: str | None,
     return document.write_pdf(pdf_identifier=identifier), document.metadata.title, _marks(document)
 
 
-def _later_part(split: Split, layout, identifier: bytes, pages_before: Callable[[], int | None]):
+def lay_out_later(split: Split, layout, identifier: bytes,
+                  pages_before: Callable[[], int | None]) -> tuple[bytes, list]:
+    """The later part, its folios numbered on from ``pages_before()`` (asked once its own
+    layout is done): (PDF bytes, the pages' heights and bookmarks)."""
     document = layout(split.later)
     before = pages_before()
     if not isinstance(before, int) or before < 0:
@@ -112,38 +105,22 @@ def _later_part(split: Split, layout, identifier: bytes, pages_before: Callable[
     return document.write_pdf(pdf_identifier=identifier), _marks(document)
 
 
-def _in_children(split: Split, layout, identifier: bytes, created: str | None):
-    """Both parts laid out at once, each in a forked copy of this process; None if either
-    failed (the caller then lays them out here)."""
-    first = Child(lambda ch: _first_part(split, layout, identifier, created, ch.send))
-    later = Child(lambda ch: _later_part(split, layout, identifier, ch.receive))
-    try:
-        pages = first.receive()
-        later.send(pages)
-        first_result = first.receive() if isinstance(pages, int) else None
-        later_result = later.receive() if first_result is not None else None
-    finally:
-        first.end(kill=True)
-        later.end(kill=True)
-    if first_result is None or later_result is None:
-        return None
-    return first_result, later_result
+def assemble_laid_out(first: tuple, later: tuple) -> tuple[bytes, str | None, int]:
+    """The two laid-out parts as one PDF: (bytes, title, page count)."""
+    from docgen.render.assemble import assemble
+
+    (first_pdf, title, first_marks), (later_pdf, later_marks) = first, later
+    pages = [SimpleNamespace(height=h, bookmarks=b) for h, b in first_marks + later_marks]
+    return assemble([first_pdf, later_pdf], bookmark_tree(pages)), title, len(pages)
 
 
 def render_in_parts(split: Split, layout: Callable[[str], object], identifier: bytes,
                     created: str | None) -> tuple[bytes, str | None, int]:
-    """The split document as one PDF: (bytes, title, page count). ``layout`` lays out HTML
-    (a WeasyPrint document)."""
-    from docgen.render.assemble import assemble
-
-    results = _in_children(split, layout, identifier, created) if can_fork() else None
-    if results is None:
-        counted: list[int] = []
-        first = _first_part(split, layout, identifier, created, counted.append)
-        results = first, _later_part(split, layout, identifier, lambda: counted[0])
-    (first_pdf, title, first_marks), (later_pdf, later_marks) = results
-    pages = [SimpleNamespace(height=h, bookmarks=b) for h, b in first_marks + later_marks]
-    return assemble([first_pdf, later_pdf], bookmark_tree(pages)), title, len(pages)
+    """The split document as one PDF, its parts laid out one after the other in this process:
+    (bytes, title, page count). A build lays them out at once instead (docgen.build.tasks)."""
+    counted: list[int] = []
+    first = lay_out_first(split, layout, identifier, created, counted.append)
+    return assemble_laid_out(first, lay_out_later(split, layout, identifier, lambda: counted[0]))
 
 
 def _replace_margin_boxes(document, numbering) -> None:

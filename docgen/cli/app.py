@@ -1,16 +1,17 @@
-"""The ``docgen`` command: a thin layer over :mod:`docgen.build`."""
+"""The ``docgen`` commands; each parses its options and hands over to the layer below."""
 
 from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from docgen import __version__
-from docgen.diagnostics import Diagnostics
+from docgen import __version__, families
+from docgen.cli.output import build_summary_json, print_diagnostics, report_build
 
 app = typer.Typer(
     help="docgen：财政预算绩效公开文档生成工具（YAML → DOCX/PDF）",
@@ -22,14 +23,6 @@ app = typer.Typer(
 EXIT_DATA_ERROR = 2
 
 
-def _print_diagnostics(diagnostics: Diagnostics) -> None:
-    for d in diagnostics.in_order():
-        typer.echo(str(d), err=True)
-    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    if errors or warnings:
-        typer.echo(f"共 {errors} 个错误，{warnings} 个警告", err=True)
-
-
 @app.command()
 def validate(
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
@@ -38,87 +31,72 @@ def validate(
     from docgen.loading import load_dataset
 
     data = load_dataset(inputs)
-    _print_diagnostics(data.diagnostics)
+    print_diagnostics(data.diagnostics)
     if data.diagnostics.errors:
         raise typer.Exit(EXIT_DATA_ERROR)
     typer.echo(f"检查通过：{len(data.projects)} 个评价对象；可生成：{'、'.join(data.families)}")
 
 
+Family = families.family_enum()
+
+
+class Format(str, Enum):
+    """``--format``: one kind of file, or both."""
+
+    DOCX = "docx"
+    PDF = "pdf"
+    ALL = "all"
+
+    def expand(self) -> list[str]:
+        return ["docx", "pdf"] if self is Format.ALL else [self.value]
+
+
+FamilyChoice = Enum("FamilyChoice", {**{m.name: m.value for m in Family}, "ALL": "all"}, type=str)
+
+
 @app.command()
 def render(
-    family: Annotated[str, typer.Argument(help="文档类型：result-sheet、summary-report、results-summary、detail-table，或 all（数据中声明的全部类型）")],
+    family: Annotated[FamilyChoice, typer.Argument(help="文档类型；all：数据中声明的全部类型")],
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="docx、pdf 或 all")] = "all",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式")] = Format.ALL,
     templates: Annotated[
         Path | None, typer.Option("--templates", help="模板目录（默认用内置模板）", exists=True, file_okay=False)
     ] = None,
     allow_errors: Annotated[
-        bool, typer.Option("--allow-errors", help="数据有错误时仍生成，文档标注“草稿”")
+        bool, typer.Option("--allow-errors", help="数据有错误时仍生成，有错误的文档标注“草稿”")
     ] = False,
 ) -> None:
     """生成文档：结果表每个评价对象一份，汇总文档每批一份（DOCX和/或PDF）。"""
-    from docgen.build import Family, Format, render as render_documents
+    from docgen.build import PacketSpec, render_documents
     from docgen.render import TemplateSet, harfbuzz_subset_available
 
-    try:
-        family_ = None if family == "all" else Family(family)
-    except ValueError:
-        typer.echo(f"未知的文档类型“{family}”；可用：{'、'.join(f.value for f in Family)}、all", err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
-    try:
-        format_ = Format(fmt)
-    except ValueError:
-        typer.echo(f"未知的输出格式“{fmt}”；可用：docx、pdf、all", err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
-    if Format.PDF in format_.expand() and not harfbuzz_subset_available():
+    formats = fmt.expand()
+    if "pdf" in formats and not harfbuzz_subset_available():
         typer.echo(
             "警告: 未找到HarfBuzz字体子集库，PDF嵌入字体将改用fontTools，速度慢约40倍；"
             "请安装：apt-get install libharfbuzz-subset0",
             err=True,
         )
-    template_set = TemplateSet(templates.resolve()) if templates else TemplateSet.default()
-    report = render_documents(family_, inputs, out, format_, template_set, allow_errors=allow_errors)
-    _print_diagnostics(report.diagnostics)
-    if report.diagnostics.errors and not report.written:
+    template_root = templates.resolve() if templates else TemplateSet.default().root
+    names = None if family.value == "all" else [family.value]
+    spec = PacketSpec.in_memory_spec(inputs, names, formats, template_root, allow_errors)
+    result = render_documents(spec, out, jobs=1)
+    print_diagnostics(result.diagnostics)
+    for failure in result.failed:
+        typer.echo(f"{failure.what}：{failure.cause}", err=True)
+    if result.data_errors and not result.built:
         typer.echo("数据有错误，未生成文档；请修改后重试（或用 --allow-errors 生成草稿）", err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
-    if report.diagnostics.errors:
-        typer.echo("数据有错误，已按 --allow-errors 生成草稿（文档标注“草稿”）", err=True)
-    for path in report.written:
-        typer.echo(str(path))
-    timing = "，".join(f"{k.upper()} {v:.2f} 秒" for k, v in report.seconds.items() if v)
-    typer.echo(f"已生成 {len(report.written)} 个文件（{timing}）")
-
-
-def _report_build(result, out: Path, seconds: float) -> None:
-    """What a build did: removed files, notes, failures with their causes, one summary line."""
-    _print_diagnostics(result.diagnostics)
-    if result.packet_errors:
-        typer.echo("公开包文件有错误，未生成文档；请修改后重试", err=True)
-        return
-    if result.unchanged:
-        for warning in result.warnings:
-            typer.echo(warning, err=True)
-        typer.echo(f"输入、模板、字体均未变化，{len(result.up_to_date)} 个文件都是最新的，无需生成")
-    for name in result.removed:
-        typer.echo(f"已删除（不再属于公开包）：{out / name}")
-    for name in result.kept:
-        typer.echo(f"未删除（不再属于公开包，但已被手工修改）：{out / name}", err=True)
-    for note in result.notes:
-        typer.echo(note, err=True)
     if result.drafts:
-        typer.echo(f"数据有错误，以下 {len(result.drafts)} 份文档按 allow_errors 生成了草稿（标注“草稿”）："
+        typer.echo("数据有错误，已按 --allow-errors 生成草稿（文档标注“草稿”）："
                    + "、".join(result.drafts), err=True)
-    if result.failed:
-        typer.echo(f"以下 {len(result.failed)} 项未能生成：", err=True)
-        for failure in result.failed:
-            typer.echo(f"  {failure.what}：{failure.cause}", err=True)
-    typer.echo(
-        f"生成 {len(result.built)} 个，已是最新 {len(result.up_to_date)} 个，失败 {len(result.failed)} 个，"
-        f"删除 {len(result.removed)} 个，警告 {len(result.warnings)} 个；用时 {seconds:.2f} 秒"
-        f"（{out / 'manifest.json'}）"
-    )
+    for name in result.built:
+        typer.echo(str(out / name))
+    timing = "，".join(f"{k.upper()} {v:.2f} 秒" for k, v in result.render_seconds.items() if v)
+    typer.echo(f"已生成 {len(result.built)} 个文件（{timing}）")
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -126,30 +104,32 @@ def build(
     packet: Annotated[Path, typer.Argument(help="公开包文件 packet.yaml", exists=True)],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU核数）")
+        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU核数）；1：只用本进程")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="全部重新生成")] = False,
     watch: Annotated[
         bool, typer.Option("--watch", help="生成后继续监视输入，一有修改就重新生成（Ctrl-C结束）")
     ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="在标准输出以JSON给出结果（供脚本读取），问题仍写到标准错误")
+    ] = False,
 ) -> None:
-    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。
-
-    生成PDF后会留下一个已加载WeasyPrint和字体的后台进程（python -m docgen.server），
-    下一次生成直接使用，闲置10分钟后自行退出；设置环境变量DOCGEN_SERVER=0可关闭。
-    """
+    """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
     import time as time_
 
-    from docgen.packet import BuildBusy, ProgressBar, Reporter, build_packet, watch as watch_packet
+    from docgen.build import BuildBusy, build_packet, watch as watch_packet
+    from docgen.cli.progress import ProgressBar, Reporter
 
     def reporter():
+        if as_json:
+            return Reporter(lambda line: None)
         return ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
 
     start = time_.perf_counter()
     try:
         if watch:
             def report(result) -> None:
-                _report_build(result, out, result.seconds)
+                report_build(result, out, result.seconds)
 
             def waiting() -> None:
                 typer.echo(f"监视 {packet} 及其输入、模板的修改……（Ctrl-C结束）")
@@ -159,7 +139,11 @@ def build(
     except BuildBusy as busy:
         typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
         raise typer.Exit(1)
-    _report_build(result, out, time_.perf_counter() - start)
+    if as_json:
+        print_diagnostics(result.diagnostics)
+        typer.echo(build_summary_json(result, time_.perf_counter() - start))
+    else:
+        report_build(result, out, time_.perf_counter() - start)
     if _CONSOLE:  # every file is written, fsynced and renamed: skip the interpreter's slow tidy-up
         sys.stdout.flush()
         sys.stderr.flush()

@@ -1,0 +1,5 @@
+"""``python -m docgen``: the ``docgen`` program."""
+
+from docgen.cli import main
+
+main()

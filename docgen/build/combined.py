@@ -1,0 +1,211 @@
+"""The packet's combined PDF (合并PDF): a 目录 page (clickable), then every document, with
+bookmarks per family, per document and the documents' own headings, and one embedded subset
+per font face for the whole packet. Deterministic: no clock; the file identifier comes from
+the inputs.
+
+The 目录 page is the template ``packet-contents.html`` of the built-in set; it is laid out
+once and cached in the build's state folder (the combined PDF of a rebuild then needs no
+WeasyPrint in the build's own process).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen import __version__
+from docgen.build.keys import sha256_bytes
+from docgen.build.state import write_atomic
+from docgen.build.tasks import ContentsNotCached
+
+LINK_SCHEME = "docgen-page:"
+CONTENTS_TEMPLATE = "packet-contents.html"
+
+
+@dataclass
+class CombinedSpec:
+    title: str
+    parts: list[tuple[str, str, str]]  # (family, stem, pdf path) in packet order
+    pdf_date: str | None
+    identifier: str  # the PDF's file identifier: a hash of what it holds
+    key: str  # the manifest's inputs_sha256: the identifier, fonts, libraries and docgen's code
+    cache_dir: str
+    salt: str  # fonts, libraries and the 目录 template: part of the cached contents page's key
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A line of the 目录: ``group`` (a family's common title), ``entry`` or ``child``."""
+
+    kind: str
+    text: str
+    page: int | None = None  # the physical page number in the combined PDF
+
+
+def contents_html(title: str, entries: list[tuple[str, str, int | None]], first_page: int) -> str:
+    """The 目录 page's HTML from its template (the built-in set's, rendered by Jinja alone, so
+    the page's cache key needs no WeasyPrint): ``entries`` are (kind, text, page index in the
+    documents); ``first_page`` is how many pages the 目录 itself takes."""
+    from docgen.render.environment import TemplateSet, make_environment
+
+    lines = [ContentsEntry(kind, text, None if kind == "group" else page + first_page + 1)
+             for kind, text, page in entries]
+    template = make_environment(TemplateSet.default().loader()).get_template(CONTENTS_TEMPLATE)
+    return template.render(title=title, entries=lines, link=LINK_SCHEME)
+
+
+def _outline_tree(reader) -> list[tuple[str, int, list]]:
+    """A PDF's own bookmarks as (title, page, children)."""
+    def walk(items):
+        out = []
+        for item in items:
+            if isinstance(item, list):
+                if out:
+                    out[-1][2].extend(walk(item))
+                continue
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:
+                continue
+            out.append((str(item.title), page, []))
+        return out
+
+    try:
+        return walk(reader.outline)
+    except Exception:
+        return []
+
+
+def _toc_entries(parts: list[tuple[str, str, str, int, str]]):
+    """Group the documents of one family under their common title prefix (``重大政策和重点项目
+    预算绩效评价结果：项目名`` → group ``重大政策…结果``, entry ``项目名``).
+    ``parts``: (family, stem, path, first page index in the documents, title)."""
+    entries: list[tuple[str, str, int | None]] = []
+    outline: list[tuple[str, int, list]] = []
+    i = 0
+    while i < len(parts):
+        family = parts[i][0]
+        j = i
+        while j < len(parts) and parts[j][0] == family:
+            j += 1
+        group = parts[i:j]
+        heads = {t.split("：", 1)[0] for *_, t in group if "：" in t}
+        if len(group) > 1 and len(heads) == 1 and all("：" in t for *_, t in group):
+            head = heads.pop()
+            entries.append(("group", head, None))
+            children = []
+            for _, _, _, page, t in group:
+                entries.append(("child", t.split("：", 1)[1], page))
+                children.append((t.split("：", 1)[1], page, []))
+            outline.append((head, group[0][3], children))
+        else:
+            for _, _, _, page, t in group:
+                entries.append(("entry", t, page))
+                outline.append((t, page, []))
+        i = j
+    return entries, outline
+
+
+def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
+    """One PDF of the whole packet: a 目录 page (clickable), then every document, with
+    bookmarks per family, document and the documents' own headings. Deterministic: no
+    clock, the identifier is derived from the inputs."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    from docgen.render.assemble import share_fonts, write_compact
+
+    readers, parts, offset = [], [], 0
+    for family, stem, path in spec.parts:
+        reader = PdfReader(path)
+        meta = reader.metadata
+        title = (meta.title if meta and meta.title else "") or stem
+        parts.append((family, stem, path, offset, title))
+        readers.append(reader)
+        offset += len(reader.pages)
+    entries, outline = _toc_entries(parts)
+
+    # the contents page(s): numbers depend on how many pages the contents take
+    toc_pages, toc_pdf = 1, b""
+    for _ in range(4):
+        html = contents_html(spec.title, entries, toc_pages)
+        key = sha256_bytes((html + (spec.pdf_date or "") + spec.salt).encode())[:32]
+        cached = Path(spec.cache_dir) / f"contents-{key}.pdf"
+        if cached.is_file():
+            toc_pdf = cached.read_bytes()
+        elif renderer is None:
+            raise ContentsNotCached()
+        else:
+            document = renderer.layout(html)
+            if spec.pdf_date:
+                document.metadata.created = document.metadata.modified = spec.pdf_date
+            toc_pdf = document.write_pdf(pdf_identifier=key.encode())
+            for old in Path(spec.cache_dir).glob("contents-*.pdf"):
+                old.unlink(missing_ok=True)
+            write_atomic(cached, toc_pdf)
+        pages = len(PdfReader(io.BytesIO(toc_pdf)).pages)
+        if pages == toc_pages:
+            break
+        toc_pages = pages
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(toc_pdf)), import_outline=False)
+    for reader in readers:
+        writer.append(reader, import_outline=False)
+
+    # the 目录 links: URI annotations docgen-page:N become jumps to page N
+    for index in range(toc_pages):
+        page = writer.pages[index]
+        for annot in page.get("/Annots", []) or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if uri is not None and str(uri).startswith(LINK_SCHEME):
+                target = int(str(uri)[len(LINK_SCHEME):]) - 1
+                del annot[NameObject("/A")]
+                annot[NameObject("/Dest")] = ArrayObject([writer.pages[target].indirect_reference, NameObject("/Fit")])
+
+    writer.add_outline_item(title="目录", page_number=0)
+
+    def add(items, parent, base):
+        for title, page, children in items:
+            node = writer.add_outline_item(title=title, page_number=base + page, parent=parent)
+            add(children, node, base)
+
+    doc_outlines = {}
+    for part, reader in zip(parts, readers, strict=True):
+        page = part[3]
+        own = _outline_tree(reader)
+        if len(own) == 1:
+            own = own[0][2]  # the document's title heading: its sections go under our entry
+        doc_outlines[page] = own
+    for title, page, children in outline:
+        node = writer.add_outline_item(title=title, page_number=toc_pages + page)
+        if children:
+            for ctitle, cpage, _ in children:
+                child = writer.add_outline_item(title=ctitle, page_number=toc_pages + cpage, parent=node)
+                add(doc_outlines.get(cpage, []), child, toc_pages + cpage)
+        else:
+            add(doc_outlines.get(page, []), node, toc_pages + page)
+    writer.page_mode = "/UseOutlines"
+
+    metadata = {"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen build"}
+    if spec.pdf_date:
+        metadata["/CreationDate"] = metadata["/ModDate"] = _pdf_date(spec.pdf_date)
+    writer.metadata = metadata
+    if hasattr(writer, "_ID"):  # a file identifier from the inputs, not random
+        ident = ByteStringObject(bytes.fromhex(spec.identifier[:32]))
+        writer._ID = ArrayObject([ident, ident])
+    share_fonts(writer)  # one subset per face for the whole packet, not one per document
+    return write_compact(writer, writer._ID), toc_pages + offset
+
+
+def _pdf_date(w3c: str) -> str:
+    """``2024-03-31`` or ``2024-03-31T08:00:00+00:00`` → ``D:20240331…``."""
+    digits = re.sub(r"[^0-9]", "", w3c[:19])
+    suffix = "+00'00" if len(w3c) > 10 else ""  # as WeasyPrint writes it
+    return f"D:{digits}{suffix}"

@@ -1,0 +1,224 @@
+"""One way to run work: an executor takes a task (a picklable function and its arguments) and
+returns a :class:`concurrent.futures.Future` of its result.
+
+* :class:`InlineExecutor` runs each task in this process as it is submitted (``--jobs 1``,
+  cheap tasks, and a build's steps that need no other process);
+* :class:`ProcessExecutor` runs tasks in ``jobs`` worker processes
+  (:class:`concurrent.futures.ProcessPoolExecutor`) whose initializer loads what the tasks
+  need once per worker (WeasyPrint, fonts, templates). It works with the ``fork`` and the
+  ``spawn`` start methods (spawn is what Windows and macOS use). A worker that dies (a crash,
+  kill -9) fails exactly the task it was running, with :class:`WorkerDied`; the other tasks
+  go on in new workers.
+
+The build never sees processes: it submits tasks and waits for futures (Sphinx's
+``SerialTasks``/``ParallelTasks`` in one interface).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Protocol
+
+
+class WorkerDied(Exception):
+    """The worker process running a task ended without a result (crash, kill -9, out of memory)."""
+
+
+class Executor(Protocol):
+    """What the build needs of a way to run work."""
+
+    #: How many tasks run at once (the build sizes its work by it).
+    workers: int
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future: ...
+
+    def wait(self, futures: list[Future]) -> list[Future]:
+        """Block until at least one of ``futures`` is done; returns the done ones."""
+        ...
+
+    def shutdown(self) -> None: ...
+
+
+class InlineExecutor:
+    """Runs every task in this process, at once, when it is submitted."""
+
+    workers = 1
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # the future carries it, as a pool's would
+            future.set_exception(exc)
+        return future
+
+    def wait(self, futures: list[Future]) -> list[Future]:
+        return [f for f in futures if f.done()]  # every future is done when submit returns
+
+    def shutdown(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+
+
+def default_start_method() -> str:
+    """``DOCGEN_START_METHOD`` when set (``fork``, ``spawn``, ``forkserver``), else ``fork``
+    where the platform has it (a worker starts warm in milliseconds), else ``spawn``."""
+    wanted = os.environ.get("DOCGEN_START_METHOD", "").strip()
+    available = multiprocessing.get_all_start_methods()
+    if wanted in available:
+        return wanted
+    return "fork" if "fork" in available and sys.platform.startswith("linux") else "spawn"
+
+
+_started = None  # in a worker: the queue on which it says which task it starts
+
+
+def _worker_init(started, initializer: Callable[[], None] | None) -> None:
+    global _started
+    from docgen.portable import die_with_parent, ignore_interrupts
+
+    ignore_interrupts()
+    die_with_parent()
+    _started = started
+    if initializer is not None:
+        try:
+            initializer()
+        except Exception:
+            pass  # each task reports its own failure
+
+
+def _call(token: int, fn: Callable[..., Any], args: tuple) -> Any:
+    _started.put(token)
+    return fn(*args)
+
+
+class ProcessExecutor:
+    """Tasks in ``workers`` processes (see the module docstring). ``initializer`` runs once
+    in each worker before its first task."""
+
+    def __init__(self, workers: int, initializer: Callable[[], None] | None = None,
+                 start_method: str | None = None):
+        self.workers = max(1, workers)
+        self.initializer = initializer
+        self.context = multiprocessing.get_context(start_method or default_start_method())
+        self.start_method = self.context.get_start_method()
+        self._tokens = itertools.count()
+        self._tasks: dict[int, tuple[Callable, tuple, Future]] = {}  # not yet finished
+        self._broken = threading.Event()
+        self._pool: ProcessPoolExecutor | None = None
+        self._started = None
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        self._started = self.context.SimpleQueue()
+        self._broken.clear()
+        return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_worker_init,
+                                   initargs=(self._started, self.initializer))
+
+    def start(self) -> None:
+        """Start the workers now (they load what the initializer loads while the caller goes on)."""
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
+            self._pool.submit(int)  # the pool starts its processes on the first submission
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        outer: Future = Future()
+        token = next(self._tokens)
+        self._tasks[token] = (fn, args, outer)
+        self._send(token)
+        return outer
+
+    def _send(self, token: int) -> None:
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
+        fn, args, _ = self._tasks[token]
+        inner = self._pool.submit(_call, token, fn, args)
+        inner.add_done_callback(lambda f, token=token: self._inner_done(token, f))
+
+    def _inner_done(self, token: int, inner: Future) -> None:
+        """In the pool's thread: pass a result on; a broken pool is mended by :meth:`wait`."""
+        exc = inner.exception() if not inner.cancelled() else BrokenProcessPool()
+        if isinstance(exc, BrokenProcessPool):
+            self._broken.set()
+            return
+        task = self._tasks.pop(token, None)
+        if task is None:
+            return
+        if exc is None:
+            task[2].set_result(inner.result())
+        else:
+            task[2].set_exception(exc)
+
+    def wait(self, futures: list[Future]) -> list[Future]:
+        while True:
+            done = [f for f in futures if f.done()]
+            if done:
+                return done
+            if self._broken.is_set():
+                self._mend()
+                continue
+            # wake up now and then to notice a broken pool (its futures stay pending)
+            wait([f for f in futures if not f.done()], timeout=0.2, return_when=FIRST_COMPLETED)
+
+    def _drain_started(self) -> set[int]:
+        started: set[int] = set()
+        while self._started is not None and not self._started.empty():
+            started.add(self._started.get())
+        return started
+
+    def _mend(self) -> None:
+        """A worker died: its pool is broken, and every unfinished task with it. When one task
+        was running, it is the one that failed; when several were, each runs again alone in a
+        worker of its own, so the culprit fails by itself. The others are sent again."""
+        started = self._drain_started()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        unfinished = sorted(t for t, task in self._tasks.items() if not task[2].done())
+        suspects = [t for t in unfinished if t in started] or unfinished
+        if len(suspects) == 1:
+            self._fail(suspects[0])
+        else:
+            for token in suspects:
+                self._run_alone(token)
+        for token in unfinished:
+            if token in self._tasks and token not in suspects:
+                self._send(token)
+
+    def _run_alone(self, token: int) -> None:
+        self._pool = self._new_pool(1)
+        self._send(token)
+        future = self._tasks[token][2]
+        while not future.done() and not self._broken.is_set():
+            wait([future], timeout=0.2)
+        if not future.done():
+            self._fail(token)
+        self._pool.shutdown(wait=not self._broken.is_set(), cancel_futures=True)
+        self._pool = None
+        self._broken.clear()
+
+    def _fail(self, token: int) -> None:
+        task = self._tasks.pop(token, None)
+        if task is not None and not task[2].done():
+            task[2].set_exception(WorkerDied("工作进程意外退出（崩溃或被终止）"))
+
+    def shutdown(self) -> None:
+        """End the workers. Every file they wrote is complete and renamed: nothing to wait for."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()

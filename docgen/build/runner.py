@@ -1,0 +1,510 @@
+"""The build: a packet (or ``docgen render``'s command line) in, documents, manifest and
+combined PDF out, only what is outdated rebuilt, work run on an executor.
+
+1. *Up to date?* When the stamp of the last successful build (:func:`keys.stamp`) still
+   holds and every output is intact, stop: nothing else is read.
+2. *Plan*: read the data, plan every document (:mod:`docgen.build.plan`), attribute the
+   data's errors to the documents that print them (drafts where the packet allows them), key
+   every output and keep those whose key and bytes match the manifest.
+3. *Run* the outdated outputs on the executor (:mod:`docgen.build.executor`): PDFs on the
+   workers, largest first; DOCX, a twentieth of a PDF's time, in this process meanwhile;
+   long documents as two parts at once; then the combined PDF.
+4. *Record*: the manifest, the state (stamp), stale outputs removed.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Callable, Protocol
+
+from docgen import __version__
+from docgen.build import keys
+from docgen.build.combined import CombinedSpec
+from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, WorkerDied
+from docgen.build.outcome import BuildResult
+from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
+from docgen.build.spec import PacketSpec, load_packet
+from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, confined, file_matches, outputs_of,
+                                read_json, remove_temporaries, write_json)
+from docgen.build.tasks import (ContentsNotCached, Task, TaskResult, assemble_parts, first_part, later_part,
+                                run_task, trace, warm_worker)
+from docgen.portable import usable_cpus
+
+
+class Reporter(Protocol):
+    """What a build tells while it runs (the CLI draws a progress bar or prints lines)."""
+
+    def begin(self, total: int) -> None: ...
+
+    def extend(self, n: int) -> None: ...
+
+    def finished(self, label: str, result: TaskResult) -> None: ...
+
+    def end(self) -> None: ...
+
+
+class SilentReporter:
+    def begin(self, total: int) -> None:
+        pass
+
+    def extend(self, n: int) -> None:
+        pass
+
+    def finished(self, label: str, result: TaskResult) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+def default_jobs() -> int:
+    return usable_cpus()
+
+
+def make_executor(jobs: int, start_method: str | None = None) -> Executor:
+    """``jobs`` worker processes that load WeasyPrint and the fonts once each, or this process
+    alone for ``jobs == 1``."""
+    if jobs <= 1:
+        return InlineExecutor()
+    return ProcessExecutor(jobs, initializer=warm_worker, start_method=start_method)
+
+
+def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
+                 reporter: Reporter | None = None, executor: Executor | None = None,
+                 start_method: str | None = None) -> BuildResult:
+    """Build every document of the packet into ``out_dir``. ``executor``: workers kept
+    between builds (``docgen build --watch``); by default the build starts its own and ends
+    them."""
+    return _run(Path(packet_path), None, out_dir, jobs, force, reporter, executor, start_method)
+
+
+def render_documents(spec: PacketSpec, out_dir: Path, jobs: int | None = 1, reporter: Reporter | None = None,
+                     start_method: str | None = None) -> BuildResult:
+    """``docgen render``: the same pipeline over a packet described in memory
+    (:meth:`PacketSpec.in_memory_spec`). Everything is rendered anew; no manifest or state is
+    kept; with errors in the data nothing is written unless the spec allows drafts."""
+    return _run(spec.path, spec, out_dir, jobs, True, reporter, None, start_method)
+
+
+def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method) -> BuildResult:
+    started = time.perf_counter()
+    result = BuildResult()
+    if spec is None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, jobs or default_jobs())
+    build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
+                  start_method)
+    if build.persistent:
+        with OutputLock(out_dir):
+            build.run()
+    else:
+        build.run()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def watch(packet_path: Path, out_dir: Path, jobs: int | None, force: bool, reporter: Callable[[], Reporter],
+          report: Callable[[BuildResult], None], waiting: Callable[[], None], poll: float = 0.3) -> None:
+    """Build, then rebuild whenever a byte of the packet, its inputs or templates changes,
+    until interrupted. The workers (WeasyPrint, fonts) and this process (docgen, the
+    renderers) stay loaded, so a rebuild costs little more than the changed documents."""
+    jobs = max(1, jobs or default_jobs())
+    executor = make_executor(jobs)
+    try:
+        while True:
+            for cached in (keys.code_fingerprint, keys.font_fingerprint, keys.distribution_versions,
+                           keys.system_libraries):
+                cached.cache_clear()
+            spec, _ = load_packet(packet_path)
+            inputs, templates = ((spec.inputs, spec.templates) if spec
+                                 else ([packet_path.parent], keys.builtin_templates()))
+            seen = keys.stamp(packet_path.resolve(), inputs, templates)  # before: a change while building counts
+            report(build_packet(packet_path, out_dir, jobs, force, reporter(), executor))
+            force = False
+            waiting()
+            while keys.stamp(packet_path.resolve(), inputs, templates) == seen:
+                time.sleep(poll)
+    finally:
+        executor.shutdown()
+
+
+class Build:
+    """One run of a build (with the output folder locked when it is persistent)."""
+
+    def __init__(self, packet: Path, spec: PacketSpec | None, out_dir: Path, jobs: int, force: bool,
+                 reporter: Reporter, result: BuildResult, executor: Executor | None, start_method: str | None):
+        self.packet, self.out_dir, self.jobs, self.force = packet, out_dir, jobs, force
+        self.reporter, self.result = reporter, result
+        self.spec: PacketSpec | None = spec
+        self.persistent = spec is None or not spec.in_memory
+        self.state_path = out_dir / STATE_DIR / STATE_FILE
+        self.state = read_json(self.state_path) if self.persistent else {}
+        self.old = read_json(out_dir / MANIFEST) if self.persistent else {}
+        self.executor, self.own_executor = executor, executor is None
+        self.start_method = start_method
+        self.local = InlineExecutor()  # DOCX and the combined PDF's assembly: cheap, in this process
+        self.manifest: dict = {}
+        self.last_checkpoint = time.perf_counter()
+
+    # ------------------------------------------------------------------ entry
+
+    def run(self) -> None:
+        trace("build: start")
+        if self.persistent:
+            remove_temporaries(self.out_dir)
+            if "pdf" in self.state.get("formats", []):
+                self._start_workers()  # they load WeasyPrint while this process checks the stamp
+            if not self.force and self._unchanged():
+                self._end_workers()
+                return
+            if self.state.get("stamp"):  # an interrupted build must never pass for a finished one
+                self.state.pop("stamp")
+                write_json(self.state_path, self.state)
+        try:
+            self._build()
+        finally:
+            self._end_workers()
+
+    def _start_workers(self) -> None:
+        if self.executor is None:
+            self.executor = make_executor(self.jobs, self.start_method)
+        if isinstance(self.executor, ProcessExecutor):
+            self.executor.start()
+
+    def _end_workers(self) -> None:
+        if self.own_executor and self.executor is not None:
+            self.executor.shutdown()
+
+    def _unchanged(self) -> bool:
+        """The stamp of the last successful build still holds and every output is intact."""
+        state, result = self.state, self.result
+        if not state.get("stamp") or state.get("packet") != str(self.packet.resolve()):
+            return False
+        current = keys.stamp(self.packet.resolve(), [Path(p) for p in state.get("inputs", [])],
+                             Path(state.get("templates", "")))
+        outputs = outputs_of(self.old)
+        if current != state["stamp"] or not all(file_matches(confined(self.out_dir, o["file"]), o) for o in outputs):
+            return False
+        result.unchanged = True
+        result.up_to_date = [o["file"] for o in outputs]
+        result.warnings = list(state.get("warnings", []))
+        return True
+
+    # ------------------------------------------------------------------ planning
+
+    def _build(self) -> None:
+        result = self.result
+        trace("build: slow path")
+        if self.spec is None:
+            spec, diagnostics = load_packet(self.packet)
+            result.diagnostics = diagnostics
+            if spec is None:
+                result.packet_errors = True
+                return
+            self.spec = spec
+        spec = self.spec
+        if "pdf" in spec.formats:
+            self._start_workers()  # they load WeasyPrint and the fonts while we plan
+        before = keys.stamp(spec.path, spec.inputs, spec.templates) if self.persistent else ""
+
+        from docgen.loading import load_dataset
+
+        data = load_dataset(spec.inputs)
+        diagnostics = result.diagnostics
+        diagnostics.extend(data.diagnostics)
+        family_names = spec.families if spec.families is not None else data.families
+        result.has_errors = bool(data.diagnostics.errors)
+        result.warnings = [str(d) for d in diagnostics.in_order() if d in diagnostics.warnings]
+        if spec.in_memory and result.has_errors and not (spec.allow_errors and not data.unreadable):
+            result.data_errors = True  # docgen render: nothing is written from wrong data
+            return
+        docs, family_failures = plan_documents(data, family_names)
+        result.failed.extend(family_failures)
+        failing, everything, dropped, incomplete = attribute_errors(
+            data, docs, self.state.get("files", {}), spec.path.parent)
+        if spec.allow_errors and not everything:  # wrong figures, nothing missing: a draft
+            for d in docs:
+                if (d.family, d.stem) in failing and (d.family, d.stem) not in incomplete:
+                    del failing[(d.family, d.stem)]
+                    d.as_draft()
+                    result.drafts.append(f"{d.family} {d.stem}")
+        result.data_errors = bool(failing or everything or dropped or family_failures)
+        for file, causes in dropped.items():
+            more = f"等{len(causes)}处" if len(causes) > 1 else ""
+            result.failed.append(Failure(f"{file}中的评价对象",
+                                         f"未能读入（数据有错误{more}：{causes[0]}），其文档未生成"))
+        for d in docs if everything else []:
+            failing.setdefault((d.family, d.stem), []).extend(everything)
+        if data.diagnostics.errors and not docs and not family_failures and not dropped:
+            result.failed.append(Failure("全部文档", "数据有错误，见上方列出的问题"))
+
+        tasks = self._plan_outputs(docs, failing)
+        trace(f"build: planned, {len(tasks)} tasks")
+        self.reporter.begin(len(tasks))
+        try:
+            self._run_tasks(tasks)
+            combined = self._combined_task()
+            if combined is not None:
+                self.reporter.extend(1)
+                self._run_tasks([combined])
+        finally:
+            self.reporter.end()
+            if self.persistent:
+                self._checkpoint(final=True)
+        if not self.persistent:
+            return
+        self._remove_stale()
+        self._checkpoint(final=True)
+
+        # what each file held: kept for files that cannot be read now (that is when it is needed)
+        files = {k: v for k, v in self.state.get("files", {}).items() if (spec.path.parent / k).is_file()}
+        files.update(file_kinds(data, spec.path.parent))
+        self.state = {"packet": str(spec.path), "inputs": [str(p) for p in spec.inputs],
+                      "templates": str(spec.templates), "formats": spec.formats,
+                      "warnings": result.warnings, "files": dict(sorted(files.items()))}
+        if not result.failed and not result.has_errors:
+            after = keys.stamp(spec.path, spec.inputs, spec.templates)
+            if after == before:  # nothing changed while we were building
+                self.state["stamp"] = after
+        write_json(self.state_path, self.state)
+
+    def _plan_outputs(self, docs: list[PlannedDocument], failing: dict) -> list[Task]:
+        """Each document's outputs with their keys; the tasks for those not up to date."""
+        spec, result, force = self.spec, self.result, self.force
+        self.env = {"code": keys.code_fingerprint(), "libraries": list(keys.distribution_versions())}
+        self.pdf_env = {"fonts": keys.font_fingerprint(), "system": list(keys.system_libraries()),
+                        "date": spec.pdf_date}
+        docx_env = {"timestamp": spec.docx_timestamp}
+        templates = {f: keys.template_fingerprints(spec.templates, f) for f in dict.fromkeys(d.family for d in docs)}
+        old_docs = {(d.get("family"), d.get("stem")): d for d in self.old.get("documents", []) if isinstance(d, dict)}
+        self.old_outputs = {(d.get("family"), d.get("stem"), o.get("format")): o
+                            for d in self.old.get("documents", []) if isinstance(d, dict)
+                            for o in d.get("outputs", []) if isinstance(o, dict)}
+        claimed = {MANIFEST: "manifest.json"}
+        if spec.combined:
+            claimed[spec.combined] = "合并PDF"
+        self.entries: list[dict] = []
+        self.task_outputs: dict[int, tuple[dict, dict]] = {}
+        tasks: list[Task] = []
+        scratch = str(self.out_dir / STATE_DIR)
+        for d in docs:
+            entry = {"family": d.family, "stem": d.stem, "slice_sha256": d.slice, "outputs": []}
+            if d.context.get("draft"):
+                entry["draft"] = True  # built from data with errors (allow_errors)
+            if old_docs.get((d.family, d.stem), {}).get("title"):
+                entry["title"] = old_docs[(d.family, d.stem)]["title"]
+            self.entries.append(entry)
+            causes = failing.get((d.family, d.stem))
+            for fmt in spec.formats:
+                name = f"{d.stem}.{fmt}"
+                old_out = self.old_outputs.get((d.family, d.stem, fmt))
+                if name in claimed:
+                    result.failed.append(Failure(
+                        f"{d.family} {name}", f"输出文件名与{claimed[name]}重复，请为评价对象填写不同的id"))
+                    continue
+                claimed[name] = f"{d.family}的{d.stem}"
+                if causes:
+                    if fmt == spec.formats[0]:
+                        more = f"等{len(causes)}处" if len(causes) > 1 else ""
+                        result.failed.append(Failure(
+                            f"{d.family} {d.stem}（{'、'.join(spec.formats)}）", f"数据有错误{more}：{causes[0]}"))
+                    self._keep_old(entry, old_out)
+                    continue
+                key = keys.hash_json({"scheme": keys.KEY_SCHEME, "family": d.family, "stem": d.stem, "format": fmt,
+                                      "slice": d.slice, "templates": templates[d.family][fmt], "env": self.env,
+                                      "options": self.pdf_env if fmt == "pdf" else docx_env})
+                out = {"file": name, "format": fmt, "inputs_sha256": key}
+                entry["outputs"].append(out)
+                if (not force and old_out and old_out.get("inputs_sha256") == key
+                        and file_matches(self.out_dir / name, old_out)):
+                    out.update(sha256=old_out["sha256"], bytes=old_out["bytes"])
+                    result.up_to_date.append(name)
+                    continue
+                task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
+                            d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch)
+                tasks.append(task)
+                self.task_outputs[task.id] = (entry, out)
+        self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
+                         "documents": self.entries, "combined": None}
+        return tasks
+
+    def _keep_old(self, entry: dict, old_out: dict | None) -> None:
+        """A failed output: the file of an earlier build stays, listed as not current."""
+        path = confined(self.out_dir, old_out.get("file")) if old_out else None
+        if path is not None and path.is_file():
+            entry["outputs"].append({**old_out, "current": False})
+
+    # ------------------------------------------------------------------ running
+
+    def _run_tasks(self, tasks: list[Task]) -> None:
+        """PDFs (and a combined PDF whose 目录 page must be laid out) go to the executor,
+        largest first; DOCX are rendered in this process meanwhile. A PDF marked for parts
+        comes back as a parts job: its two parts go to the executor, then its assembly."""
+        if not tasks:
+            return
+        heavy = sorted((t for t in tasks if t.kind != "docx"), key=lambda t: -t.cost)
+        light = [t for t in tasks if t.kind == "docx"]
+        if heavy and self.executor is None:
+            self._start_workers()
+        pool = self.executor if heavy else self.local
+        running: dict[Future, tuple[str, Task, tuple]] = {}
+        for task in heavy:
+            if task.kind == "combined":
+                try:  # with the 目录 page cached, this process assembles it (no WeasyPrint needed)
+                    self._finished(task, run_task(task, fonts=False))
+                    continue
+                except ContentsNotCached:
+                    pass
+            running[pool.submit(run_task, task)] = ("task", task, ())
+        for task in light:
+            self._finished(task, run_task(task))
+        while running:
+            for future in pool.wait(list(running)):
+                step, task, extra = running.pop(future)
+                try:
+                    value = future.result()
+                except WorkerDied as died:
+                    value = died
+                except Exception as exc:  # a part's layout failed
+                    from docgen.build.plan import describe_error
+
+                    value = RuntimeError(describe_error(exc))
+                self._step_done(pool, running, step, task, extra, value)
+
+    def _step_done(self, pool, running, step: str, task: Task, extra: tuple, value) -> None:
+        if isinstance(value, Exception):
+            if step == "first":
+                from docgen.build.tasks import PageCount
+
+                PageCount(extra[0].mailbox).post(-1)  # the later part must not wait for it
+            if step in ("first", "later"):
+                parts = extra[1]
+                parts[step] = value
+                if len(parts) == 2:
+                    self._finished(task, TaskResult(task.id, False, error=str(parts.get("first", value))))
+                return
+            self._finished(task, TaskResult(task.id, False, error=str(value)))
+            return
+        if step == "task" and value.parts is not None:
+            job, parts = value.parts, {}
+            running[pool.submit(first_part, job, task.templates)] = ("first", task, (job, parts))
+            running[pool.submit(later_part, job, task.templates)] = ("later", task, (job, parts))
+            return
+        if step in ("first", "later"):
+            parts = extra[1]
+            parts[step] = value
+            if len(parts) == 2:
+                if any(isinstance(v, Exception) for v in parts.values()):
+                    return
+                running[pool.submit(assemble_parts, task, parts["first"], parts["later"])] = ("task", task, ())
+            return
+        self._finished(task, value)
+
+    def _finished(self, task: Task, res: TaskResult) -> None:
+        result = self.result
+        self.reporter.finished(task.label, res)
+        result.render_seconds[task.kind] += res.seconds
+        if task.kind == "combined":
+            if res.ok:
+                self.manifest["combined"] = {"file": task.label, "inputs_sha256": task.combined.key,
+                                             "sha256": res.sha256, "bytes": res.size, "pages": res.pages}
+                result.built.append(task.label)
+            else:
+                result.failed.append(Failure(f"合并PDF {task.label}", res.error))
+                self._keep_old_combined()
+            return
+        entry, out = self.task_outputs[task.id]
+        if res.ok:
+            out.update(sha256=res.sha256, bytes=res.size)
+            if res.title:
+                entry["title"] = res.title
+            result.built.append(task.label)
+        else:
+            result.failed.append(Failure(f"{entry['family']} {task.label}", res.error))
+            entry["outputs"].remove(out)
+            self._keep_old(entry, self.old_outputs.get((entry["family"], entry["stem"], out["format"])))
+        if self.persistent:
+            self._checkpoint()
+
+    def _checkpoint(self, final: bool = False) -> None:
+        """The manifest is rewritten now and then during a build, so that the work done
+        before an interruption is not done again."""
+        if self.manifest and (final or time.perf_counter() - self.last_checkpoint > 1.0):
+            manifest = dict(self.manifest)
+            manifest["documents"] = [{**e, "outputs": [o for o in e["outputs"] if "sha256" in o]}
+                                     for e in self.entries]
+            if getattr(self, "stale", None):
+                manifest["stale"] = self.stale
+            write_json(self.out_dir / MANIFEST, manifest)
+            self.last_checkpoint = time.perf_counter()
+
+    # ------------------------------------------------------------------ the combined PDF
+
+    def _keep_old_combined(self) -> None:
+        old = self.old.get("combined")
+        if (isinstance(old, dict) and old.get("file") == self.spec.combined
+                and (confined(self.out_dir, old["file"]) or Path("\0")).is_file()):
+            self.manifest["combined"] = {**old, "current": False}
+
+    def _combined_task(self) -> Task | None:
+        """The combined PDF's task; None when it is up to date, not wanted, or not every
+        document's PDF is current (then the earlier one stays, listed as not current)."""
+        spec = self.spec
+        if not spec.combined:
+            return None
+        parts, shas = [], []
+        for e in self.entries:
+            pdf = next((o for o in e["outputs"] if o["format"] == "pdf"), None)
+            if pdf is None or pdf.get("current") is False or "sha256" not in pdf:
+                self.result.notes.append(f"有文档未生成，合并PDF {spec.combined} 未更新")
+                self._keep_old_combined()
+                return None
+            parts.append((e["family"], e["stem"], str(self.out_dir / pdf["file"])))
+            shas.append(pdf["sha256"])
+        if not parts or self.result.failed or self.result.data_errors:  # it would miss documents
+            self._keep_old_combined()
+            return None
+        contents = keys.template_fingerprints(keys.builtin_templates(), "packet-contents")["pdf"]
+        # the file identifier follows what the PDF holds; the key also docgen's code (a changed
+        # assembly rebuilds it)
+        identifier = keys.hash_json({"scheme": keys.KEY_SCHEME, "title": spec.title, "parts": [p[:2] for p in parts],
+                                     "pdfs": shas, "date": spec.pdf_date, "contents": contents})
+        key = keys.hash_json({"identifier": identifier, "fonts": self.pdf_env["fonts"],
+                              "system": self.pdf_env["system"], "env": self.env})
+        old = self.old.get("combined") or {}
+        if (not self.force and old.get("inputs_sha256") == key and old.get("file") == spec.combined
+                and file_matches(self.out_dir / spec.combined, old)):
+            self.manifest["combined"] = old
+            self.result.up_to_date.append(spec.combined)
+            return None
+        salt = keys.hash_json({"pdf": self.pdf_env, "env": self.env, "contents": contents})
+        return Task(-1, "combined", spec.combined, str(self.out_dir / spec.combined), str(spec.templates),
+                    combined=CombinedSpec(spec.title, parts, spec.pdf_date, identifier, key,
+                                          str(self.out_dir / STATE_DIR), salt))
+
+    # ------------------------------------------------------------------ cleaning up
+
+    def _remove_stale(self) -> None:
+        """Outputs of an earlier build that are no longer in the packet are removed — unless
+        the data has errors (a document may only be missing because of them) or the file was
+        changed by hand. Only files inside the output folder are ever touched."""
+        current = {o["file"] for o in outputs_of(self.manifest)} | {
+            o["file"] for e in self.entries for o in e["outputs"]}
+        stale = [o for o in outputs_of(self.old) if o["file"] not in current]
+        self.stale = []
+        if stale and self.result.has_errors:
+            self.result.notes.append(f"数据有错误，暂不删除{len(stale)}个已不属于公开包的文件")
+            self.stale = [{**o, "current": False} for o in stale
+                          if (confined(self.out_dir, o["file"]) or Path("\0")).is_file()]
+            return
+        for o in stale:
+            path = confined(self.out_dir, o["file"])
+            if path is None or not path.is_file():
+                continue
+            if file_matches(path, o):
+                path.unlink()
+                self.result.removed.append(o["file"])
+            else:
+                self.result.kept.append(o["file"])

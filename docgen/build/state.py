@@ -1,0 +1,117 @@
+"""What a build leaves in its output folder: files written atomically, ``manifest.json``, the
+build state in ``.docgen/`` and the lock that lets one build at a time write there.
+
+Every output is written under a temporary name in the target folder, fsynced and renamed, so
+an interrupted build never leaves a truncated DOCX or PDF under a real name. Every path a
+manifest or state file names is confined to the output folder before it is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from docgen.build.keys import sha256_file
+from docgen.portable import process_umask
+
+MANIFEST = "manifest.json"
+STATE_DIR = ".docgen"
+STATE_FILE = "state.json"
+LOCK_FILE = "lock"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and a rename;
+    the file gets the permissions the umask gives (a temporary file is created 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~process_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> dict:
+    """A JSON object from ``path``; {} when it is missing, unreadable or not an object."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_json(path: Path, value: Any) -> None:
+    write_atomic(path, (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode())
+
+
+def confined(out_dir: Path, name: Any) -> Path | None:
+    """``out_dir / name`` when ``name`` (read from a manifest or state file) is a plain
+    relative path that stays inside ``out_dir``, following no symbolic link out of it."""
+    if not isinstance(name, str) or not name or "\0" in name or os.path.isabs(name):
+        return None
+    root = out_dir.resolve()
+    path = (out_dir / name).resolve()
+    return out_dir / name if path.is_relative_to(root) and path != root else None
+
+
+def file_matches(path: Path | None, recorded: dict) -> bool:
+    """``path`` holds the bytes ``recorded`` (a manifest entry) says it holds."""
+    if path is None:
+        return False
+    try:
+        return path.stat().st_size == recorded.get("bytes") and sha256_file(path) == recorded.get("sha256")
+    except OSError:
+        return False
+
+
+def outputs_of(manifest: dict) -> list[dict]:
+    """Every output file a manifest lists (documents' outputs and the combined PDF)."""
+    files = [o for d in manifest.get("documents", []) if isinstance(d, dict) for o in d.get("outputs", [])]
+    if isinstance(manifest.get("combined"), dict):
+        files.append(manifest["combined"])
+    return [o for o in files if isinstance(o, dict) and isinstance(o.get("file"), str) and o.get("file")]
+
+
+def remove_temporaries(out_dir: Path) -> None:
+    """Leftovers of an interrupted build (``.name.xxxx.tmp``) are never real outputs."""
+    for folder in (out_dir, out_dir / STATE_DIR):
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+class BuildBusy(Exception):
+    """Another build is writing to the same output folder."""
+
+
+class OutputLock:
+    """One build at a time per output folder (a second one is told, not queued). The lock is
+    the operating system's (``filelock``: flock on POSIX, msvcrt on Windows) and ends with the
+    process, even after kill -9."""
+
+    def __init__(self, out_dir: Path):
+        from filelock import FileLock
+
+        self.path = out_dir / STATE_DIR / LOCK_FILE
+        self.lock = FileLock(str(self.path), timeout=0)
+
+    def __enter__(self):
+        from filelock import Timeout
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise BuildBusy(self.path.parent.parent) from None
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.release()

@@ -1,0 +1,268 @@
+"""Tasks: one output to render and write, as a picklable value, and the functions that run
+them in any process (a pool's worker or the build's own).
+
+A PDF whose template is marked for parts (README, "Long documents in parts") comes back from
+:func:`run_task` as a :class:`PartsJob` instead of a file: the build then schedules its two
+parts as two tasks on the same executor (:func:`first_part`, :func:`later_part`, laid out at
+once by two workers) and assembles them with :func:`assemble_parts`. The later part's folios
+continue the first part's pages: the first part posts its page count in a small file of the
+build's state folder (:class:`PageCount`), which the later part reads once its own layout is
+done.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen.build.keys import sha256_bytes
+from docgen.build.plan import describe_error
+from docgen.build.spec import DOCX_EPOCH
+from docgen.build.state import write_atomic
+
+
+@dataclass
+class Task:
+    """One output to render: a document in one format, or the combined packet PDF."""
+
+    id: int
+    kind: str  # "docx", "pdf" or "combined"
+    label: str  # for progress and messages: the output file name
+    target: str  # absolute path of the output
+    templates: str
+    family: str = ""
+    context: dict | None = None
+    docx_timestamp: str = DOCX_EPOCH
+    pdf_date: str | None = None
+    combined: Any = None  # docgen.build.combined.CombinedSpec
+    cost: int = 0  # an estimate of the work: the largest documents start first
+    scratch: str = ""  # the build's state folder (page counts of parts)
+
+
+@dataclass
+class PartsJob:
+    """A PDF to lay out in two parts (:mod:`docgen.render.parts`)."""
+
+    split: Any  # docgen.render.parts.Split
+    identifier: bytes
+    created: str | None
+    mailbox: str  # the file the first part posts its page count in
+
+
+@dataclass
+class TaskResult:
+    id: int
+    ok: bool
+    sha256: str = ""
+    size: int = 0
+    seconds: float = 0.0
+    title: str | None = None
+    pages: int = 0
+    error: str = ""
+    parts: PartsJob | None = None  # the task goes on as two parts
+
+
+class ContentsNotCached(Exception):
+    """The 目录 page must be rendered, which needs WeasyPrint (a worker has it loaded)."""
+
+
+class Renderers:
+    """The renderers of one process, created once per template set: Word templates are read
+    once, the HTML environment is set up once, and one WeasyPrint font configuration (fonts
+    found and loaded by fontconfig and Pango) serves every PDF of the process."""
+
+    def __init__(self):
+        self._docx: dict[str, Any] = {}
+        self._pdf: dict[str, Any] = {}
+        self._fonts = None
+
+    def font_config(self):
+        if self._fonts is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._fonts = FontConfiguration()
+        return self._fonts
+
+    def docx(self, root: str):
+        if root not in self._docx:
+            from docgen.render import DocxRenderer, TemplateSet
+
+            self._docx[root] = DocxRenderer(TemplateSet(Path(root)))
+        return self._docx[root]
+
+    def pdf(self, root: str):
+        if root not in self._pdf:
+            from docgen.render import PdfRenderer, TemplateSet
+
+            renderer = PdfRenderer(TemplateSet(Path(root)))
+            renderer.font_config = self.font_config()
+            self._pdf[root] = renderer
+        return self._pdf[root]
+
+    def builtin_pdf(self):
+        """The PDF renderer of the built-in template set."""
+        from docgen.render import TemplateSet
+
+        return self.pdf(str(TemplateSet.default().root))
+
+
+RENDERERS = Renderers()
+
+
+def warm_worker() -> None:
+    """A worker's initializer: before the first document arrives, load WeasyPrint, fontconfig
+    and docgen's prepared CJK faces (one small layout), every registered family's document
+    tree (what a task's context is made of) and pypdf (parts, the combined PDF). Writing a
+    PDF, or compiling templates the packet may not use, would cost more than it saves."""
+    import pypdf  # noqa: F401
+
+    from docgen import families
+
+    trace("worker: warm-up")
+    for spec in families.FAMILIES:
+        spec.context_type()
+    RENDERERS.builtin_pdf().layout(
+        '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
+        '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
+    trace("worker: ready")
+
+
+_TRACE = bool(os.environ.get("DOCGEN_TRACE"))
+
+
+def trace(what: str) -> None:
+    """With ``DOCGEN_TRACE=1``: when each step of a build happens, on stderr (for profiling)."""
+    if _TRACE:
+        print(f"[{time.time() % 1000:8.3f} {os.getpid()}] {what}", file=sys.stderr, flush=True)
+
+
+def pdf_identifier(html: str, created: str | None) -> bytes:
+    """The PDF's identifier follows its content, so the same input gives the same bytes."""
+    import hashlib
+
+    return hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
+
+
+def run_task(task: Task, fonts: bool = True) -> TaskResult:
+    """Render one output and write it atomically (in a worker or in the build's process).
+    Without ``fonts`` a combined PDF is only assembled when its 目录 page is cached (else
+    :class:`ContentsNotCached`)."""
+    start = time.perf_counter()
+    trace(f"start {task.label}")
+    try:
+        title, pages = None, 0
+        if task.kind == "docx":
+            data = RENDERERS.docx(task.templates).render(task.family, task.context, timestamp=task.docx_timestamp)
+        elif task.kind == "pdf":
+            from docgen.render.parts import split_html
+
+            renderer = RENDERERS.pdf(task.templates)
+            html = renderer.html(task.family, task.context)
+            identifier = pdf_identifier(html, task.pdf_date)
+            split = split_html(html)
+            if split is not None:
+                mailbox = str(Path(task.scratch) / f"pages-{identifier.decode()}.txt")
+                PageCount(mailbox).clear()
+                return TaskResult(task.id, True, seconds=time.perf_counter() - start,
+                                  parts=PartsJob(split, identifier, task.pdf_date, mailbox))
+            data, title, pages = renderer.write(html, task.pdf_date)
+        else:
+            from docgen.build.combined import combine_pdfs
+
+            data, pages = combine_pdfs(task.combined, RENDERERS.builtin_pdf() if fonts else None)
+            title = task.combined.title
+        write_atomic(Path(task.target), data)
+    except ContentsNotCached:
+        raise
+    except Exception as exc:  # isolation: this output failed, the others go on
+        return TaskResult(task.id, False, seconds=time.perf_counter() - start, error=describe_error(exc))
+    trace(f"end {task.label}")
+    return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+class PageCount:
+    """The first part's page count, handed to the later part through a file (any executor,
+    any start method, no extra process). -1 says the first part failed."""
+
+    def __init__(self, path: str):
+        self.path = Path(path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def post(self, pages: int) -> None:
+        write_atomic(self.path, str(pages).encode())
+
+    def collect(self, timeout: float = 600.0) -> int:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return int(self.path.read_text())
+            except (OSError, ValueError):
+                if time.monotonic() > deadline:
+                    return -1
+                time.sleep(0.005)
+
+
+def first_part(job: PartsJob, templates: str) -> tuple[bytes, str | None, list]:
+    """The first part as PDF bytes, its title and its pages' marks; posts its page count."""
+    from docgen.render.parts import lay_out_first
+
+    trace("part first")
+    mailbox = PageCount(job.mailbox)
+    try:
+        return lay_out_first(job.split, RENDERERS.pdf(templates).layout, job.identifier, job.created, mailbox.post)
+    except BaseException:
+        mailbox.post(-1)
+        raise
+
+
+def later_part(job: PartsJob, templates: str) -> tuple[bytes, list]:
+    """The later part, its folios numbered on from the first part's pages."""
+    from docgen.render.parts import lay_out_later
+
+    trace("part later")
+    return lay_out_later(job.split, RENDERERS.pdf(templates).layout, job.identifier, PageCount(job.mailbox).collect)
+
+
+def assemble_parts(task: Task, first: tuple, later: tuple) -> TaskResult:
+    """The two parts as one PDF, written to the task's target."""
+    from docgen.render.parts import assemble_laid_out
+
+    start = time.perf_counter()
+    try:
+        data, title, pages = assemble_laid_out(first, later)
+        write_atomic(Path(task.target), data)
+    except Exception as exc:
+        return TaskResult(task.id, False, seconds=time.perf_counter() - start, error=describe_error(exc))
+    return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
+
+
+def render_pdf_now(executor, templates: str, family: str, context: dict, created: str | None,
+                   scratch: str) -> tuple[bytes, str | None, int]:
+    """One document's PDF, waited for: (bytes, title, page count). A long document's parts are
+    laid out at once on ``executor`` (the benchmark's warm per-document time); ``scratch`` is
+    a folder for the page count they hand over."""
+    from docgen.render.parts import assemble_laid_out, split_html
+
+    renderer = RENDERERS.pdf(templates)
+    html = renderer.html(family, context)
+    split = split_html(html)
+    if split is None:
+        return renderer.write(html, created)
+    identifier = pdf_identifier(html, created)
+    job = PartsJob(split, identifier, created, str(Path(scratch) / f"pages-{identifier.decode()}.txt"))
+    PageCount(job.mailbox).clear()
+    first = executor.submit(first_part, job, templates)
+    later = executor.submit(later_part, job, templates)
+    pending = [first, later]
+    while pending:
+        pending = [f for f in pending if f not in executor.wait(pending)]
+    return assemble_laid_out(first.result(), later.result())

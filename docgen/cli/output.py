@@ -1,0 +1,59 @@
+"""What the user reads: diagnostics (file:line: field: message) and the summary of a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from docgen.diagnostics import Diagnostics
+
+
+def print_diagnostics(diagnostics: Diagnostics) -> None:
+    for d in diagnostics.in_order():
+        typer.echo(str(d), err=True)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    if errors or warnings:
+        typer.echo(f"共 {errors} 个错误，{warnings} 个警告", err=True)
+
+
+def report_build(result, out: Path, seconds: float) -> None:
+    """What a build did: removed files, notes, failures with their causes, one summary line."""
+    print_diagnostics(result.diagnostics)
+    if result.packet_errors:
+        typer.echo("公开包文件有错误，未生成文档；请修改后重试", err=True)
+        return
+    if result.unchanged:
+        for warning in result.warnings:
+            typer.echo(warning, err=True)
+        typer.echo(f"输入、模板、字体均未变化，{len(result.up_to_date)} 个文件都是最新的，无需生成")
+    for name in result.removed:
+        typer.echo(f"已删除（不再属于公开包）：{out / name}")
+    for name in result.kept:
+        typer.echo(f"未删除（不再属于公开包，但已被手工修改）：{out / name}", err=True)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    if result.drafts:
+        typer.echo(f"数据有错误，以下 {len(result.drafts)} 份文档按 allow_errors 生成了草稿（标注“草稿”）："
+                   + "、".join(result.drafts), err=True)
+    if result.failed:
+        typer.echo(f"以下 {len(result.failed)} 项未能生成：", err=True)
+        for failure in result.failed:
+            typer.echo(f"  {failure.what}：{failure.cause}", err=True)
+    typer.echo(
+        f"生成 {len(result.built)} 个，已是最新 {len(result.up_to_date)} 个，失败 {len(result.failed)} 个，"
+        f"删除 {len(result.removed)} 个，警告 {len(result.warnings)} 个；用时 {seconds:.2f} 秒"
+        f"（{out / 'manifest.json'}）"
+    )
+
+
+def build_summary_json(result, seconds: float) -> str:
+    """``docgen build --json``: what the build did, for scripts (and ``docgen bench``)."""
+    import json
+
+    return json.dumps({
+        "exit_code": result.exit_code, "unchanged": result.unchanged, "built": result.built,
+        "up_to_date": result.up_to_date, "removed": result.removed, "kept": result.kept,
+        "drafts": result.drafts, "failed": [{"what": f.what, "cause": f.cause} for f in result.failed],
+        "warnings": len(result.warnings), "seconds": round(seconds, 3),
+    }, ensure_ascii=False)

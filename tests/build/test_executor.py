@@ -1,0 +1,48 @@
+"""The executor interface: tasks in this process or in a process pool (fork and spawn), a
+crashed worker failing exactly its own task."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import tasks_for_tests as t
+from docgen.build.executor import InlineExecutor, ProcessExecutor, WorkerDied
+
+
+def run_all(executor, futures):
+    pending = list(futures)
+    while pending:
+        done = executor.wait(pending)
+        assert done
+        pending = [f for f in pending if f not in done]
+    return [f.exception() or f.result() for f in futures]
+
+
+def test_inline_runs_in_this_process_at_once():
+    executor = InlineExecutor()
+    future = executor.submit(t.pid)
+    assert future.done() and future.result() == os.getpid()
+    assert isinstance(run_all(executor, [executor.submit(t.fails, 3)])[0], ValueError)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_pool_runs_tasks_in_its_workers(start_method):
+    with ProcessExecutor(2, start_method=start_method) as executor:
+        assert executor.start_method == start_method
+        futures = [executor.submit(t.square, i) for i in range(6)]
+        pids = {executor.submit(t.pid).result() for _ in range(4)}
+        assert run_all(executor, futures) == [i * i for i in range(6)]
+        assert os.getpid() not in pids and len(pids) <= 2
+        error = run_all(executor, [executor.submit(t.fails, 7)])[0]
+        assert isinstance(error, ValueError) and "bad 7" in str(error)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_dead_worker_fails_exactly_its_task(start_method):
+    with ProcessExecutor(2, start_method=start_method) as executor:
+        futures = [executor.submit(t.square_or_die, i, 3) for i in range(8)]
+        results = run_all(executor, futures)
+    assert isinstance(results[3], WorkerDied)
+    assert [r for i, r in enumerate(results) if i != 3] == [i * i for i in range(8) if i != 3]

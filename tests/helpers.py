@@ -1,0 +1,71 @@
+"""Rendering through the same pipeline as ``docgen render`` (an in-memory packet), for tests
+that look at a family's documents rather than at the build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen import families
+from docgen.build import BuildResult, PacketSpec, render_documents
+from docgen.cli.app import Format
+from docgen.diagnostics import Diagnostics
+
+Family = families.family_enum()
+
+__all__ = ["Family", "Format", "Rendered", "render"]
+
+
+@dataclass
+class Rendered:
+    written: list[Path] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    result: BuildResult | None = None
+
+
+def render(family, inputs: list[Path], out: Path, fmt: Format = Format.ALL, templates=None,
+           allow_errors: bool = False) -> Rendered:
+    """What ``docgen render <family> <inputs> -o <out> --format <fmt>`` writes."""
+    from docgen.render import TemplateSet
+
+    root = (templates.root if isinstance(templates, TemplateSet) else Path(templates).resolve()) if templates \
+        else TemplateSet.default().root
+    names = None if family is None else [family.value if hasattr(family, "value") else str(family)]
+    spec = PacketSpec.in_memory_spec([Path(p) for p in inputs], names, fmt.expand(), root, allow_errors)
+    result = render_documents(spec, out)
+    return Rendered([out / name for name in result.built], result.diagnostics, result)
+
+
+def crashing_run_task(task, fonts: bool = True):
+    """A stand-in for :func:`docgen.build.tasks.run_task` in worker processes (picklable by
+    name, so it works with the spawn start method too): PDFs are faked, and the one named by
+    ``DOCGEN_TEST_CRASH`` kills its worker."""
+    import os
+    import signal
+
+    from docgen.build.keys import sha256_bytes
+    from docgen.build.state import write_atomic
+    from docgen.build.tasks import TaskResult, run_task
+
+    if task.kind != "pdf":
+        return run_task(task, fonts)
+    if task.label == os.environ.get("DOCGEN_TEST_CRASH"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    data = b"%PDF-1.7 fake"
+    write_atomic(Path(task.target), data)
+    return TaskResult(task.id, True, sha256_bytes(data), len(data))
+
+
+def pid_run_task(task, fonts: bool = True):
+    """A stand-in for run_task whose fake PDFs end with the pid of the process that made them."""
+    import os
+
+    from docgen.build.keys import sha256_bytes
+    from docgen.build.state import write_atomic
+    from docgen.build.tasks import TaskResult, run_task
+
+    if task.kind != "pdf":
+        return run_task(task, fonts)
+    data = f"%PDF-1.7 {os.getpid()}".encode()
+    write_atomic(Path(task.target), data)
+    return TaskResult(task.id, True, sha256_bytes(data), len(data))

@@ -1,0 +1,27 @@
+"""Module-level functions for executor tests: picklable by name, so that workers started with
+``spawn`` can run them too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+
+def square(x: int) -> int:
+    time.sleep(0.02)
+    return x * x
+
+
+def square_or_die(x: int, doomed: int) -> int:
+    if x == doomed:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return square(x)
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def fails(x: int) -> int:
+    raise ValueError(f"bad {x}")
