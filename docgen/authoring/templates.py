@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 from docgen.render.environment import BUILTIN_TEMPLATES, TemplateSet
+from docgen.resources import schemas_dir, skeletons_dir
 
-SKELETON_DIR = Path(__file__).parent / "skeletons"
-SCHEMAS = BUILTIN_TEMPLATES.parent / "schemas"
+SKELETON_DIR = skeletons_dir()
+SCHEMAS = schemas_dir()
 SKELETONS = sorted(p.stem for p in SKELETON_DIR.glob("*.yaml"))
 
 
@@ -30,7 +31,11 @@ def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
 def write_skeleton(kind: str, file: Path) -> None:
     """The skeleton for ``kind``, its ``$schema`` line pointing at docgen's schemas from ``file``."""
     text = (SKELETON_DIR / f"{kind}.yaml").read_text(encoding="utf-8")
-    schema = Path(os.path.relpath(SCHEMAS / f"{kind}.schema.json", file.resolve().parent)).as_posix()
+    target = SCHEMAS / f"{kind}.schema.json"
+    try:
+        schema = Path(os.path.relpath(target, file.resolve().parent)).as_posix()
+    except ValueError:  # Windows: docgen installed on another drive than the file; no relative path
+        schema = target.as_uri()
     first, rest = text.split("\n", 1)
     if first.startswith("# yaml-language-server:"):
         text = f"# yaml-language-server: $schema={schema}\n{rest}"

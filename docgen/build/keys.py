@@ -36,7 +36,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 def builtin_templates() -> Path:
     """The built-in template set (a user's set falls back to it file by file)."""
-    return PACKAGE_ROOT.parent / "templates"
+    from docgen.resources import templates_dir
+
+    return templates_dir()
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: Bump when the meaning of keys or the manifest changes.

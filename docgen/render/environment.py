@@ -9,10 +9,11 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from docgen.resources import templates_dir
 from docgen.rules import FILTERS
 
-#: The built-in template set, next to the package in a checkout or editable install.
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: The built-in template set: inside the package when installed, ``templates/`` in a checkout.
+BUILTIN_TEMPLATES = templates_dir()
 
 
 def make_environment(loader=None) -> SandboxedEnvironment:
