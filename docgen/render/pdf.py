@@ -17,6 +17,8 @@ from docgen.render.environment import TemplateSet, make_environment
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
+__all__ = ["PdfRenderer", "harfbuzz_subset_available", "make_url_fetcher"]
+
 
 def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     """A WeasyPrint URL fetcher that serves files of the template set and refuses everything
