@@ -53,7 +53,7 @@ def agree(loc: tuple, what_a: str, a: Decimal, what_b: str, b: Decimal, parts: i
     return [Finding(loc, text)]
 
 
-def _check_entered(loc, what, entered: Decimal | None, computed: Decimal | None, parts: int = 1) -> list[Finding]:
+def check_entered(loc, what, entered: Decimal | None, computed: Decimal | None, parts: int = 1) -> list[Finding]:
     """Typed figures are checked, absent ones are simply computed."""
     if entered is None:
         return []

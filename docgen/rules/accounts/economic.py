@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts
-from docgen.rules.accounts.common import ZERO, _check_entered, agree, total
+from docgen.rules.accounts.common import ZERO, check_entered, agree, total
 
 #: 经济分类 类 codes counted as 人员经费; every other 类 of 基本支出 is 公用经费.
 PERSONNEL_CODES = ("301", "303")
@@ -40,7 +40,7 @@ def economic_table(accounts: Accounts, basic_expenditure: Decimal) -> tuple[Econ
             children = [c for c in lines if len(c.code) == 5 and c.code.startswith(line.code)]
             if children:
                 sums[line.code] = total(c.amount for c in children)
-                findings += _check_entered(("economic", i, "amount"), f"公开06表{line.code}{line.name}",
+                findings += check_entered(("economic", i, "amount"), f"公开06表{line.code}{line.name}",
                                            line.amount, sums[line.code], len(children))
             else:
                 sums[line.code] = line.amount or ZERO
@@ -51,9 +51,9 @@ def economic_table(accounts: Accounts, basic_expenditure: Decimal) -> tuple[Econ
     personnel = total(v for k, v in sums.items() if k in PERSONNEL_CODES)
     public = total(v for k, v in sums.items() if k not in PERSONNEL_CODES)
     printed = accounts.economic_printed
-    findings += _check_entered(("economic_printed", "personnel"), "人员经费合计", printed.personnel, personnel,
+    findings += check_entered(("economic_printed", "personnel"), "人员经费合计", printed.personnel, personnel,
                                sum(1 for k in sums if k in PERSONNEL_CODES))
-    findings += _check_entered(("economic_printed", "public"), "公用经费合计", printed.public, public,
+    findings += check_entered(("economic_printed", "public"), "公用经费合计", printed.public, public,
                                sum(1 for k in sums if k not in PERSONNEL_CODES))
     if lines:
         findings += agree(("economic",), "公开06表人员经费与公用经费之和", personnel + public,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts, BudgetColumns, ExpenditureColumns, FunctionLine, IncomeColumns
-from docgen.rules.accounts.common import CATEGORIES, ZERO, _check_entered, total
+from docgen.rules.accounts.common import CATEGORIES, ZERO, check_entered, total
 from docgen.rules.formatting import format_amount
 
 #: Columns of the three 功能分类 tables; the first of each is the row total.
@@ -97,7 +97,7 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
             if children:
                 computed = {c: total(ch[c] for ch in children) for c in parts}
                 for c in parts:
-                    findings += _check_entered(("functions", index[line.code], table, c),
+                    findings += check_entered(("functions", index[line.code], table, c),
                                                f"{TABLE_NAMES[table]}{line.code}{_title(table, c)}",
                                                entered.get(c), computed[c], len(children))
             elif any(entered.get(c) is not None for c in columns):
@@ -105,7 +105,7 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
             else:
                 continue
             row_total = total(computed.values())
-            findings += _check_entered(("functions", index[line.code], table, "total"),
+            findings += check_entered(("functions", index[line.code], table, "total"),
                                        f"{TABLE_NAMES[table]}{line.code}{_title(table, 'total')}",
                                        entered.get("total"), row_total, len(parts))
             values[line.code] = {"total": row_total, **computed}
@@ -115,7 +115,7 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
         printed = getattr(accounts.printed_totals, table)
         if printed is not None:
             for c in columns:
-                findings += _check_entered(("printed_totals", table, c), f"{TABLE_NAMES[table]}合计{_title(table, c)}",
+                findings += check_entered(("printed_totals", table, c), f"{TABLE_NAMES[table]}合计{_title(table, c)}",
                                            getattr(printed, c), grand[c], sum(1 for r in rows if r.level == 1))
         tables.rows[table] = rows
     return tables, findings

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts
-from docgen.rules.accounts.common import ZERO, _check_entered, total
+from docgen.rules.accounts.common import ZERO, check_entered, total
 
 THREE_PUBLIC = [("overseas", "因公出国（境）费"), ("vehicle_purchase", "公务用车购置费"),
                 ("vehicle_operation", "公务用车运行维护费"), ("reception", "公务接待费")]
@@ -50,7 +50,7 @@ def check_statistics(accounts: Accounts) -> list[Finding]:
     st = accounts.statistics
     figures = statistics_figures(accounts)
     findings = []
-    findings += _check_entered(("statistics", "procurement", "total"), "政府采购合计", st.procurement.total,
+    findings += check_entered(("statistics", "procurement", "total"), "政府采购合计", st.procurement.total,
                                figures.procurement_total, 3)
     vehicles = figures.vehicles_total
     if st.vehicles.total is not None and st.vehicles.total != vehicles:

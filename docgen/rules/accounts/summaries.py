@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts
-from docgen.rules.accounts.common import CATEGORIES, ZERO, _check_entered, agree, compare, total
+from docgen.rules.accounts.common import CATEGORIES, ZERO, check_entered, agree, compare, total
 from docgen.rules.accounts.functions import FunctionTables
 
 
@@ -79,15 +79,15 @@ def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[Accoun
     computed_income = {key: getattr(s.income, key) for key in FUNDS}
     for key in ("superior", "business", "operating", "affiliated", "other"):
         computed_income[key] = income_02.get(key) or None
-        findings += _check_entered(("summary", "income", key), f"收入支出决算总表{dict(INCOME_ITEMS)[key]}",
+        findings += check_entered(("summary", "income", key), f"收入支出决算总表{dict(INCOME_ITEMS)[key]}",
                                    getattr(s.income, key), income_02.get(key))
     fiscal = total(computed_income[k] for k in FUNDS)
     findings += agree(("summary", "income"), "收入支出决算总表财政拨款收入（三项之和）", fiscal,
                       "公开02表“财政拨款收入”合计", income_02.get("fiscal"), 3)
     income_total = total(computed_income.values())
-    findings += _check_entered(("summary", "income_total"), "本年收入合计", s.income_total, income_total, 8)
+    findings += check_entered(("summary", "income_total"), "本年收入合计", s.income_total, income_total, 8)
     grand_income = income_total + (s.unused_non_fiscal_balance or ZERO) + (s.opening_balance or ZERO)
-    findings += _check_entered(("summary", "grand_income"), "收入总计", s.grand_income, grand_income, 3)
+    findings += check_entered(("summary", "grand_income"), "收入总计", s.grand_income, grand_income, 3)
     by_code = {r.code: r for r in tables.categories("expenditure")}
     categories = [(code, name, by_code[code].get("total") if code in by_code else None)
                   for code, name in CATEGORIES.items()]
@@ -96,10 +96,10 @@ def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[Accoun
         findings += compare(("summary", "expenditure_categories", code), f"收入支出决算总表{CATEGORIES.get(code, code)}",
                             printed, computed, 1)
     expenditure_total = tables.total("expenditure").get("total")
-    findings += _check_entered(("summary", "expenditure_total"), "本年支出合计", s.expenditure_total, expenditure_total,
+    findings += check_entered(("summary", "expenditure_total"), "本年支出合计", s.expenditure_total, expenditure_total,
                                len(by_code))
     grand_expenditure = expenditure_total + (s.surplus_distribution or ZERO) + (s.closing_balance or ZERO)
-    findings += _check_entered(("summary", "grand_expenditure"), "支出总计", s.grand_expenditure, grand_expenditure, 3)
+    findings += check_entered(("summary", "grand_expenditure"), "支出总计", s.grand_expenditure, grand_expenditure, 3)
     findings += agree(("summary",), "收入总计", grand_income, "支出总计", grand_expenditure, 2)
     return AccountsSummaryFigures(
         income=[(label, computed_income[key]) for key, label in INCOME_ITEMS],
@@ -115,13 +115,13 @@ def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSu
     findings: list[Finding] = []
     income = {k: getattr(f.income, k) for k in FUNDS}
     for k in FUNDS:
-        findings += _check_entered(("fiscal_summary", "income", k), "财政拨款收入支出决算总表本年收入（与公开01表）",
+        findings += check_entered(("fiscal_summary", "income", k), "财政拨款收入支出决算总表本年收入（与公开01表）",
                                    getattr(accounts.summary.income, k), income[k] or ZERO)
     income_total = total(income.values())
-    findings += _check_entered(("fiscal_summary", "income_total"), "财政拨款本年收入合计", f.income_total, income_total, 3)
+    findings += check_entered(("fiscal_summary", "income_total"), "财政拨款本年收入合计", f.income_total, income_total, 3)
     opening = {k: getattr(f.opening_balance, k) for k in FUNDS}
     grand_income = income_total + total(opening.values())
-    findings += _check_entered(("fiscal_summary", "grand_income"), "财政拨款收入总计", f.grand_income, grand_income, 4)
+    findings += check_entered(("fiscal_summary", "grand_income"), "财政拨款收入总计", f.grand_income, grand_income, 4)
     general = {r.code: r.get("total") for r in tables.categories("general_budget")}
     funds = _by_category(accounts.government_fund, ("basic", "project"))
     capital = _by_category(accounts.state_capital, ("basic", "project"))
@@ -133,19 +133,19 @@ def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSu
         printed = f.expenditure_categories.get(code)
         if printed is not None:
             for k in ("total", *FUNDS):
-                findings += _check_entered(("fiscal_summary", "expenditure_categories", code, k),
+                findings += check_entered(("fiscal_summary", "expenditure_categories", code, k),
                                            f"财政拨款收入支出决算总表{name}", getattr(printed, k), cols[k] or ZERO)
     expenditure_total = {k: total(c[2][k] for c in categories) for k in ("total", *FUNDS)}
     if f.expenditure_total is not None:
         for k in ("total", *FUNDS):
-            findings += _check_entered(("fiscal_summary", "expenditure_total", k), "财政拨款本年支出合计",
+            findings += check_entered(("fiscal_summary", "expenditure_total", k), "财政拨款本年支出合计",
                                        getattr(f.expenditure_total, k), expenditure_total[k], len(general))
     closing = {k: getattr(f.closing_balance, k) for k in FUNDS}
     grand_expenditure = {k: expenditure_total[k] + (closing.get(k) or ZERO) for k in FUNDS}
     grand_expenditure["total"] = total(grand_expenditure.values())
     if f.grand_expenditure is not None:
         for k in ("total", *FUNDS):
-            findings += _check_entered(("fiscal_summary", "grand_expenditure", k), "财政拨款支出总计",
+            findings += check_entered(("fiscal_summary", "grand_expenditure", k), "财政拨款支出总计",
                                        getattr(f.grand_expenditure, k), grand_expenditure[k], 3)
     findings += agree(("fiscal_summary",), "财政拨款收入总计", grand_income, "财政拨款支出总计",
                       grand_expenditure["total"], 2)
