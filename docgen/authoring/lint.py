@@ -279,7 +279,7 @@ def lint_docx(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
             findings.append(LintFinding(shown, prefix + where,
                                         f"标签被Word拆分在多个文本段中（“{text[:40]}”）：请删除后一次性重新输入",
                                         Severity.WARNING))
-        source = tpl.patch_xml(raw[part].decode("utf-8"))
+        source = tpl.jinja_source(raw[part].decode("utf-8"))
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)  # one paragraph a line, as docxtpl does
         try:
             tree = env.parse(source)

@@ -13,22 +13,26 @@ from decimal import Decimal
 from docgen.contexts.common import Heading, Paragraph, numbered
 from docgen.models import GradeBands
 from docgen.models.accounts import Accounts, Department, Explanations, SelfEvaluation
-from docgen.rules import Numbering, format_amount, format_decimal, number_label, percentage
+from docgen.rules import Numbering, format_amount, format_decimal, number_label
 from docgen.rules.summary import merge_spans
 from docgen.rules.accounts import (
-    Computed,
-    compute,
-    performance_facts,
     FUNDS,
     THREE_PUBLIC,
     VEHICLE_KINDS,
     ZERO,
     AccountsSummaryFigures,
+    Computed,
     EconomicTable,
     FiscalSummaryFigures,
     SelfEvaluationFigures,
+    StatisticsFigures,
+    compute,
+    fund_line_total,
+    fund_lines_total,
+    performance_facts,
+    share,
     three_public_totals,
-    total,
+    year_on_year,
 )
 
 
@@ -44,21 +48,20 @@ def wan(value: Decimal | None) -> str:
 
 def pct(part: Decimal | None, whole: Decimal | None) -> str:
     """占比 with two decimals, half up; 0.00% when the whole is zero."""
-    p = percentage(part or ZERO, whole) if whole else None
-    return f"{format_decimal(p if p is not None else ZERO)}%"
+    return f"{format_decimal(share(part, whole))}%"
 
 
 def change(current: Decimal, prior: Decimal | None, noun: str = "") -> str:
     """``增加500.00万元，增长43.30%`` / ``减少1.52万元，下降3.22%`` / ``与上年持平``."""
-    if prior is None:
+    yoy = year_on_year(current, prior)
+    if yoy is None:
         return ""
-    diff = current - prior
-    if diff == 0:
+    if yoy.unchanged:
         return f"{noun}与上年持平"
-    verb, trend = ("增加", "增长") if diff > 0 else ("减少", "下降")
-    text = f"{noun}{verb}{wan(abs(diff))}"
-    if prior:
-        text += f"，{trend}{format_decimal(percentage(abs(diff), prior))}%"
+    verb, trend = ("增加", "增长") if yoy.increased else ("减少", "下降")
+    text = f"{noun}{verb}{wan(yoy.amount)}"
+    if yoy.rate is not None:
+        text += f"，{trend}{format_decimal(yoy.rate)}%"
     return text
 
 
@@ -126,6 +129,7 @@ class SelfEvaluationForm:
     department: str
     budget_unit: str
     funding: list[list[str]]  # 资金总额 row first: label, 目标申报数, 预算编制数, 全年预算数, 全年执行数, 结余, 执行率, 得分
+    funding_span: int  # rows the 项目资金预算安排及执行进度 cell covers (two header rows + funding)
     annual_goal: str
     actual_result: str
     indicators: list[IndicatorRow]
@@ -214,9 +218,8 @@ def _t04(f: FiscalSummaryFigures) -> list[list[Cell]]:
     et = f.expenditure_total
     rows.append([Cell("本年收入合计", True), Cell("27"), num(f.income_total, True), Cell("本年支出合计", True),
                  Cell("59")] + [num(et[k], True) for k in ("total", *FUNDS)])
-    closing_total = total(f.closing_balance.values())
-    rows.append([Cell("年初财政拨款结转和结余"), Cell("28"), num(total(f.opening_balance.values())),
-                 Cell("年末财政拨款结转和结余"), Cell("60"), num(closing_total)]
+    rows.append([Cell("年初财政拨款结转和结余"), Cell("28"), num(f.opening_total),
+                 Cell("年末财政拨款结转和结余"), Cell("60"), num(f.closing_total)]
                 + [num(f.closing_balance[k]) for k in FUNDS])
     for j, (k, label) in enumerate(zip(FUNDS, income_labels)):
         rows.append([Cell(label), Cell(str(29 + j)), num(f.opening_balance[k]), Cell(""), Cell(str(61 + j)),
@@ -250,18 +253,18 @@ def _t06(e: EconomicTable) -> list[list[Cell]]:
     return rows
 
 
-def _t10(accounts: Accounts) -> list[list[Cell]]:
+def _t10(accounts: Accounts, figures: StatisticsFigures) -> list[list[Cell]]:
     st = accounts.statistics
     p = st.procurement
     rows = [[Cell("一、政府采购情况", True), Cell(""), Cell("")],
-            [Cell("合计"), Cell("1"), num(total([p.goods, p.works, p.services]))],
+            [Cell("合计"), Cell("1"), num(figures.procurement_total)],
             [Cell("货物"), Cell("2"), num(p.goods)], [Cell("工程"), Cell("3"), num(p.works)],
             [Cell("服务"), Cell("4"), num(p.services)],
             [Cell("二、机关运行经费", True), Cell(""), Cell("")],
             [Cell("（一）行政单位"), Cell("5"), num(st.operating_costs.administrative)],
             [Cell("（二）参照公务员法管理事业单位"), Cell("6"), num(st.operating_costs.civil_service_managed)],
             [Cell("三、国有资产占用情况", True), Cell(""), Cell("")]]
-    vehicles = sum(getattr(st.vehicles, k) or 0 for k, _ in VEHICLE_KINDS)
+    vehicles = figures.vehicles_total
     rows.append([Cell("（一）车辆数合计（辆）"), Cell("7"), Cell(str(vehicles) if vehicles else "")])
     for i, (k, label) in enumerate(VEHICLE_KINDS, start=1):
         v = getattr(st.vehicles, k)
@@ -279,9 +282,9 @@ def build_tables(department: Department, accounts: Accounts, c: Computed) -> lis
     keys = ("total", "overseas", "vehicles", "vehicle_purchase", "vehicle_operation", "reception")
     t09_row = [[num(budget[k]) for k in keys] + [num(actual[k]) for k in keys]]
     gf_rows = [[Cell(l.code), Cell(l.name), num(l.opening), num(l.income),
-                num(total([l.basic, l.project])), num(l.basic), num(l.project),
+                num(fund_line_total(l)), num(l.basic), num(l.project),
                 num(l.closing)] for l in accounts.government_fund]
-    sc_rows = [[Cell(l.code), Cell(l.name), num(total([l.basic, l.project])), num(l.basic),
+    sc_rows = [[Cell(l.code), Cell(l.name), num(fund_line_total(l)), num(l.basic),
                 num(l.project)] for l in accounts.state_capital]
     specs = [
         ("t01", _t01(c.summary), False, False),
@@ -293,7 +296,7 @@ def build_tables(department: Department, accounts: Accounts, c: Computed) -> lis
         ("t07", gf_rows, not gf_rows, True),
         ("t08", sc_rows, not sc_rows, False),
         ("t09", t09_row, actual["total"] == 0 and budget["total"] == 0, True),
-        ("t10", _t10(accounts), False, False),
+        ("t10", _t10(accounts, c.statistics), False, False),
     ]
     return [AccountTable(key, f"公开{key[1:]}表", TITLES[key], unit, rows, NOTES[key], empty, landscape)
             for key, rows, empty, landscape in specs]
@@ -390,10 +393,10 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
     section(9, "财政拨款“三公”经费支出决算情况说明", [], _three_public(y, accounts, ex))
 
     st = accounts.statistics
-    running = total([st.operating_costs.administrative, st.operating_costs.civil_service_managed])
+    running = c.statistics.operating_costs_total
     p = st.procurement
-    procured = total([p.goods, p.works, p.services])
-    vehicles = [(label, getattr(st.vehicles, k) or 0) for k, label in VEHICLE_KINDS]
+    procured = c.statistics.procurement_total
+    vehicles = c.statistics.vehicles
     vehicle_text = "、".join(f"{label}{n}辆" for label, n in vehicles[:-1]) + f"，{vehicles[-1][0]}{vehicles[-1][1]}辆"
     if ex.other_vehicles_note:
         vehicle_text += f"，其他用车主要是{ex.other_vehicles_note}"
@@ -422,7 +425,7 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
             f"占政府采购支出总额的{pct(ex.procurement.sme_contracts, procured)}。其中：授予小微企业合同金额"
             f"{wan(ex.procurement.small_micro_contracts)}，占政府采购支出总额的{pct(ex.procurement.small_micro_contracts, procured)}。"]),
         Heading("（三）", "国有资产占用情况说明", [
-            f"截至{y}年12月31日，本部门（单位）共有车辆{sum(n for _, n in vehicles)}辆。其中：{vehicle_text}；"
+            f"截至{y}年12月31日，本部门（单位）共有车辆{c.statistics.vehicles_total}辆。其中：{vehicle_text}；"
             f"单价100万元（含）以上设备（不含车辆）{st.large_equipment or 0}台（套）。"]),
         Heading("（四）", "预算绩效情况说明", [], [
             Heading("1、", "预算绩效管理工作开展情况", [performance, "附件：二级项目绩效自评表"]),
@@ -436,7 +439,7 @@ def _fund_sentence(year: int, lines, noun: str, when_empty: str) -> str:
     """公开07/08表 in words: what was spent, or the department's “本年度无此项支出”."""
     if not lines:
         return when_empty
-    return f"{year}年度{noun}{wan(total(total([l.basic, l.project]) for l in lines))}。"
+    return f"{year}年度{noun}{wan(fund_lines_total(lines))}。"
 
 
 def _listing(items: list[tuple[str, Decimal | None]], whole: Decimal | None) -> list[str]:
@@ -524,10 +527,11 @@ def build_form(form: SelfEvaluation, fig: SelfEvaluationFigures) -> SelfEvaluati
     groups = merge_spans([a.group or f"\0{n}" for n, a in enumerate(form.analysis)])
     analysis = [AnalysisRowView(a.group or "", span if a.group else 1, a.label, a.text, bool(a.group))
                 for a, span in zip(form.analysis, groups)]
+    funding = [funding_row("资金总额：", fig.total_row)] + [funding_row(r.source, r) for r in fig.rows]
     return SelfEvaluationForm(
         title=f"{form.project}项目支出绩效自评表", year_line=f"（{form.year}年度）", project=form.project,
         department=form.department, budget_unit=form.budget_unit,
-        funding=[funding_row("资金总额：", fig.total_row)] + [funding_row(r.source, r) for r in fig.rows],
+        funding=funding, funding_span=len(funding) + 2,  # the two header rows, then the funding rows
         annual_goal=form.annual_goal, actual_result=form.actual_result,
         indicators=indicators, indicators_span=len(indicators) + 1,
         total_score=format_decimal(fig.total_score), grade=fig.grade.value,

@@ -19,6 +19,8 @@ import struct
 import zlib
 from collections.abc import Iterable, Sequence
 
+from docgen.render.compat.pypdf import add_object, info_reference
+
 # An outline entry: (title, (page index, x, y) in PDF points, children, "open" | "closed").
 Bookmark = tuple
 
@@ -123,13 +125,13 @@ def merge_type0_fonts(writer, fonts: list):
     descriptor[NameObject("/CapHeight")] = _number(bbox[3])
     descendant = DictionaryObject(first_descendant)
     descendant[NameObject("/W")] = format_widths(widths)
-    descendant[NameObject("/FontDescriptor")] = writer._add_object(descriptor)
+    descendant[NameObject("/FontDescriptor")] = add_object(writer, descriptor)
     fixed_pitch = len(widths) > 1 and len(set(widths.values())) == 1  # as WeasyPrint sets it
     descriptor[NameObject("/Flags")] = NumberObject(int(first_descriptor["/Flags"]) & ~1 | fixed_pitch)
     font = DictionaryObject(first_font)
     font[NameObject("/ToUnicode")] = _stream(writer, format_to_unicode(to_unicode), {})
-    font[NameObject("/DescendantFonts")] = ArrayObject([writer._add_object(descendant)])
-    return writer._add_object(font)
+    font[NameObject("/DescendantFonts")] = ArrayObject([add_object(writer, descendant)])
+    return add_object(writer, font)
 
 
 def _number(value: float):
@@ -144,8 +146,8 @@ def _stream(writer, data: bytes, entries: dict):
     stream = StreamObject()
     stream.update({NameObject(k): v for k, v in entries.items()})
     stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-    stream._data = zlib.compress(data)
-    return writer._add_object(stream)
+    stream.set_data(zlib.compress(data))  # StreamObject.set_data stores the bytes as they are
+    return add_object(writer, stream)
 
 
 def parse_widths(array: Iterable) -> dict[int, float]:
@@ -328,8 +330,7 @@ def _write_sfnt(version: bytes, tables: dict[bytes, bytes]) -> tuple[bytes, dict
 
 
 def _replace_outline(writer, outline: list[Bookmark]) -> None:
-    from pypdf.generic import NameObject
-    from pypdf.generic._fit import Fit
+    from pypdf.generic import Fit, NameObject
 
     root = writer.root_object
     if "/Outlines" in root:
@@ -353,9 +354,8 @@ def write_compact(writer, identifier=None) -> bytes:
     document information are written."""
     from pypdf.generic import ArrayObject, IndirectObject, StreamObject
 
-    objects = writer._objects
     root = writer.root_object.indirect_reference
-    info = writer._info_obj.indirect_reference if writer._info_obj is not None else None
+    info = info_reference(writer)
     reachable: set[int] = set()
     todo = [root] + ([info] if info is not None else [])
     while todo:
@@ -363,7 +363,7 @@ def write_compact(writer, identifier=None) -> bytes:
         if ref.idnum in reachable:
             continue
         reachable.add(ref.idnum)
-        stack = [objects[ref.idnum - 1]]
+        stack = [writer.get_object(ref.idnum)]
         while stack:
             obj = stack.pop()
             if isinstance(obj, IndirectObject):
@@ -386,7 +386,7 @@ def write_compact(writer, identifier=None) -> bytes:
     entries: dict[int, tuple[int, int, int]] = {}
     packed: list[tuple[int, bytes]] = []
     for n in sorted(reachable):
-        obj = objects[n - 1]
+        obj = writer.get_object(n)
         if isinstance(obj, StreamObject):
             entries[n] = (1, out.tell(), 0)
             out.write(b"%d 0 obj\n" % n + serialise(obj) + b"\nendobj\n")

@@ -8,8 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
-
+from docgen.render.compat.docxtpl import DocgenTemplate
 from docgen.render.environment import TemplateSet, make_environment
 
 #: A fixed timestamp for zip entries and document properties (zip's epoch, 1980-01-01).
@@ -35,31 +34,6 @@ def normalise_docx(data: bytes, timestamp: str = "1980-01-01T00:00:00Z") -> byte
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, blob, compresslevel=6)
     return out.getvalue()
-
-
-_VMERGE_CELL = re.compile(r"<w:tc[ >](?:(?!<w:tc[ >]).)*?{%\s*vmerge\s+(?:(?!%}).)*%}.*?</w:tc>", re.DOTALL)
-_VMERGE_TAG = re.compile(r"{%\s*vmerge\s+((?:(?!%}).)*?)\s*%}")
-_CELL_WIDTH = re.compile(r"(<w:tcPr>(?:<w:tcW[^>]*/>)?(?:<w:gridSpan[^>]*/>)?)")
-_CELL_TEXT = re.compile(r"(<w:t(?: [^>]*)?>)(.*?)(</w:t>)", re.DOTALL)
-
-
-def _vmerge(match: re.Match) -> str:
-    """``{% vmerge span %}`` in a cell: restart a vertical merge when ``span`` is true (the
-    group's first row), continue it otherwise, and print the text on the first row only."""
-    cell = match.group(0)
-    expr = _VMERGE_TAG.search(cell).group(1)
-    cell = _VMERGE_TAG.sub("", cell)
-    merge = f'<w:vMerge w:val="{{% if {expr} %}}restart{{% else %}}continue{{% endif %}}"/>'
-    cell = _CELL_WIDTH.sub(lambda m: m.group(1) + merge, cell, count=1)
-    return _CELL_TEXT.sub(lambda m: f"{m.group(1)}{{% if {expr} %}}{m.group(2)}{{% endif %}}{m.group(3)}", cell)
-
-
-class DocgenTemplate(DocxTemplate):
-    """docxtpl plus ``{% vmerge expr %}``: vertical merges whose spans the context computed
-    (docxtpl's own ``{% vm %}`` can only merge a whole loop)."""
-
-    def patch_xml(self, src_xml: str) -> str:
-        return _VMERGE_CELL.sub(_vmerge, super().patch_xml(src_xml))
 
 
 class DocxRenderer:

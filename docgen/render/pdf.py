@@ -4,45 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+from docgen.render.compat.tinyhtml5 import mend_html_parser
+from docgen.render.compat.weasyprint import harfbuzz_subset_available
 from docgen.render.environment import TemplateSet, make_environment
 
 # WeasyPrint logs every CSS property it ignores; keep the CLI output for the user's own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-
-class _RegexCache(dict):
-    """tinyhtml5 2.1's cache of ``chars_until`` patterns stores each pattern under a key of the
-    pattern itself (``characters = cache[(characters, opposite)] = regex`` rebinds
-    ``characters`` first), so it never hits and every text run of the HTML compiles its
-    pattern again: half of the parse time of a long document. This cache builds the same
-    pattern on a miss and keeps it under the key that is looked up."""
-
-    def __missing__(self, key):
-        characters, opposite = key
-        regex = "".join(f"\\x{ord(character):02x}" for character in characters)
-        pattern = self[key] = re.compile(f"[{regex if opposite else '^' + regex}]+")
-        return pattern
-
-
-def _mend_html_parser() -> None:
-    import tinyhtml5.inputstream as stream
-
-    if not isinstance(stream.characters_until_regex, _RegexCache):
-        stream.characters_until_regex = _RegexCache()
-
-
-def harfbuzz_subset_available() -> bool:
-    """Whether WeasyPrint can subset fonts with HarfBuzz (else fontTools: ~40× slower)."""
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    return harfbuzz_subset is not None
+__all__ = ["PdfRenderer", "harfbuzz_subset_available", "make_url_fetcher"]
 
 
 def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
@@ -88,7 +63,7 @@ class PdfRenderer:
 
         from docgen.render.fonts import font_face_css, prepared_faces
 
-        _mend_html_parser()
+        mend_html_parser()
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader())
         self.font_config = FontConfiguration()
