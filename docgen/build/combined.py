@@ -115,9 +115,10 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     import io
 
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+    from pypdf.generic import ArrayObject, NameObject
 
     from docgen.render.assemble import share_fonts, write_compact
+    from docgen.render.compat.pypdf import set_file_identifier
 
     readers, parts, offset = [], [], 0
     for family, stem, path in spec.parts:
@@ -197,11 +198,9 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     if spec.pdf_date:
         metadata["/CreationDate"] = metadata["/ModDate"] = _pdf_date(spec.pdf_date)
     writer.metadata = metadata
-    if hasattr(writer, "_ID"):  # a file identifier from the inputs, not random
-        ident = ByteStringObject(bytes.fromhex(spec.identifier[:32]))
-        writer._ID = ArrayObject([ident, ident])
+    ident = set_file_identifier(writer, bytes.fromhex(spec.identifier[:32]))  # from the inputs, not random
     share_fonts(writer)  # one subset per face for the whole packet, not one per document
-    return write_compact(writer, writer._ID), toc_pages + offset
+    return write_compact(writer, ident), toc_pages + offset
 
 
 def _pdf_date(w3c: str) -> str:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Callable
 
+from docgen.render.compat.weasyprint import bookmark_tree, page_type_names, replace_margin_boxes
+
 PARTS_MARK = "<!--docgen:parts-->"
 PART_MARK = "<!--docgen:part-->"
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
@@ -99,9 +101,9 @@ def lay_out_later(split: Split, layout, identifier: bytes,
     before = pages_before()
     if not isinstance(before, int) or before < 0:
         raise RuntimeError("the first part's page count never arrived")
-    names = [page._page_box.page_type.name for page in document.pages]
+    names = page_type_names(document)
     numbering = layout(page_numbering_html(split, names, before + 1))
-    _replace_margin_boxes(document, numbering)
+    replace_margin_boxes(document, numbering)
     return document.write_pdf(pdf_identifier=identifier), _marks(document)
 
 
@@ -121,31 +123,3 @@ def render_in_parts(split: Split, layout: Callable[[str], object], identifier: b
     counted: list[int] = []
     first = lay_out_first(split, layout, identifier, created, counted.append)
     return assemble_laid_out(first, lay_out_later(split, layout, identifier, lambda: counted[0]))
-
-
-def _replace_margin_boxes(document, numbering) -> None:
-    """Give each page of ``document`` the margin boxes (folio, running heads) of the same page
-    of ``numbering``; the pages' content is untouched."""
-    from weasyprint.formatting_structure.boxes import MarginBox
-
-    for page, numbered in zip(document.pages, numbering.pages, strict=True):
-        box, other = page._page_box, numbered._page_box
-        box.children = ([c for c in box.children if not isinstance(c, MarginBox)]
-                        + [c for c in other.children if isinstance(c, MarginBox)])
-
-
-def bookmark_tree(pages) -> list:
-    """The whole document's outline from its pages' bookmarks, as WeasyPrint builds it (PDF
-    points, origin bottom left)."""
-    from weasyprint.anchors import make_page_bookmark_tree
-    from weasyprint.matrix import Matrix
-
-    scale = 0.75  # 72 PDF points per inch / 96 CSS pixels per inch
-    root: list = []
-    skipped: list[int] = []
-    last_by_depth = [root]
-    previous = 0
-    for number, page in enumerate(pages):
-        matrix = Matrix(a=scale, d=-scale, f=page.height * scale)
-        previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
-    return root
