@@ -55,6 +55,30 @@ def test_export_copies_the_set_and_keeps_existing_files(tmp_path):
     assert {"result-sheet.docx", "summary-report.html", "css/official.css", "final-accounts.docx"} <= names
 
 
+def test_committed_word_templates_are_what_the_generator_makes(tmp_path):
+    """templates/*.docx are made by tools/make_docx_templates.py: the same script must make the
+    same parts (entries in order, their bytes, their zip dates and modes); a template edited by
+    hand, or a generator changed without regenerating, fails here. Compressed bytes may depend
+    on the zlib build, so the parts are compared uncompressed; two runs give the same file."""
+    import zipfile
+
+    def generate(folder: Path) -> dict[str, bytes]:
+        subprocess.run([sys.executable, str(ROOT / "tools" / "make_docx_templates.py"), str(folder)],
+                       check=True, capture_output=True)
+        return {p.name: p.read_bytes() for p in sorted(folder.glob("*.docx"))}
+
+    def parts(path: Path) -> list[tuple[str, tuple, int, bytes]]:
+        with zipfile.ZipFile(path) as z:
+            return [(i.filename, i.date_time, i.external_attr, z.read(i)) for i in z.infolist()]
+
+    made = generate(tmp_path / "a")
+    committed = sorted((ROOT / "templates").glob("*.docx"))
+    assert sorted(made) == [p.name for p in committed] == sorted(f"{f.value}.docx" for f in Family)
+    for path in committed:
+        assert parts(tmp_path / "a" / path.name) == parts(path), f"{path.name}: regenerate it with the script"
+    assert generate(tmp_path / "b") == made
+
+
 def broken_set(folder: Path) -> Path:
     folder.mkdir()
     (folder / "result-sheet.html").write_text(
