@@ -275,9 +275,11 @@ def _css_declarations(file: str, source: str):
 
 
 def _lint_draft_stamp(templates: TemplateSet, env, name: str) -> list[LintFinding]:
-    """Drafts are stamped 草稿 on every page by base.html (README, "Drafts"): the family's template
-    must extend it (through other layouts or not), the base.html the set serves must write the
-    stamp outside any block, and no stylesheet may hide the stamp or unfix it from each page."""
+    """Errors for an HTML template that would lose the 草稿 stamp of drafts, which base.html
+    writes on every page (README, "Guide for template authors"): the family's template must
+    extend base.html (directly or through other layouts), the base.html the set serves must
+    write the stamp outside any block and before the body, and no stylesheet may hide the
+    stamp or unfix it from each page."""
     chain, seen, findings = [], set(), []
     current: str | None = name
     while current is not None and current not in seen:
