@@ -162,3 +162,21 @@ def test_combined_pdf_stamps_the_pages_of_the_drafts_only(tmp_path):
             drafted = set(own)
     assert len(drafted) == 2 and len(documents) == len(pages) - 1  # and the 目录 page
     assert stamped == drafted
+
+
+@pytest.mark.parametrize("own", ["济源市财政局", "{% if draft %}草稿：数据有错误，未经核对{% endif %}"])
+def test_a_users_word_template_is_stamped_above_its_own_header_and_once(tmp_path, own):
+    """The stamp goes first in the user's header, which is kept; a template that writes the line
+    itself (as the built-in final-accounts template did) does not get it twice."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    template = Document(str(ROOT / "templates" / "result-sheet.docx"))
+    template.sections[0].header.paragraphs[0].text = own
+    template.save(str(folder / "result-sheet.docx"))
+    inputs = result_sheet_data(tmp_path / "data", broken=True)
+    result = CliRunner().invoke(app, ["render", "result-sheet", *map(str, inputs), "-o", str(tmp_path / "out"),
+                                      "--format", "docx", "--templates", str(folder), "--allow-errors"])
+    assert result.exit_code == 0, result.output
+    header = Document(str(tmp_path / "out" / "02-emergency.docx")).sections[0].header
+    expected = [DRAFT_LINE] if "draft" in own else [DRAFT_LINE, own]
+    assert [p.text for p in header.paragraphs] == expected

@@ -80,7 +80,8 @@ def stamp_draft(document) -> None:
     show: the default header of each section, and the even-page and first-page headers where
     the document uses them. A section that inherits a stamped header is left to inherit it; one
     that would show no header gets its own. A header that already carries the line (a template
-    made before the engine stamped drafts) is not stamped twice."""
+    made before the engine stamped drafts) is not stamped twice. Applied to the template before
+    docxtpl renders it (plain text, no tags)."""
     even_pages = document.settings.odd_and_even_pages_header_footer
     inherited = {"default": False, "even": False, "first": False}  # a prior section defines one
     stamped: set[str] = set()
@@ -123,9 +124,10 @@ class DocxRenderer:
         if family not in self._cache:
             self._cache[family] = self.template_path(family).read_bytes()
         tpl = DocgenTemplate(io.BytesIO(self._cache[family]))
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
         if context.get("draft"):  # stamped by the engine, so no template can lose it
-            stamp_draft(tpl.docx)
+            # before rendering: docxtpl swaps in new header parts that python-docx's sections do not see
+            stamp_draft(tpl.get_docx())
+        tpl.render(context, jinja_env=make_environment(), autoescape=True)
         buffer = io.BytesIO()
         tpl.save(buffer)
         return normalise_docx(buffer.getvalue(), timestamp)
