@@ -55,6 +55,30 @@ def test_export_copies_the_set_and_keeps_existing_files(tmp_path):
     assert {"result-sheet.docx", "summary-report.html", "css/official.css", "final-accounts.docx"} <= names
 
 
+def test_committed_word_templates_are_what_the_generator_makes(tmp_path):
+    """templates/*.docx are made by tools/make_docx_templates.py: the same script must make the
+    same parts (entries in order, their bytes, their zip dates and modes); a template edited by
+    hand, or a generator changed without regenerating, fails here. Compressed bytes may depend
+    on the zlib build, so the parts are compared uncompressed; two runs give the same file."""
+    import zipfile
+
+    def generate(folder: Path) -> dict[str, bytes]:
+        subprocess.run([sys.executable, str(ROOT / "tools" / "make_docx_templates.py"), str(folder)],
+                       check=True, capture_output=True)
+        return {p.name: p.read_bytes() for p in sorted(folder.glob("*.docx"))}
+
+    def parts(path: Path) -> list[tuple[str, tuple, int, bytes]]:
+        with zipfile.ZipFile(path) as z:
+            return [(i.filename, i.date_time, i.external_attr, z.read(i)) for i in z.infolist()]
+
+    made = generate(tmp_path / "a")
+    committed = sorted((ROOT / "templates").glob("*.docx"))
+    assert sorted(made) == [p.name for p in committed] == sorted(f"{f.value}.docx" for f in Family)
+    for path in committed:
+        assert parts(tmp_path / "a" / path.name) == parts(path), f"{path.name}: regenerate it with the script"
+    assert generate(tmp_path / "b") == made
+
+
 def broken_set(folder: Path) -> Path:
     folder.mkdir()
     (folder / "result-sheet.html").write_text(
@@ -115,6 +139,77 @@ def test_lint_warns_of_what_parts_cannot_lay_out(tmp_path):
     line = css.count("\n") + 2
     assert found[1] == (f"{folder / 'css' / 'final-accounts.css'}:{line}: 警告: 分段排版的文档不能使用依赖页面位置的规则"
                         "（“@page :left”）：后一段的页面位置与整篇不同")
+
+
+def stamp_findings(folder: Path) -> list[str]:
+    return [str(f) for f in lint(TemplateSet(folder)) if "草稿" in str(f)]
+
+
+def test_lint_reports_a_template_that_does_not_extend_base(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    own = folder / "detail-table.html"
+    own.write_text("<html><body><h1>{{ table.title }}</h1></body></html>\n", encoding="utf-8")
+    assert stamp_findings(folder) == [
+        f'{own}:1: 模板没有继承base.html（{{% extends "base.html" %}}），数据有错误时生成的草稿将不标注“草稿”']
+    # through a layout of the user's own that extends base.html, the stamp is kept
+    (folder / "layout.html").write_text('{% extends "base.html" %}\n{% block styles %}<style>h1 { color: red; }</style>'
+                                        "{% endblock %}\n", encoding="utf-8")
+    own.write_text('{% extends "layout.html" %}\n{% block body %}<h1>{{ table.title }}</h1>{% endblock %}\n',
+                   encoding="utf-8")
+    assert stamp_findings(folder) == []
+
+
+def test_lint_reports_a_base_without_the_stamp_outside_blocks(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    builtin = (TemplateSet.default().root / "base.html").read_text(encoding="utf-8")
+    stamp = '{%- if draft is defined and draft %}<div class="draft-stamp">草稿</div>{% endif %}'
+    assert stamp in builtin
+    base = folder / "base.html"
+    message = (f'{base}:1: base.html须在所有block之外、body之前写草稿标记（{{% if draft %}}'
+               '<div class="draft-stamp">草稿</div>{% endif %}），数据有错误时生成的草稿将不标注“草稿”')
+    base.write_text(builtin.replace(stamp, ""), encoding="utf-8")
+    assert stamp_findings(folder) == [message]  # once, though all five families use it
+    # inside a block a family template could override it: as bad as none
+    base.write_text(builtin.replace(stamp, "{% block stamp %}" + stamp + "{% endblock %}"), encoding="utf-8")
+    assert stamp_findings(folder) == [message]
+    # after the body it would not stand before the parts mark
+    base.write_text(builtin.replace(stamp, "").replace("</body>", stamp + "\n</body>"), encoding="utf-8")
+    assert stamp_findings(folder) == [message]
+
+
+@pytest.mark.parametrize("rule", [".draft-stamp { display: none; }", "div.draft-stamp{visibility:hidden}",
+                                  "body .draft-stamp { opacity: 0 !important }", ".draft-stamp { font-size: 0 }",
+                                  ".draft-stamp { color: transparent }"])
+def test_lint_reports_css_that_hides_the_stamp(tmp_path, rule):
+    folder = tmp_path / "set"
+    (folder / "css").mkdir(parents=True)
+    css = (TemplateSet.default().root / "css" / "result-sheet.css").read_text(encoding="utf-8")
+    sheet = folder / "css" / "result-sheet.css"
+    sheet.write_text(css + "/* mine */\n" + rule + "\n", encoding="utf-8")
+    found = stamp_findings(folder)
+    line = css.count("\n") + 2
+    assert len(found) == 1 and found[0].startswith(f"{sheet}:{line}: 样式隐藏了草稿标记（“"), found
+    assert found[0].endswith("），数据有错误时生成的草稿将不标注“草稿”")
+    # an error: the check command fails
+    run = subprocess.run([sys.executable, "-m", "docgen.cli", "templates", "check", str(folder)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and str(sheet) in run.stderr
+
+
+def test_lint_reports_a_stamp_not_fixed_on_every_page(tmp_path):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    own = folder / "results-summary.html"
+    own.write_text('{% extends "base.html" %}\n{% block styles %}\n<style>\n.draft-stamp { position: absolute; }\n'
+                   "</style>\n{% endblock %}\n", encoding="utf-8")
+    assert stamp_findings(folder) == [
+        f"{own}:4: 草稿标记（.draft-stamp）的样式须为 position: fixed，才会出现在每一页；否则草稿只在第一页标注“草稿”"]
+    # the built-in stamp's colour and size are not taken for hiding it
+    own.write_text('{% extends "base.html" %}\n{% block styles %}<style>.draft-stamp { position: fixed; '
+                   "color: rgba(0, 0, 200, 0.3); font-size: 60pt }</style>{% endblock %}\n", encoding="utf-8")
+    assert stamp_findings(folder) == []
 
 
 def sheet_context():

@@ -1,13 +1,18 @@
-"""Regenerate the built-in Word templates under templates/ (python tools/make_docx_templates.py).
+"""Regenerate the built-in Word templates (python tools/make_docx_templates.py [folder]).
 
 The .docx files are the templates staff edit in Word or LibreOffice; this script only
 makes the first version reproducible. It writes the page set-up of GB/T 9704 and styles
-that name the official fonts with ``w:eastAsia``; the Jinja tags are docxtpl's.
+that name the official fonts with ``w:eastAsia``; the Jinja tags are docxtpl's. It writes
+into ``folder`` (default: templates/) and the same script gives the same bytes, so a test
+can check that the committed templates are what it makes. The 草稿 header of drafts is not
+in any template: the renderer adds it (docgen/render/docx.py, ``stamp_draft``).
 """
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +26,22 @@ from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def save(doc, out: Path) -> Path:
+    """Save ``doc`` with fixed zip entry dates and modes (python-docx stamps the current time),
+    entries and their bytes as python-docx wrote them."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    src = zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out
 
 # Official font roles (FORMATS.md); Word/WPS on an office machine has these names.
 FANGSONG, HEITI, KAITI, XBS, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"
@@ -244,7 +265,7 @@ def section_loop(doc, sequence: str) -> None:
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
 
 
-def summary_report() -> Path:
+def summary_report(folder: Path = TEMPLATES) -> Path:
     doc = new_document()
     official_styles(doc)
     page_numbers(doc, odd_even=True)
@@ -278,12 +299,10 @@ def summary_report() -> Path:
     signature = add_par(doc, "{{ report.signature }}", "Signature", FANGSONG)
     signature.paragraph_format.space_before = Pt(28.95)
     add_par(doc, "{{ report.date }}", "Signature", FANGSONG)
-    out = TEMPLATES / "summary-report.docx"
-    doc.save(out)
-    return out
+    return save(doc, folder / "summary-report.docx")
 
 
-def results_summary() -> Path:
+def results_summary(folder: Path = TEMPLATES) -> Path:
     doc = new_document()
     official_styles(doc)
     page_numbers(doc, odd_even=True)
@@ -326,12 +345,10 @@ def results_summary() -> Path:
     total = add_row(table, widths, ["合计", None, None, "{{ summary.total }}"], style="Cell Center")
     total.cells[0].merge(total.cells[2])
     total.cells[3].paragraphs[0].style = doc.styles["Cell Number"]
-    out = TEMPLATES / "results-summary.docx"
-    doc.save(out)
-    return out
+    return save(doc, folder / "results-summary.docx")
 
 
-def detail_table() -> Path:
+def detail_table(folder: Path = TEMPLATES) -> Path:
     doc = new_document(landscape=True)
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Mm(20), Mm(18)
@@ -369,12 +386,10 @@ def detail_table() -> Path:
     cell_text(row.cells[5], "{{ r.result }}", "Cell Center", FANGSONG)
     cell_text(row.cells[8], "{{ r.remarks }}", "Cell Text", FANGSONG)
     tag_row(table, widths, "{%tr endfor %}")
-    out = TEMPLATES / "detail-table.docx"
-    doc.save(out)
-    return out
+    return save(doc, folder / "detail-table.docx")
 
 
-def result_sheet() -> Path:
+def result_sheet(folder: Path = TEMPLATES) -> Path:
     doc = new_document()
     paragraph_style(doc, "Sheet Area", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     paragraph_style(doc, "Sheet Title", XBS, 22, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=18)
@@ -410,9 +425,7 @@ def result_sheet() -> Path:
     add_par(body, "{%p endfor %}", "Cell Body", FANGSONG)
     tag_row(table, widths, "{%tr endfor %}")
 
-    out = TEMPLATES / "result-sheet.docx"
-    doc.save(out)
-    return out
+    return save(doc, folder / "result-sheet.docx")
 
 
 #: Header rows of 公开01表…10表: each row a list of (text, colspan, rowspan); None marks a cell
@@ -480,7 +493,7 @@ def header_rows(table, widths, rows) -> None:
             col += colspan
 
 
-def final_accounts() -> Path:
+def final_accounts(folder: Path = TEMPLATES) -> Path:
     from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_BREAK
 
@@ -511,13 +524,6 @@ def final_accounts() -> Path:
         style.font.size = Pt(9)
         if align is not None:
             style.paragraph_format.alignment = align
-    paragraph_style(doc, "Draft Mark", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    doc.styles["Draft Mark"].font.color.rgb = RGBColor(0xC0, 0, 0)
-
-    header = doc.sections[0].header.paragraphs[0]
-    header.style = doc.styles["Draft Mark"]
-    run = header.add_run("{% if draft %}草稿：数据有错误，未经核对{% endif %}")
-    set_fonts(run, HEITI)
 
     add_par(doc, "{{ accounts.department }}", "Cover Dept", HEITI)
     add_par(doc, "{{ accounts.cover_title }}", "Cover Title", XBS)
@@ -704,11 +710,19 @@ def final_accounts() -> Path:
                  "3.“全年执行数”是指预算执行指标确认数。", "4.“执行率”是执行数与“全年预算数”相比较。"):
         add_par(doc, line, "Table Note", FANGSONG)
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
-    out = TEMPLATES / "final-accounts.docx"
-    doc.save(out)
-    return out
+    return save(doc, folder / "final-accounts.docx")
+
+
+FAMILIES = (result_sheet, summary_report, results_summary, detail_table, final_accounts)
+
+
+def main(folder: Path = TEMPLATES) -> list[Path]:
+    """Write every family's Word template into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [make(folder) for make in FAMILIES]
 
 
 if __name__ == "__main__":
-    for path in [result_sheet(), summary_report(), results_summary(), detail_table(), final_accounts()]:
-        print(path.relative_to(ROOT), file=sys.stderr)
+    target = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else TEMPLATES
+    for path in main(target):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, file=sys.stderr)

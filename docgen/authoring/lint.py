@@ -2,7 +2,8 @@
 
 Finds Jinja syntax errors (with file and line, or for Word templates the paragraph or table
 cell), names and attributes the family's document tree does not provide, unknown filters,
-and tags that Word split across runs.
+tags that Word split across runs, and HTML templates that would lose the 草稿 stamp of drafts
+(Word templates cannot: the renderer adds it).
 """
 
 from __future__ import annotations
@@ -186,7 +187,7 @@ def lint_html(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
             findings.append(LintFinding(file, str(line), message))
 
         _Checker(env, _family_scope(family), report).visit(tree)
-    return findings + _lint_parts(templates, sources)
+    return findings + _lint_parts(templates, sources) + _lint_draft_stamp(templates, env, name)
 
 
 _PAGE_PLACE = re.compile(r"@page[^{]*:(first|left|right|blank|nth)\b|counter\(\s*pages\s*\)")
@@ -218,6 +219,110 @@ def _lint_parts(templates: TemplateSet, sources: list[tuple[str, str]]) -> list[
                 file, str(text[:match.start()].count("\n") + 1),
                 f"分段排版的文档不能使用依赖页面位置的规则（“{' '.join(match.group(0).split())[:40]}”）：后一段的页面位置与整篇不同",
                 Severity.WARNING))
+    return findings
+
+
+# --------------------------------------------------------------------------- the 草稿 stamp
+
+BASE = "base.html"
+STAMP_CLASS = "draft-stamp"
+_NO_STAMP = "，数据有错误时生成的草稿将不标注“草稿”"
+_CSS_RULE = re.compile(r"([^{}]*){([^{}]*)}")
+_HIDING = {
+    "display": re.compile(r"none\b"),
+    "visibility": re.compile(r"(hidden|collapse)\b"),
+    "opacity": re.compile(r"0*\.?0*%?$"),
+    "color": re.compile(r"transparent\b|rgba\([^)]*,\s*0*\.?0*\s*\)$"),
+    "font-size": re.compile(r"0*\.?0*[a-z%]*$"),
+}
+
+
+def _extends(tree: nodes.Template) -> str | None:
+    node = tree.find(nodes.Extends)
+    return node.template.value if node is not None and isinstance(node.template, nodes.Const) else None
+
+
+def _stamp_before_body(tree: nodes.Template) -> bool:
+    """Whether the template writes the stamp (``{% if draft %}…class="draft-stamp"…草稿…``) outside
+    any block, before the ``body`` block: where no child template can drop it and where a
+    document laid out in parts repeats it."""
+    for node in tree.body:
+        if isinstance(node, nodes.Block) and node.name == "body":
+            return False
+        if isinstance(node, nodes.If) and any(n.name == "draft" for n in node.test.find_all(nodes.Name)):
+            text = "".join(d.data for d in node.find_all(nodes.TemplateData))
+            if STAMP_CLASS in text and "草稿" in text:
+                return True
+    return False
+
+
+def _css_declarations(file: str, source: str):
+    """(file, line, selector, property, value) of each declaration of a stylesheet, or of the
+    ``<style>`` elements of an HTML template."""
+    if file.endswith((".html", ".htm")):
+        chunks = [(m.start(1), m.group(1)) for m in re.finditer(r"<style[^>]*>(.*?)</style>", source, re.S)]
+    else:
+        chunks = [(0, source)]
+    for offset, css in chunks:
+        css = re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), css, flags=re.S)
+        for rule in _CSS_RULE.finditer(css):
+            selector = " ".join(rule.group(1).split())
+            line = source[:offset + rule.start(2)].count("\n") + 1
+            for decl in rule.group(2).split(";"):
+                prop, _, value = decl.partition(":")
+                if value.strip():
+                    yield file, line, selector, prop.strip().lower(), " ".join(value.split()).lower()
+
+
+def _lint_draft_stamp(templates: TemplateSet, env, name: str) -> list[LintFinding]:
+    """Errors for an HTML template that would lose the 草稿 stamp of drafts, which base.html
+    writes on every page (README, "Guide for template authors"): the family's template must
+    extend base.html (directly or through other layouts), the base.html the set serves must
+    write the stamp outside any block and before the body, and no stylesheet may hide the
+    stamp or unfix it from each page."""
+    chain, seen, findings = [], set(), []
+    current: str | None = name
+    while current is not None and current not in seen:
+        seen.add(current)
+        path = templates.path(current)
+        if not path.is_file():
+            break
+        source = path.read_text(encoding="utf-8")
+        try:
+            tree = env.parse(source)
+        except TemplateSyntaxError:
+            return []  # reported as a syntax error already
+        chain.append((current, str(path), source, tree))
+        current = _extends(tree)
+    if not any(n == BASE for n, *_ in chain):
+        findings.append(LintFinding(chain[0][1] if chain else name, "1",
+                                    f"模板没有继承{BASE}（{{% extends \"{BASE}\" %}}）{_NO_STAMP}"))
+        return findings
+    _, base_file, base_source, base_tree = next(c for c in chain if c[0] == BASE)
+    if not _stamp_before_body(base_tree):
+        findings.append(LintFinding(base_file, "1", f"{BASE}须在所有block之外、body之前写草稿标记"
+                                    f"（{{% if draft %}}<div class=\"{STAMP_CLASS}\">草稿</div>{{% endif %}}）{_NO_STAMP}"))
+    # stylesheets in document order: each template's <link>s and <style>s, base.html's first
+    sheets: list[tuple[str, str]] = []
+    for _, file, source, _ in reversed(chain):
+        for href in re.findall(r"<link[^>]+href=\"([^\"]+\.css)\"", source):
+            path = templates.path(href)
+            if path.is_file():
+                sheets.append((str(path), path.read_text(encoding="utf-8")))
+        sheets.append((file, source))
+    position = None
+    for file, line, selector, prop, value in (d for f, s in dict.fromkeys(sheets) for d in _css_declarations(f, s)):
+        if not re.search(rf"\.{STAMP_CLASS}(?![\w-])", selector):
+            continue
+        if prop == "position":
+            position = (file, line, value)
+        hiding = _HIDING.get(prop)
+        if hiding is not None and hiding.match(value.replace("!important", "").strip()):
+            findings.append(LintFinding(file, str(line), f"样式隐藏了草稿标记（“{selector} {{ {prop}: {value} }}”）{_NO_STAMP}"))
+    if position is None or not position[2].startswith("fixed"):
+        file, line = (position[0], str(position[1])) if position else (base_file, "1")
+        findings.append(LintFinding(file, line, f"草稿标记（.{STAMP_CLASS}）的样式须为 position: fixed，"
+                                    "才会出现在每一页；否则草稿只在第一页标注“草稿”"))
     return findings
 
 

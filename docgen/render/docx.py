@@ -8,6 +8,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
 from docgen.render.compat.docxtpl import DocgenTemplate
 from docgen.render.environment import TemplateSet, make_environment
 
@@ -36,6 +39,51 @@ def normalise_docx(data: bytes, timestamp: str = "1980-01-01T00:00:00Z") -> byte
     return out.getvalue()
 
 
+#: The header line of every page of a DOCX built from data with errors (allow_errors).
+DRAFT_LINE = "草稿：数据有错误，未经核对"
+# Direct formatting, not a style: a user's template need not define any style for it.
+_DRAFT_PARAGRAPH = (
+    f'<w:p {nsdecls("w")}><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr>'
+    '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="黑体"/>'
+    '<w:color w:val="C00000"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/>'
+    f'</w:rPr><w:t>{DRAFT_LINE}</w:t></w:r></w:p>'
+)
+
+
+def stamp_draft(document) -> None:
+    """Put :data:`DRAFT_LINE` first in every header a page of ``document`` (python-docx) can
+    show: the default header of each section, and the even-page and first-page headers where
+    the document uses them. A section that inherits a stamped header is left to inherit it; one
+    that would show no header gets its own. A header that already carries the line (a template
+    made before the engine stamped drafts) is not stamped twice. Applied to the template before
+    docxtpl renders it (plain text, no tags)."""
+    even_pages = document.settings.odd_and_even_pages_header_footer
+    inherited = {"default": False, "even": False, "first": False}  # a prior section defines one
+    stamped: set[str] = set()
+    for section in document.sections:
+        shown = {"default": True, "even": even_pages, "first": section.different_first_page_header_footer}
+        headers = {"default": section.header, "even": section.even_page_header, "first": section.first_page_header}
+        for kind, header in headers.items():
+            fresh = False
+            if header.is_linked_to_previous:
+                if not shown[kind] or inherited[kind]:
+                    continue
+                header.is_linked_to_previous = False  # nothing to inherit: a header of its own
+                fresh = True
+            inherited[kind] = True
+            part = header.part
+            if str(part.partname) in stamped:
+                continue
+            stamped.add(str(part.partname))
+            if DRAFT_LINE in "".join(p.text for p in header.paragraphs):
+                continue
+            root = part.element
+            if fresh:  # python-docx's new header holds one empty paragraph: replace it
+                for child in list(root):
+                    root.remove(child)
+            root.insert(0, parse_xml(_DRAFT_PARAGRAPH))
+
+
 class DocxRenderer:
     """Renders a family's Word template; template files are read once per renderer."""
 
@@ -47,9 +95,13 @@ class DocxRenderer:
         return self.templates.path(f"{family}.docx")
 
     def render(self, family: str, context: dict[str, Any], timestamp: str = "1980-01-01T00:00:00Z") -> bytes:
+        """The document as DOCX bytes; a ``draft`` context gets the 草稿 header line (:func:`stamp_draft`)."""
         if family not in self._cache:
             self._cache[family] = self.template_path(family).read_bytes()
         tpl = DocgenTemplate(io.BytesIO(self._cache[family]))
+        if context.get("draft"):  # stamped by the engine, so no template can lose it
+            # before rendering: docxtpl swaps in new header parts that python-docx's sections do not see
+            stamp_draft(tpl.get_docx())
         tpl.render(context, jinja_env=make_environment(), autoescape=True)
         buffer = io.BytesIO()
         tpl.save(buffer)
