@@ -87,7 +87,7 @@ def _change_one_project(packet: Path) -> str | None:
     when the packet has no projects."""
     from ruamel.yaml import YAML
 
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
     from docgen.build import load_packet
 
     spec, _ = load_packet(packet)
@@ -135,7 +135,7 @@ def time_watch(packets: list[Path], jobs: int | None, repeat: int, echo: Callabl
     """``docgen build --watch``: the rebuild after one project changed, with this process and
     the workers kept loaded between builds (median of ``repeat``)."""
     from docgen.build import build_packet, default_jobs
-    from docgen.build.runner import make_executor
+    from docgen.build.executor import make_executor
 
     times: dict[str, str] = {}
     for packet in packets:
@@ -165,7 +165,7 @@ def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]
     from docgen.build import load_packet
     from docgen.build.plan import plan_documents
     from docgen.build.tasks import RENDERERS as _RENDERERS
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     per_family: dict[str, dict] = {}
     for packet in packets:
@@ -336,7 +336,7 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
     for row, packet in zip(build_rows, packets, strict=True):
         row.append(watched.get(packet.parent.name, "—"))
     echo("单份文档（渲染器已就绪；长文档的两部分由两个已就绪的工作进程同时排版）…")
-    from docgen.build.runner import make_executor
+    from docgen.build.executor import make_executor
     from docgen.build.tasks import render_pdf_now
 
     executor = make_executor(jobs or 2)

@@ -1,7 +1,7 @@
 """The family registry (文档类型): every document family docgen renders, declared once.
 
 Everything else derives from :data:`FAMILIES`: the CLI's choices (:func:`family_enum`), the
-data file's blocks (:func:`docgen.loading.data_file_model`), the loader's checks, the schema and
+data file's blocks (:func:`docgen.input.data_file_model`), the loader's checks, the schema and
 skeleton kinds (:data:`FILE_KINDS`), the template linter, the workers' warm-up and the test
 fixtures.
 

@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-
-
-
-
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
@@ -174,12 +170,26 @@ def _texts(value):
 
 def sample_characters(folder: Path) -> set[str]:
     """Every character of every text a sample's data holds."""
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     data = load_dataset([folder])
     used = set()
-    for block in ("publisher", "report", "results_summary", "detail_table", "department", "accounts",
-                  "explanations", "self_evaluations"):
-        used |= set("".join(_texts(getattr(data, block))))
+    for block in data.blocks.values():
+        used |= set("".join(_texts(block)))
     used |= set("".join(_texts([p.project for p in data.projects])))
     return used - {"\n", "\t"}
+
+
+@pytest.fixture(scope="session")
+def family_samples() -> dict[str, Path]:
+    """Each registered family and a sample folder whose data declares it (from the registry
+    and the samples' own data: a new family's sample is found without a list here)."""
+    from docgen import families
+    from docgen.input import load_dataset
+
+    found: dict[str, Path] = {}
+    for folder in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
+        for name in load_dataset([folder]).families:
+            found.setdefault(name, folder)
+    assert set(found) == set(families.names()), "every family needs a sample under samples/"
+    return found

@@ -1,6 +1,6 @@
 """``docgen schema``: JSON Schemas of every input file kind, for editors (VS Code + YAML).
 
-Each kind is the subset of the data file model (:func:`docgen.loading.data_file_model`) that
+Each kind is the subset of the data file model (:func:`docgen.input.data_file_model`) that
 such a file holds (the registry says which families' blocks, :mod:`docgen.families`), so a
 file that its schema accepts is also valid data. Titles and descriptions are the models'.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, create_model
 
 from docgen import families
-from docgen.loading import data_file_model
+from docgen.input import data_file_model
 from docgen.models import EvaluatedProject
 from docgen.models.packet import Packet
 

@@ -11,14 +11,18 @@ One module a concern, importing down this list:
 * :mod:`~docgen.build.executor` — one way to run tasks: in this process or in a process pool;
 * :mod:`~docgen.build.combined` — the combined packet PDF with its 目录 page;
 * :mod:`~docgen.build.outcome` — what a build did, as data;
-* :mod:`~docgen.build.runner` — the build itself, and ``--watch``.
+* :mod:`~docgen.build.schedule` — a build's tasks on an executor: parts, assembly, DOCX meanwhile;
+* :mod:`~docgen.build.runner` — the build itself;
+* :mod:`~docgen.build.watch` — ``--watch``: rebuild on every change, workers kept warm.
 
 Heavy modules (pydantic models, renderers, WeasyPrint, pypdf) are imported on first use, so
 that a build with nothing to do stays fast.
 """
 
 from docgen.build.outcome import BuildResult
-from docgen.build.runner import build_packet, default_jobs, render_documents, watch
+from docgen.build.executor import default_jobs
+from docgen.build.runner import build_packet, render_documents
+from docgen.build.watch import watch
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import BuildBusy, write_atomic
 

@@ -10,7 +10,6 @@ WeasyPrint in the build's own process).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path

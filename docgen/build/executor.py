@@ -25,6 +25,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Protocol
 
+from docgen.portable import usable_cpus
+
 
 class WorkerDied(Exception):
     """The worker process running a task ended without a result (crash, kill -9, out of memory)."""
@@ -222,3 +224,17 @@ class ProcessExecutor:
 
     def __exit__(self, *exc):
         self.shutdown()
+
+
+def default_jobs() -> int:
+    return usable_cpus()
+
+
+def make_executor(jobs: int, start_method: str | None = None) -> Executor:
+    """``jobs`` worker processes that load WeasyPrint and the fonts once each, or this process
+    alone for ``jobs == 1``."""
+    if jobs <= 1:
+        return InlineExecutor()
+    from docgen.build.tasks import warm_worker
+
+    return ProcessExecutor(jobs, initializer=warm_worker, start_method=start_method)

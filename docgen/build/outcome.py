@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from docgen.build.plan import Failure
+from docgen.build.tasks import TaskResult
 from docgen.diagnostics import Diagnostics
 
 
@@ -31,3 +33,29 @@ class BuildResult:
         if self.packet_errors or self.data_errors:
             return 2
         return 1 if self.failed else 0
+
+
+class Reporter(Protocol):
+    """What a build tells while it runs (the CLI draws a progress bar or prints lines)."""
+
+    def begin(self, total: int) -> None: ...
+
+    def extend(self, n: int) -> None: ...
+
+    def finished(self, label: str, result: TaskResult) -> None: ...
+
+    def end(self) -> None: ...
+
+
+class SilentReporter:
+    def begin(self, total: int) -> None:
+        pass
+
+    def extend(self, n: int) -> None:
+        pass
+
+    def finished(self, label: str, result: TaskResult) -> None:
+        pass
+
+    def end(self) -> None:
+        pass

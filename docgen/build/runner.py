@@ -15,60 +15,19 @@ combined PDF out, only what is outdated rebuilt, work run on an executor.
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Callable, Protocol
 
 from docgen import __version__
 from docgen.build import keys
 from docgen.build.combined import CombinedSpec
-from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, WorkerDied
-from docgen.build.outcome import BuildResult
+from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, default_jobs, make_executor
+from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, confined, file_matches, outputs_of,
                                 read_json, remove_temporaries, write_json)
-from docgen.build.tasks import (ContentsNotCached, Task, TaskResult, assemble_parts, first_part, later_part,
-                                run_task, trace, warm_worker)
-from docgen.portable import usable_cpus
-
-
-class Reporter(Protocol):
-    """What a build tells while it runs (the CLI draws a progress bar or prints lines)."""
-
-    def begin(self, total: int) -> None: ...
-
-    def extend(self, n: int) -> None: ...
-
-    def finished(self, label: str, result: TaskResult) -> None: ...
-
-    def end(self) -> None: ...
-
-
-class SilentReporter:
-    def begin(self, total: int) -> None:
-        pass
-
-    def extend(self, n: int) -> None:
-        pass
-
-    def finished(self, label: str, result: TaskResult) -> None:
-        pass
-
-    def end(self) -> None:
-        pass
-
-
-def default_jobs() -> int:
-    return usable_cpus()
-
-
-def make_executor(jobs: int, start_method: str | None = None) -> Executor:
-    """``jobs`` worker processes that load WeasyPrint and the fonts once each, or this process
-    alone for ``jobs == 1``."""
-    if jobs <= 1:
-        return InlineExecutor()
-    return ProcessExecutor(jobs, initializer=warm_worker, start_method=start_method)
+from docgen.build.schedule import run_tasks
+from docgen.build.tasks import Task, TaskResult, trace
 
 
 def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
@@ -103,31 +62,6 @@ def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_meth
         build.run()
     result.seconds = time.perf_counter() - started
     return result
-
-
-def watch(packet_path: Path, out_dir: Path, jobs: int | None, force: bool, reporter: Callable[[], Reporter],
-          report: Callable[[BuildResult], None], waiting: Callable[[], None], poll: float = 0.3) -> None:
-    """Build, then rebuild whenever a byte of the packet, its inputs or templates changes,
-    until interrupted. The workers (WeasyPrint, fonts) and this process (docgen, the
-    renderers) stay loaded, so a rebuild costs little more than the changed documents."""
-    jobs = max(1, jobs or default_jobs())
-    executor = make_executor(jobs)
-    try:
-        while True:
-            for cached in (keys.code_fingerprint, keys.font_fingerprint, keys.distribution_versions,
-                           keys.system_libraries):
-                cached.cache_clear()
-            spec, _ = load_packet(packet_path)
-            inputs, templates = ((spec.inputs, spec.templates) if spec
-                                 else ([packet_path.parent], keys.builtin_templates()))
-            seen = keys.stamp(packet_path.resolve(), inputs, templates)  # before: a change while building counts
-            report(build_packet(packet_path, out_dir, jobs, force, reporter(), executor))
-            force = False
-            waiting()
-            while keys.stamp(packet_path.resolve(), inputs, templates) == seen:
-                time.sleep(poll)
-    finally:
-        executor.shutdown()
 
 
 class Build:
@@ -209,7 +143,7 @@ class Build:
             self._start_workers()  # they load WeasyPrint and the fonts while we plan
         before = keys.stamp(spec.path, spec.inputs, spec.templates) if self.persistent else ""
 
-        from docgen.loading import load_dataset
+        from docgen.input import load_dataset
 
         data = load_dataset(spec.inputs)
         diagnostics = result.diagnostics
@@ -339,68 +273,9 @@ class Build:
     # ------------------------------------------------------------------ running
 
     def _run_tasks(self, tasks: list[Task]) -> None:
-        """PDFs (and a combined PDF whose 目录 page must be laid out) go to the executor,
-        largest first; DOCX are rendered in this process meanwhile. A PDF marked for parts
-        comes back as a parts job: its two parts go to the executor, then its assembly."""
-        if not tasks:
-            return
-        heavy = sorted((t for t in tasks if t.kind != "docx"), key=lambda t: -t.cost)
-        light = [t for t in tasks if t.kind == "docx"]
-        if heavy and self.executor is None:
+        if any(t.kind != "docx" for t in tasks) and self.executor is None:
             self._start_workers()
-        pool = self.executor if heavy else self.local
-        running: dict[Future, tuple[str, Task, tuple]] = {}
-        for task in heavy:
-            if task.kind == "combined":
-                try:  # with the 目录 page cached, this process assembles it (no WeasyPrint needed)
-                    self._finished(task, run_task(task, fonts=False))
-                    continue
-                except ContentsNotCached:
-                    pass
-            running[pool.submit(run_task, task)] = ("task", task, ())
-        for task in light:
-            self._finished(task, run_task(task))
-        while running:
-            for future in pool.wait(list(running)):
-                step, task, extra = running.pop(future)
-                try:
-                    value = future.result()
-                except WorkerDied as died:
-                    value = died
-                except Exception as exc:  # a part's layout failed
-                    from docgen.build.plan import describe_error
-
-                    value = RuntimeError(describe_error(exc))
-                self._step_done(pool, running, step, task, extra, value)
-
-    def _step_done(self, pool, running, step: str, task: Task, extra: tuple, value) -> None:
-        if isinstance(value, Exception):
-            if step == "first":
-                from docgen.build.tasks import PageCount
-
-                PageCount(extra[0].mailbox).post(-1)  # the later part must not wait for it
-            if step in ("first", "later"):
-                parts = extra[1]
-                parts[step] = value
-                if len(parts) == 2:
-                    self._finished(task, TaskResult(task.id, False, error=str(parts.get("first", value))))
-                return
-            self._finished(task, TaskResult(task.id, False, error=str(value)))
-            return
-        if step == "task" and value.parts is not None:
-            job, parts = value.parts, {}
-            running[pool.submit(first_part, job, task.templates)] = ("first", task, (job, parts))
-            running[pool.submit(later_part, job, task.templates)] = ("later", task, (job, parts))
-            return
-        if step in ("first", "later"):
-            parts = extra[1]
-            parts[step] = value
-            if len(parts) == 2:
-                if any(isinstance(v, Exception) for v in parts.values()):
-                    return
-                running[pool.submit(assemble_parts, task, parts["first"], parts["later"])] = ("task", task, ())
-            return
-        self._finished(task, value)
+        run_tasks(tasks, self.executor or self.local, self._finished)
 
     def _finished(self, task: Task, res: TaskResult) -> None:
         result = self.result

@@ -39,7 +39,7 @@ class PacketSpec:
     def in_memory_spec(cls, inputs: list[Path], family_names: list[str] | None, formats: list[str],
                        templates: Path, allow_errors: bool) -> "PacketSpec":
         """``docgen render``'s command line as a packet: no combined PDF, no dates."""
-        from docgen.loading import shown_path
+        from docgen.input import shown_path
 
         first = inputs[0].resolve()
         return cls(path=first, shown=shown_path(inputs[0]), title="", inputs=[p.resolve() for p in inputs],
@@ -66,7 +66,7 @@ def load_packet(path: Path):
     """Read and check ``packet.yaml``: returns (PacketSpec or None, Diagnostics). Every
     problem is located by file, line and field; nothing is built when there is one."""
     from docgen.diagnostics import Diagnostic, Diagnostics
-    from docgen.loading import SourceFile, read_yaml, shown_path, validate_model
+    from docgen.input import SourceFile, read_yaml, shown_path, validate_model
     from docgen.models.packet import Packet
     from docgen.render import TemplateSet
 

@@ -28,7 +28,7 @@ def validate(
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
 ) -> None:
     """检查输入数据，一次列出全部错误（退出码2表示有错误）。"""
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     data = load_dataset(inputs)
     print_diagnostics(data.diagnostics)

@@ -62,7 +62,7 @@ def test_a_registered_family_is_read_checked_and_rendered(memo_family, memo_temp
     data.mkdir()
     (data / "memo.yaml").write_text('memo:\n  title: "关于A&B <预算> 的备忘"\n  lines: ["第一条", "第二条"]\n',
                                     encoding="utf-8")
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     loaded = load_dataset([data])
     assert loaded.families == ["memo"] and not loaded.diagnostics.errors
@@ -74,7 +74,7 @@ def test_a_registered_family_is_read_checked_and_rendered(memo_family, memo_temp
 
 def test_a_registered_familys_block_is_validated_with_file_and_line(memo_family, tmp_path):
     (tmp_path / "memo.yaml").write_text("memo:\n  title: 标题\n  lenes: [x]\n", encoding="utf-8")
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     [error] = load_dataset([tmp_path]).diagnostics.errors
     assert (error.line, error.loc) == (3, ("memo", "lenes")) and "是否应为“lines”" in error.message
@@ -98,12 +98,30 @@ def test_the_registry_feeds_schema_lint_and_choices(memo_family, memo_templates)
 
 def test_unregistering_restores_the_registry(memo_family):
     assert "memo" in families.names()
-    from docgen.loading import data_file_model
+    from docgen.input import data_file_model
 
     assert "memo" in data_file_model().model_fields
 
 
 def test_registry_without_the_tiny_family():
-    from docgen.loading import data_file_model
+    from docgen.input import data_file_model
 
     assert "memo" not in families.names() and "memo" not in data_file_model().model_fields
+
+
+@pytest.mark.parametrize("name", families.names())
+def test_every_registered_family_renders_its_sample(name, family_samples, tmp_path):
+    """Each family, found in the registry, renders from a sample that declares it: one or more
+    DOCX that python-docx reads and PDFs with pages, through ``docgen render``'s pipeline."""
+    from pypdf import PdfReader
+
+    rendered = render(families.family_enum()(name), [family_samples[name]], tmp_path, Format.ALL,
+                      allow_errors=True)
+    assert rendered.result.exit_code == 0, rendered.result.failed
+    docx = [p for p in rendered.written if p.suffix == ".docx"]
+    pdf = [p for p in rendered.written if p.suffix == ".pdf"]
+    assert docx and len(docx) == len(pdf)
+    for path in docx:
+        assert docx_text(path)
+    for path in pdf:
+        assert len(PdfReader(str(path)).pages) >= 1 and pdf_text(path)

@@ -12,13 +12,13 @@ from docx.oxml.ns import qn
 
 from helpers import Family, Format, render
 from docgen.contexts.final_accounts import build_final_accounts, change
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.models.accounts import SelfEvaluation
 from docgen.rules.accounts import funding_figures, self_evaluation_figures
 
 from conftest import docx_text, pdf_text, squash
 
-DATA = Path(__file__).parent / "data" / "final-accounts.yaml"
+DATA = Path(__file__).resolve().parents[2] / "data" / "final-accounts.yaml"
 
 
 def dataset(tmp_path: Path, edit=None):

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from fontTools.ttLib import TTFont
 
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.render.fonts import (SUPPLEMENT_SUFFIX, charset, locate, prepare_face, prepared_faces,
                                  prepared_path, supplement_charset)
 

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.build import load_packet
 from docgen.build.executor import ProcessExecutor
 from docgen.build.plan import plan_documents

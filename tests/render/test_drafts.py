@@ -180,3 +180,10 @@ def test_a_users_word_template_is_stamped_above_its_own_header_and_once(tmp_path
     header = Document(str(tmp_path / "out" / "02-emergency.docx")).sections[0].header
     expected = [DRAFT_LINE] if "draft" in own else [DRAFT_LINE, own]
     assert [p.text for p in header.paragraphs] == expected
+
+
+def test_every_registered_family_has_a_draft_case():
+    """A family added to the registry must say here how its data is broken into a draft."""
+    from docgen import families
+
+    assert set(FAMILIES) == set(families.names())

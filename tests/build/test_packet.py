@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from docgen import families
 from docgen.build import build_packet
 from docgen.build.keys import canonical, context_hash, sha256_file
-from docgen.build.runner import make_executor
+from docgen.build.executor import make_executor
 from docgen.cli import app
 
 from conftest import ROOT, SAMPLES, assert_every_glyph_drawn, docx_text, needs_poppler, pdf_text, squash
@@ -97,7 +97,7 @@ def test_packet_mistakes_are_listed_at_once_with_file_line_and_field(workdir):
 
 def test_a_folder_packet_file_is_not_data(workdir):
     """``docgen validate``/``render`` on a sample folder skip its packet.yaml."""
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     data = load_dataset([JIYUAN])
     assert not data.diagnostics.errors
@@ -480,7 +480,7 @@ def test_jobs_bounds_the_processes_and_none_is_left(workdir, jobs):
 
 def test_the_benchmark_changes_one_project_in_its_copy(workdir):
     from docgen.bench import _change_one_project
-    from docgen.loading import load_dataset
+    from docgen.input import load_dataset
 
     data = make_data(workdir / "data", PROJECTS[:2])
     packet = write_packet(data, formats=["docx"])

@@ -7,7 +7,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from helpers import Family, Format, render
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.rules import format_amount
 
 from conftest import SAMPLES, assert_every_glyph_drawn, docx_text, pdf_text, squash

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from helpers import Family, Format, render
 from docgen.contexts.result_sheet import build_result_sheet
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer
 
 from conftest import (SAMPLES, assert_every_glyph_drawn, docx_text, embedded_glyphs, needs_poppler, pdf_text,

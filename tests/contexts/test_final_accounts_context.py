@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from docgen.contexts.final_accounts import build_final_accounts
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.render.environment import TemplateSet
 
 from conftest import SAMPLES

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.models.accounts import GovernmentFundLine, StateCapitalLine, Statistics
 from docgen.rules.accounts import (
     Computed,

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from helpers import Family, Format, render
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.rules import format_decimal
 
 from conftest import SAMPLES, assert_every_glyph_drawn, docx_text, pdf_columns, pdf_text, squash

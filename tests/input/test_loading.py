@@ -7,7 +7,7 @@ import sys
 from decimal import Decimal as D
 from pathlib import Path
 
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 
 PUBLISHER = "publisher:\n  area: 济源示范区\n"
 GOOD = """name: 项目甲

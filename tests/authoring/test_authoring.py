@@ -21,7 +21,7 @@ from docgen.authoring.schema import KINDS, schema_for
 from docgen.authoring.templates import SKELETONS, export_templates, write_skeleton
 from helpers import Family, Format, render
 from docgen.contexts.result_sheet import build_result_sheet
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer, TemplateSet
 
 from conftest import ROOT, SAMPLES, docx_text, pdf_text, squash
@@ -272,7 +272,7 @@ def as_json(value):
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_sample_names_its_schema_and_fits_it(path):
-    from docgen.loading import _yaml
+    from docgen.input.yaml import _yaml
 
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
@@ -302,6 +302,6 @@ def test_skeletons_validate_once_filled(tmp_path, kind, monkeypatch):
     data = load_dataset([target.parent])
     assert [str(d) for d in data.diagnostics.errors] == []
     schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    from docgen.loading import _yaml
+    from docgen.input.yaml import _yaml
 
     jsonschema.validate(as_json(_yaml().load(filled)), schema)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from helpers import Family, Format, render
 from docgen.contexts.results_summary import build_results_summary
-from docgen.loading import load_dataset
+from docgen.input import load_dataset
 from docgen.render import PdfRenderer
 
 from conftest import docx_text, pdf_text, squash

@@ -1,0 +1,81 @@
+"""Running a build's tasks on an executor: PDFs on the workers, largest first; DOCX (a
+twentieth of a PDF's time) in the build's own process meanwhile; a long PDF's two parts as two
+tasks at once, then its assembly; a combined PDF whose 目录 page is cached assembled here."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import Callable
+
+from docgen.build.executor import Executor, WorkerDied
+from docgen.build.plan import describe_error
+from docgen.build.tasks import (ContentsNotCached, PageCount, Task, TaskResult, assemble_parts, first_part,
+                                later_part, run_task)
+
+
+def run_tasks(tasks: list[Task], executor: Executor, finished: Callable[[Task, TaskResult], None]) -> None:
+    """Run ``tasks``; ``finished`` hears each task's result (in this process, in the order they end)."""
+    if not tasks:
+        return
+    heavy = sorted((t for t in tasks if t.kind != "docx"), key=lambda t: -t.cost)
+    light = [t for t in tasks if t.kind == "docx"]
+    steps = _Steps(executor, finished)
+    for task in heavy:
+        if task.kind == "combined":
+            try:  # with the 目录 page cached, this process assembles it (no WeasyPrint needed)
+                finished(task, run_task(task, fonts=False))
+                continue
+            except ContentsNotCached:
+                pass
+        steps.submit("task", task, run_task, task)
+    for task in light:
+        finished(task, run_task(task))
+    steps.drain()
+
+
+class _Steps:
+    """The futures under way, each a step of a task: the task itself, a part, an assembly."""
+
+    def __init__(self, executor: Executor, finished: Callable[[Task, TaskResult], None]):
+        self.executor, self.finished = executor, finished
+        self.running: dict[Future, tuple[str, Task, tuple]] = {}
+
+    def submit(self, step: str, task: Task, fn, *args, extra: tuple = ()) -> None:
+        self.running[self.executor.submit(fn, *args)] = (step, task, extra)
+
+    def drain(self) -> None:
+        while self.running:
+            for future in self.executor.wait(list(self.running)):
+                step, task, extra = self.running.pop(future)
+                try:
+                    value = future.result()
+                except WorkerDied as died:
+                    value = died
+                except Exception as exc:  # a part's layout failed
+                    value = RuntimeError(describe_error(exc))
+                self.done(step, task, extra, value)
+
+    def done(self, step: str, task: Task, extra: tuple, value) -> None:
+        if step in ("first", "later"):
+            self.part_done(step, task, extra, value)
+        elif isinstance(value, Exception):
+            self.finished(task, TaskResult(task.id, False, error=str(value)))
+        elif value.parts is not None:  # a long PDF: its two parts at once
+            job, parts = value.parts, {}
+            self.submit("first", task, first_part, job, task.templates, extra=(job, parts))
+            self.submit("later", task, later_part, job, task.templates, extra=(job, parts))
+        else:
+            self.finished(task, value)
+
+    def part_done(self, step: str, task: Task, extra: tuple, value) -> None:
+        job, parts = extra
+        if isinstance(value, Exception) and step == "first":
+            PageCount(job.mailbox).post(-1)  # the later part must not wait for a count that never comes
+        parts[step] = value
+        if len(parts) < 2:
+            return
+        failed = [v for v in (parts["first"], parts["later"]) if isinstance(v, Exception)]
+        if failed:
+            self.finished(task, TaskResult(task.id, False, error=str(failed[0])))
+        else:
+            self.submit("task", task, assemble_parts, task, parts["first"], parts["later"])

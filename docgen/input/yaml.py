@@ -1,0 +1,202 @@
+"""Reading YAML files: ruamel.yaml keeps the line of every key and list item, numbers become
+Decimal straight from their text, and every problem is a Chinese message with file and line.
+Nothing here writes to the user's files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from docgen.diagnostics import Diagnostic, Diagnostics, Severity
+from docgen.models.packet import PACKET_FILE_NAMES
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class _DecimalConstructor(RoundTripConstructor):
+    """Floats become Decimal straight from their text, so 80.06 never passes through binary."""
+
+    def construct_yaml_float(self, node):  # type: ignore[override]
+        text = str(self.construct_scalar(node)).replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # .inf, .nan: let the float path decide
+            return super().construct_yaml_float(node)
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _DecimalConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：冒号后缺空格、缩进不对或文本中含未加引号的冒号）",
+    "could not find expected ':'": "缺少“:”（键和值之间需要“: ”）",
+    "found character '\\t' that cannot start any token": "不能用Tab缩进，请改用空格",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "did not find expected key": "缩进不一致或缺少键",
+    "did not find expected '-' indicator": "列表缩进不一致（每项应以“- ”开头并对齐）",
+    "found undefined alias": "引用了未定义的别名",
+    "expected <block end>, but found '<block sequence start>'": "列表缩进不一致",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+    "expected <block end>, but found '<scalar>'": "缩进不一致",
+    "found unknown escape character": "双引号文本中有无法识别的转义字符（反斜杠），可改用单引号",
+    "expected the node content, but found": "缺少值（冒号或“- ”后面没有内容，或括号、引号未闭合）",
+    "while scanning a quoted scalar": "引号未闭合",
+    "found unexpected ':'": "多余的冒号（文本中含冒号时请给整段文本加引号）",
+    "while parsing a flow": "方括号或花括号未闭合",
+    "expected ',' or ']'": "方括号中缺少逗号或“]”",
+    "expected ',' or '}'": "花括号中缺少逗号或“}”",
+}
+
+
+def _explain_yaml_problem(problem: str | None) -> str:
+    problem = (problem or "").strip()
+    for english, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"YAML格式错误：{chinese}"
+    return f"YAML格式错误：{problem}" if problem else "YAML格式错误"
+
+
+def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
+    """Parse one YAML file; problems go to ``diagnostics`` and the result is None."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.add(Diagnostic(shown, None, (), f"无法读取文件：{exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            guess = "，看起来是GBK/GB18030编码（Windows中文系统的常见默认）"
+        except UnicodeDecodeError:
+            guess = ""
+        diagnostics.add(
+            Diagnostic(
+                shown, line, (),
+                f"文件不是UTF-8编码{guess}；请在编辑器中用“另存为”选择UTF-8编码保存后重试",
+            )
+        )
+        return None
+    try:
+        data = _yaml().load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else ""
+        first = exc.context_mark.line + 1 if exc.context_mark else None
+        where = f"（所在映射始于第{first}行）" if first else ""
+        diagnostics.add(
+            Diagnostic(shown, mark.line + 1 if mark else None, (key,) if key else (), f"重复的键“{key}”{where}，每个字段只能写一次")
+        )
+        return None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = f"第{mark.column + 1}列：" if mark else ""
+        diagnostics.add(Diagnostic(shown, line, (), col + _explain_yaml_problem(exc.problem)))
+        return None
+    except YAMLError as exc:
+        diagnostics.add(Diagnostic(shown, None, (), _explain_yaml_problem(str(exc))))
+        return None
+    except ValueError as exc:  # e.g. a date that does not exist: 2024-13-01
+        line = _line_of_bad_scalar(text, str(exc))
+        diagnostics.add(Diagnostic(shown, line, (), f"无法识别的值：{exc}（日期应写成2024-03-31的形式）"))
+        return None
+    if data is None:
+        diagnostics.add(Diagnostic(shown, 1, (), EMPTY_FILE))
+    return data
+
+
+EMPTY_FILE = "文件为空"
+
+
+PLACEHOLDER = re.compile(r"<<([^<>]*)>>")
+
+
+def placeholders(data: Any, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """``<<文本：项目名称>>`` left over from ``docgen init``: (field path, label) of each."""
+    if isinstance(data, dict):
+        return [f for k, v in data.items() for f in placeholders(v, loc + (k,))]
+    if isinstance(data, list):
+        return [f for i, v in enumerate(data) for f in placeholders(v, loc + (i,))]
+    if isinstance(data, str):
+        return [(loc, m.group(1)) for m in PLACEHOLDER.finditer(data)]
+    return []
+
+
+def _line_of_bad_scalar(text: str, message: str) -> int | None:
+    """The first line holding a date-like value that does not exist (ruamel does not say where)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return number
+    return None
+
+
+def line_of(data: Any, loc: tuple[str | int, ...]) -> int | None:
+    """The line (1-based) of the deepest part of ``loc`` present in ``data``."""
+    line = data.lc.line + 1 if hasattr(data, "lc") and data.lc.line is not None else None
+    node = data
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        else:
+            break
+    return line
+
+
+@dataclass
+class SourceFile:
+    """A parsed YAML file and how to name it in messages."""
+
+    path: Path
+    shown: str
+    data: Any
+
+    def diagnostic(self, loc: tuple[str | int, ...], message: str,
+                   severity: Severity = Severity.ERROR) -> Diagnostic:
+        return Diagnostic(self.shown, line_of(self.data, loc), tuple(loc), message, severity)
+
+
+def yaml_files(paths: list[Path]) -> list[Path]:
+    """The YAML files named by ``paths``: files as given, folders' files sorted by name
+    (a folder's ``packet.yaml`` describes a ``docgen build``, it is not data)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir()
+                              if q.suffix in YAML_SUFFIXES and q.is_file() and q.name not in PACKET_FILE_NAMES))
+        else:
+            out.append(p)
+    return out
+
+
+def shown_path(path: Path) -> str:
+    """The path as a user recognises it: relative to the working folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
