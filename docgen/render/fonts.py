@@ -16,7 +16,6 @@ the preparation code's version: a changed font file is prepared again.
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import os
@@ -209,8 +208,9 @@ def prepare_in_parallel(faces: list[tuple[Path, int, str]], folder: Path) -> Non
     another instead of preparing the same faces twice. Processes, not a multiprocessing
     pool: a build worker (a daemon process) may not have children of its own."""
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    from filelock import FileLock
+
+    with FileLock(str(folder / ".lock")):  # portable: flock on POSIX, msvcrt on Windows
         todo = [f for f in faces if not prepared_path(f[0], f[1], CHARSETS[f[2]](), folder).is_file()]
         running: list[subprocess.Popen] = []
         failures = []

@@ -271,7 +271,8 @@ def test_an_unreadable_project_file_fails_only_the_documents_listing_every_proje
     assert [o["file"] for o in stale] == ["03-nano-park.docx"] and stale[0]["current"] is False
 
 
-def test_a_template_error_fails_one_document_in_a_worker(workdir):
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_template_error_fails_one_document_in_a_worker(workdir, start_method):
     """A document whose rendering raises (here: its template meets a field that does not
     exist) is reported with the template's message; the other documents are built."""
     data = make_data(workdir / "data", PROJECTS[:3])
@@ -284,7 +285,7 @@ def test_a_template_error_fails_one_document_in_a_worker(workdir):
         encoding="utf-8")
     packet = write_packet(data, formats=["pdf"], templates="../templates", combined=False)
     out = workdir / "out"
-    result = build_packet(packet, out, jobs=2)
+    result = build_packet(packet, out, jobs=2, start_method=start_method)
     assert result.exit_code == 1
     assert sorted(result.built) == ["01-housing.pdf", "03-nano-park.pdf"]
     [failure] = result.failed

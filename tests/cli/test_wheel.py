@@ -137,3 +137,11 @@ def test_init_validate_render_from_the_wheel(installed, tmp_path):
     # one sheet per project: the first project's name is in exactly one DOCX and one PDF
     assert [p.stem for p in docx if name in docx_text(p)] == ["01-housing"]
     assert [p.stem for p in pdf if name in pdf_text(p)] == ["01-housing"]
+
+    # the packet build, with its worker processes, from the wheel too
+    build = _run(installed, docgen, "build", "jiyuan/packet.yaml", "-o", "built", "--json", cwd=work)
+    assert build.returncode == 0, build.stderr
+    summary = json.loads(build.stdout)
+    assert len(summary["built"]) == 17 and not summary["failed"]
+    assert (work / "built" / "01-housing.docx").read_bytes() != b""
+    assert "2022年度住建局部门整体评价" in pdf_text(work / "built" / "01-housing.pdf")
