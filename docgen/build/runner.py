@@ -27,7 +27,7 @@ from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, confined, file_matches, outputs_of,
                                 read_json, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
-from docgen.build.tasks import Task, TaskResult, trace
+from docgen.build.tasks import MEMORY, Task, TaskResult, trace
 
 
 def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
@@ -88,11 +88,8 @@ class Build:
         trace("build: start")
         if self.persistent:
             remove_temporaries(self.out_dir)
-            if "pdf" in self.state.get("formats", []):
-                self._start_workers()  # they load WeasyPrint while this process checks the stamp
-            if not self.force and self._unchanged():
-                self._end_workers()
-                return
+            if not self.force and self._unchanged():  # workers are started only past this point:
+                return  # ending them while they load WeasyPrint would cost more than the check
             if self.state.get("stamp"):  # an interrupted build must never pass for a finished one
                 self.state.pop("stamp")
                 write_json(self.state_path, self.state)
@@ -222,7 +219,9 @@ class Build:
         self.entries: list[dict] = []
         self.task_outputs: dict[int, tuple[dict, dict]] = {}
         tasks: list[Task] = []
-        scratch = str(self.out_dir / STATE_DIR)
+        # where a long PDF's first part posts its page count: this process's memory when the
+        # parts are laid out here (docgen render leaves nothing but its documents), else .docgen/
+        scratch = MEMORY if not self.persistent and self.jobs == 1 else str(self.out_dir / STATE_DIR)
         for d in docs:
             entry = {"family": d.family, "stem": d.stem, "slice_sha256": d.slice, "outputs": []}
             if d.context.get("draft"):

@@ -74,6 +74,7 @@ class _Steps:
         parts[step] = value
         if len(parts) < 2:
             return
+        PageCount(job.mailbox).clear()
         failed = [v for v in (parts["first"], parts["later"]) if isinstance(v, Exception)]
         if failed:
             self.finished(task, TaskResult(task.id, False, error=str(failed[0])))

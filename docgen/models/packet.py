@@ -2,7 +2,7 @@
 
 A packet is what a finance office publishes for one year: e.g. a result sheet for every
 project, the ranked report, the results summary, the detail table. Paths are relative to
-the packet file; they are resolved and checked by :mod:`docgen.packet`, not here (no I/O).
+the packet file; they are resolved and checked by :mod:`docgen.build.spec`, not here (no I/O).
 """
 
 from __future__ import annotations

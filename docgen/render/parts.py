@@ -100,7 +100,7 @@ def lay_out_later(split: Split, layout, identifier: bytes,
     document = layout(split.later)
     before = pages_before()
     if not isinstance(before, int) or before < 0:
-        raise RuntimeError("the first part's page count never arrived")
+        raise RuntimeError("前一部分排版失败，后一部分的页码无从接续")
     names = page_type_names(document)
     numbering = layout(page_numbering_html(split, names, before + 1))
     replace_margin_boxes(document, numbering)

@@ -515,3 +515,34 @@ def test_watch_keeps_its_workers_between_builds(workdir, monkeypatch):
         assert int((out / f"{PROJECTS[1][:-5]}.pdf").read_bytes().split()[-1]) in workers
     finally:
         executor.shutdown()
+
+
+# --------------------------------------------------------------------------- long documents in parts
+
+
+def test_render_leaves_only_its_documents(tmp_path):
+    """``docgen render`` lays a long document's parts out one after the other in its own
+    process, and leaves no state behind in the output folder."""
+    result = CliRunner().invoke(app, ["render", "final-accounts", str(SAMPLES / "shangdang-gov-office-2023"),
+                                      "-o", str(tmp_path / "out"), "--allow-errors"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["final-accounts.docx", "final-accounts.pdf"]
+    assert len(PdfReader(str(tmp_path / "out" / "final-accounts.pdf")).pages) == 51
+
+
+def test_a_failed_part_fails_its_document_and_nothing_waits(workdir, monkeypatch):
+    import docgen.render.parts as parts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("排版失败")
+
+    monkeypatch.setattr(parts, "lay_out_first", broken)
+    shutil.copytree(SAMPLES / "shangdang-gov-office-2023", workdir / "data")
+    packet = write_packet(workdir / "data", formats=["docx", "pdf"], allow_errors=True, combined=False)
+    start = time.monotonic()
+    result = build_packet(packet, workdir / "out", jobs=1)
+    assert time.monotonic() - start < 120  # the later part did not wait out its 600 s
+    assert result.built == ["final-accounts.docx"]
+    [failure] = result.failed
+    assert failure.what == "final-accounts final-accounts.pdf" and "排版失败" in failure.cause
+    assert not list((workdir / "out" / ".docgen").glob("pages-*"))
