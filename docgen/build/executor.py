@@ -120,6 +120,7 @@ class ProcessExecutor:
         self._broken = threading.Event()
         self._pool: ProcessPoolExecutor | None = None
         self._started = None
+        self._used = False  # a task was submitted (not only the start)
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         self._started = self.context.SimpleQueue()
@@ -134,6 +135,7 @@ class ProcessExecutor:
             self._pool.submit(int)  # the pool starts its processes on the first submission
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        self._used = True
         outer: Future = Future()
         token = next(self._tokens)
         self._tasks[token] = (fn, args, outer)
@@ -214,9 +216,11 @@ class ProcessExecutor:
             task[2].set_exception(WorkerDied("工作进程意外退出（崩溃或被终止）"))
 
     def shutdown(self) -> None:
-        """End the workers. Every file they wrote is complete and renamed: nothing to wait for."""
+        """End the workers. Idle workers end at once; workers that were given no task yet (a
+        build that found nothing to render) are not waited for while they finish loading:
+        they end on their own, and on Linux with this process."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=self._used, cancel_futures=True)
             self._pool = None
 
     def __enter__(self):

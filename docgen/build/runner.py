@@ -136,8 +136,6 @@ class Build:
                 return
             self.spec = spec
         spec = self.spec
-        if "pdf" in spec.formats:
-            self._start_workers()  # they load WeasyPrint and the fonts while we plan
         before = keys.stamp(spec.path, spec.inputs, spec.templates) if self.persistent else ""
 
         from docgen.input import load_dataset
@@ -272,6 +270,8 @@ class Build:
     # ------------------------------------------------------------------ running
 
     def _run_tasks(self, tasks: list[Task]) -> None:
+        # Workers start once the plan shows a PDF to render, and load while this process renders
+        # the DOCX: a build that finds nothing to lay out does not share the cores with them.
         if any(t.kind != "docx" for t in tasks) and self.executor is None:
             self._start_workers()
         run_tasks(tasks, self.executor or self.local, self._finished)
