@@ -5,7 +5,6 @@ document laid out in one piece, each font embedded once, the same bytes whether 
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 
 import pytest

@@ -1,0 +1,95 @@
+"""results-summary: 结果情况说明 and its 附件 汇总表 (grouped, merged agency cells, 合计)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from docgen.contexts.results_summary import build_results_summary
+from docgen.input import load_dataset
+from docgen.render import PdfRenderer
+from summary_batch import write_batch
+
+from conftest import SAMPLES, docx_text, pdf_text, squash
+
+SHANGDANG = load_dataset([SAMPLES / "shangdang-2022"])
+
+
+def agency_cells(docx_path: Path) -> list[tuple[str | None, str]]:
+    """(vMerge value, text) of the 评价机构 cell of every body row, read from the XML."""
+    table = Document(str(docx_path)).tables[0]
+    out = []
+    for tr in table._tbl.tr_lst[1:]:
+        tc = tr.tc_lst[-1]
+        merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+        value = None if merge is None else (merge.get(qn("w:val")) or "continue")
+        out.append((value, "".join(t.text for t in tc.iter(qn("w:t")))))
+    return out
+
+
+def test_results_summary_merges_agency_cells_from_the_data(batch):
+    folder, out = batch
+    data = load_dataset([folder])
+    doc = build_results_summary(data.results_summary, [p.project for p in data.projects], data.grade_bands)
+    rows = doc.rows
+    # grade groups first (优 → 良 → 中 → 差), agencies consecutive inside a grade
+    assert [r.grade for r in rows] == ["优"] * 3 + ["良"] * 31 + ["中", "差"]
+    assert [(r.agency, r.agency_span) for r in rows[:3]] == [
+        ("甲评价公司", 2), ("甲评价公司", 0), ("乙会计师事务所", 1)]
+    assert rows[3].agency == "丙咨询有限公司" and rows[3].agency_span == 30
+    assert [r.agency_span for r in rows[4:33]] == [0] * 29
+    assert (rows[33].agency, rows[33].agency_span) == ("甲评价公司", 1)  # 良, not merged with 优's 甲
+    cells = agency_cells(out / "results-summary.docx")[:-1]  # last row is 合计
+    assert [m for m, _ in cells] == ["restart" if r.agency_span else "continue" for r in rows]
+    assert [t for _, t in cells] == [r.agency if r.agency_span else "" for r in rows]
+
+
+def test_merged_group_crosses_a_page_in_the_pdf(batch):
+    folder, out = batch
+    data = load_dataset([folder])
+    context = {"summary": build_results_summary(data.results_summary, [p.project for p in data.projects])}
+    html = PdfRenderer().html("results-summary", context)
+    assert html.count('rowspan="30"') == 1 and html.count('rowspan="2"') == 1
+    pages = [p.extract_text() for p in PdfReader(str(out / "results-summary.pdf")).pages]
+    holding = [i for i, t in enumerate(pages) if "测试项目04号" in t or "测试项目33号" in t]
+    assert len(set(holding)) == 2, "the 30-row group should start and end on different pages"
+    assert sum(squash(t).count("丙咨询有限公司") for t in pages) == 1
+
+
+def test_results_summary_totals_and_sentences(batch):
+    _, out = batch
+    for text in (docx_text(out / "results-summary.docx"), pdf_text(out / "results-summary.pdf")):
+        assert "合计18,662.74" in text
+        assert ("确定重点项目绩效评价36个，涉及金额18662.74万元，评价等级为“优”的3个，"
+                "评价等级为“良”的31个，评价等级为“中”的1个。") in text
+        assert "附件：测试县2023年重点绩效评价项目结果汇总表" in text
+        assert "13,954.79" in text
+
+
+@pytest.mark.parametrize("total, severity", [("18662.76", "警告"), ("18662.00", None)])
+def test_published_total_is_checked(tmp_path, total, severity):
+    write_batch(tmp_path, total)
+    messages = [str(d) for d in load_dataset([tmp_path]).diagnostics.in_order()]
+    (message,) = messages
+    assert message.startswith(f"{tmp_path / 'batch.yaml'}:23: results_summary.published_total: ")
+    if severity:
+        assert "警告" in message and "尾数误差范围内（36行×0.01）" in message
+    else:
+        assert "警告" not in message and "超出尾数误差（36行×0.01=0.36）" in message
+
+
+def test_results_summary_from_the_detail_rows(summary_samples):
+    out = summary_samples
+    text = pdf_text(out / "shangdang-2022" / "results-summary.pdf")
+    grades = [p.project.grade for p in SHANGDANG.projects]
+    assert "确定2022年度财政支出重点绩效评价项目43个" in text
+    doc = Document(str(out / "shangdang-2022" / "results-summary.docx"))
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows][1:-1]
+    assert len(rows) == 43
+    order = {"优": 0, "良": 1, "中": 2, "差": 3, "": 4}
+    assert [order[r[5]] for r in rows] == sorted(order[r[5]] for r in rows)
+    assert len(grades) == 43

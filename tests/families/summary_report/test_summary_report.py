@@ -1,0 +1,100 @@
+"""summary-report: the 财政局 report with its ranked score table (GB/T 9704)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from docx import Document
+
+from docgen.input import load_dataset
+from docgen.rules import format_decimal
+from helpers import Family, Format, render
+from summary_batch import ROWS, write_batch
+
+from conftest import SAMPLES, docx_text, pdf_text, squash
+
+SHUOZHOU = load_dataset([SAMPLES / "shuozhou-edz-2024"])
+
+
+def test_report_ranks_with_ties_in_docx_and_pdf(batch):
+    folder, out = batch
+    table = Document(str(out / "summary-report.docx")).tables[0]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["排名", "项目名称", "中介机构评分", "评价等级"]
+    assert rows[1] == ["1", "测试项目01号", "97.50", "优"]
+    assert rows[2] == ["1", "测试项目03号", "97.50", "优"]
+    assert rows[3] == ["3", "测试项目02号", "94.00", "优"]
+    assert [r[0] for r in rows[4:34]] == ["4"] * 30  # 30 equal scores share rank 4
+    assert rows[34][:3] == ["34", "测试项目36号", "80.00"] and rows[34][3] == "良"
+    assert rows[-1] == ["36", "测试项目35号", "59.99", "差"]
+    assert len(rows) == 1 + len(ROWS)
+    text = pdf_text(out / "summary-report.pdf")
+    for r in rows[1:]:
+        assert squash("".join(r)) in text, r
+
+
+def test_report_text_quotes_computed_counts(batch):
+    _, out = batch
+    for text in (docx_text(out / "summary-report.docx"), pdf_text(out / "summary-report.pdf")):
+        assert "测试区关于2024年度36个项目重点绩效评价情况的报告" in text
+        assert "2024年度36个项目得分表" in text
+        assert squash("优 3 个、良 31 个、中 1 个、差 1 个。") in text
+        assert "测财预绩〔2024〕5号" in text
+        assert "一、评价方式" in text and "三、工作建议" in text and "（一）加强管理" in text
+        assert "测试区财政局2024年12月31日" in text
+
+
+def test_unknown_placeholder_is_an_error_with_its_line(tmp_path):
+    write_batch(tmp_path)
+    path = tmp_path / "batch.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{评价数}个项目重点", "{项目个数}个项目重点"), encoding="utf-8")
+    messages = [str(d) for d in load_dataset([tmp_path]).diagnostics.in_order()]
+    assert messages == [f"{path}:4: report.title: 未知的占位符“{{项目个数}}”；"
+                        "可用：{评价数}、{优数}、{良数}、{中数}、{差数}、{等级分布}、{总金额}"]
+
+
+def test_render_without_the_block_is_refused(tmp_path):
+    (tmp_path / "t.yaml").write_text("detail_table: {title: 表}\nprojects:\n  - name: 甲\n", encoding="utf-8")
+    report = render(Family.SUMMARY_REPORT, [tmp_path], tmp_path / "out", Format.ALL)
+    assert [(f.what, f.cause) for f in report.result.failed] == [
+        ("summary-report", "输入中没有“report”信息，无法生成；请添加含“report:”的YAML文件")]
+    assert report.result.exit_code == 2 and not report.written
+    assert not (tmp_path / "out").exists()
+
+
+def test_ranked_table_in_docx(summary_samples):
+    out = summary_samples
+    rows = [[c.text for c in r.cells] for r in Document(str(out / "shuozhou-edz-2024" / "summary-report.docx")).tables[0].rows]
+    assert rows[0] == ["排名", "项目名称", "中介机构评分", "评价等级"]
+    body = rows[1:]
+    assert len(body) == 72
+    scores = [Decimal(r[2]) for r in body]
+    assert scores == sorted(scores, reverse=True)
+    assert [r[0] for r in body[:3]] == ["1", "1", "3"]  # rows 1 and 2 of the seed tie at 97.50
+    # the seed's out-of-order row 72 (86.70) takes its place by score
+    row72 = SHUOZHOU.projects[71].project
+    position = next(i for i, r in enumerate(body) if r[1] == row72.name)
+    assert body[position][2] == "86.70"
+    assert all(Decimal(r[2]) > Decimal("86.70") for r in body[:position])
+    # every row's figures are the data's
+    by_name = {p.project.name: p.project for p in SHUOZHOU.projects}
+    for number, name, score, grade in body:
+        assert score == format_decimal(by_name[name].score)
+        assert grade == by_name[name].grade.value
+        assert int(number) == 1 + sum(1 for s in scores if s > Decimal(score))
+
+
+def test_every_row_in_the_report_pdf(summary_samples):
+    out = summary_samples
+    text = pdf_text(out / "shuozhou-edz-2024" / "summary-report.pdf")
+    for p in SHUOZHOU.projects:
+        assert squash(f"{p.project.name}{p.project.score:.2f}{p.project.grade.value}") in text, p.project.name
+    assert "朔开财预绩〔2024〕15号" in text
+    assert "朔州经济开发区关于2024年度72个项目(部门整体)重点绩效评价情况的报告" in text
+    assert "2024年度72个项目(部门整体)重点绩效评价得分表" in text
+    assert "朔州经济开发区财政局2024年12月31日" in text
+    assert "此页无正文" not in text
+    report = SHUOZHOU.report
+    for section in report.sections:
+        for paragraph in section.paragraphs + [p for s in section.subsections for p in s.paragraphs]:
+            assert squash(paragraph) in text
