@@ -17,7 +17,7 @@ from docgen.render.environment import TemplateSet, make_environment
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
-__all__ = ["PdfRenderer", "harfbuzz_subset_available", "make_url_fetcher"]
+__all__ = ["PdfRenderer", "TemplateResourceRefused", "harfbuzz_subset_available", "make_url_fetcher"]
 
 
 def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
@@ -33,7 +33,13 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     prepared = {Path(f).resolve() for f in fonts}  # docgen's own prepared fonts (render.fonts)
 
     class ResourceRefused(FatalURLFetchingError):
-        """A template tried to load something from outside its template set."""
+        """A template tried to load something from outside its template set (fatal for
+        WeasyPrint, which then stops at once; :meth:`PdfRenderer.layout` turns it into a
+        :class:`TemplateResourceRefused`)."""
+
+        def __init__(self, message: str, url: str):
+            super().__init__(message)
+            self.url = url
 
     class TemplateSetFetcher(URLFetcher):
         def __init__(self):
@@ -50,9 +56,40 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
                         served = templates.path(path.relative_to(root).as_posix())
                         if served.is_file():
                             return super().fetch(served.as_uri(), headers)
-            raise ResourceRefused(f"拒绝加载模板目录以外的资源：{url[:200]}")
+            raise ResourceRefused(f"拒绝加载模板目录以外的资源：{url[:200]}", url)
 
     return TemplateSetFetcher()
+
+
+class TemplateResourceRefused(Exception):
+    """A template asked for a file outside its template set (or a URL): a template error of
+    that document, reported with the template file and line that name the resource, like any
+    other template error (WeasyPrint's own exception is a BaseException that would end the
+    process running the task)."""
+
+    def __init__(self, message: str, where: str | None):
+        super().__init__(message)
+        self.message, self.where = message, where
+
+
+def _reference_line(templates: TemplateSet, url: str) -> str | None:
+    """``file:line`` of the template or stylesheet in the set that names ``url`` (as written:
+    the URL, its path, or its last part), or None."""
+    parsed = urlparse(url)
+    wanted = [url, url2pathname(parsed.path) if parsed.scheme == "file" else "", parsed.path.rsplit("/", 1)[-1]]
+    wanted = [w for w in wanted if len(w) > 2]
+    for name, path in templates.files().items():
+        if not name.endswith((".html", ".css")):
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for text in wanted:
+            for number, line in enumerate(lines, 1):
+                if text in line:
+                    return f"{name}:{number}"
+    return None
 
 
 class PdfRenderer:
@@ -83,11 +120,17 @@ class PdfRenderer:
         if key not in self._font_sheets:
             self._font_sheets[key] = CSS(string=self.font_css or "/* no prepared fonts */",
                                          font_config=self.font_config, url_fetcher=self.fetcher)
-        return HTML(
-            string=html,
-            base_url=self.templates.root.as_uri() + "/",
-            url_fetcher=self.fetcher,
-        ).render(font_config=self.font_config, stylesheets=[self._font_sheets[key]])
+        from weasyprint.urls import FatalURLFetchingError
+
+        try:
+            return HTML(
+                string=html,
+                base_url=self.templates.root.as_uri() + "/",
+                url_fetcher=self.fetcher,
+            ).render(font_config=self.font_config, stylesheets=[self._font_sheets[key]])
+        except FatalURLFetchingError as refused:
+            url = getattr(refused, "url", "")
+            raise TemplateResourceRefused(str(refused), _reference_line(self.templates, url) if url else None) from None
 
     def write(self, html: str, created: str | None = None) -> tuple[bytes, str | None, int]:
         """``html`` as PDF: (bytes, title from the template's <title>, page count); ``created``

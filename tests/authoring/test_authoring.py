@@ -231,10 +231,10 @@ def test_sandbox_refuses_internals(tmp_path, expression):
 
 @pytest.mark.parametrize("resource", ["file:///etc/passwd", "http://127.0.0.1:9/a.css", "data:text/css,p{}"])
 def test_templates_cannot_load_outside_resources(tmp_path, resource):
-    from weasyprint.urls import FatalURLFetchingError
+    from docgen.render.pdf import TemplateResourceRefused
 
     (tmp_path / "result-sheet.html").write_text(f'<link rel="stylesheet" href="{resource}"><p>x</p>', encoding="utf-8")
-    with pytest.raises(FatalURLFetchingError):
+    with pytest.raises(TemplateResourceRefused):
         PdfRenderer(TemplateSet(tmp_path)).render("result-sheet", sheet_context())
 
 

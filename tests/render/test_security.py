@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
 from docgen.render import PdfRenderer, TemplateSet
 from docgen.render.environment import BUILTIN_TEMPLATES
-from docgen.render.pdf import make_url_fetcher
+from docgen.render.pdf import TemplateResourceRefused, make_url_fetcher
+
+from conftest import SAMPLES
 
 
 @pytest.mark.parametrize(
@@ -32,5 +36,51 @@ def test_fetcher_serves_the_template_sets_own_css():
 
 def test_a_template_that_reaches_outside_is_stopped(tmp_path):
     (tmp_path / "evil.html").write_text('<img src="file:///etc/passwd"><p>x</p>', encoding="utf-8")
-    with pytest.raises(FatalURLFetchingError):
+    with pytest.raises(TemplateResourceRefused):
         PdfRenderer(TemplateSet(tmp_path)).render("evil", {})
+
+
+def _user_set_with_an_outside_image(folder: Path) -> tuple[Path, int]:
+    """A user's template set whose result sheet shows an image from the user's home: a
+    template error of that template's line, not a crash."""
+    folder.mkdir()
+    html = (BUILTIN_TEMPLATES / "result-sheet.html").read_text(encoding="utf-8")
+    marked = html.replace("{% block body %}", '{% block body %}\n<img src="/home/me/logo.png">', 1)
+    assert marked != html
+    (folder / "result-sheet.html").write_text(marked, encoding="utf-8")
+    line = marked.splitlines().index('<img src="/home/me/logo.png">') + 1
+    return folder, line
+
+
+def test_a_refused_resource_is_a_template_error_with_file_and_line_in_render(tmp_path):
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    templates, line = _user_set_with_an_outside_image(tmp_path / "mine")
+    result = CliRunner().invoke(app, ["render", "result-sheet", str(SAMPLES / "jiyuan-2023"), "-o",
+                                      str(tmp_path / "out"), "--format", "pdf", "--templates", str(templates)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"result-sheet.html:{line}" in result.output and "拒绝加载模板目录以外的资源" in result.output
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_refused_resource_fails_its_documents_in_a_build_and_the_others_are_built(tmp_path, jobs):
+    import shutil
+
+    from docgen.build import build_packet
+
+    templates, line = _user_set_with_an_outside_image(tmp_path / "mine")
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("publisher.yaml", "01-housing.yaml", "02-emergency.yaml"):
+        shutil.copy(SAMPLES / "jiyuan-2023" / name, data / name)
+    (data / "table.yaml").write_text('detail_table:\n  title: "测试明细表"\n', encoding="utf-8")
+    (data / "packet.yaml").write_text('title: 测试\ntemplates: ../mine\nformats: [pdf]\ncombined: false\n',
+                                      encoding="utf-8")
+    result = build_packet(data / "packet.yaml", tmp_path / "out", jobs=jobs)
+    assert result.exit_code == 1 and result.built == ["detail-table.pdf"]
+    assert sorted(f.what for f in result.failed) == ["result-sheet 01-housing.pdf", "result-sheet 02-emergency.pdf"]
+    for failure in result.failed:
+        assert failure.cause.startswith(f"模板错误（result-sheet.html:{line}）：拒绝加载模板目录以外的资源")
