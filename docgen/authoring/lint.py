@@ -22,7 +22,7 @@ from docgen import families
 from docgen.families import COMMON_CONTEXT, FamilySpec
 from docgen.diagnostics import Severity
 from docgen.render.docx import DocgenTemplate
-from docgen.render.environment import TemplateSet, make_environment
+from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ANY = object()  # a value whose type the linter does not know (macro arguments, filters' results)
@@ -407,8 +407,12 @@ def lint_docx(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
 
 def lint(templates: TemplateSet) -> list[LintFinding]:
     """Every family's Word and HTML template in the set (its own files and the fallbacks)."""
-    findings = []
+    findings = [LintFinding(name, "1", "是指向模板目录以外的链接：渲染时不会读取它，请换成模板目录中的文件")
+                for name in templates.links_outside()]
     for family in families.FAMILIES:
-        findings += lint_docx(templates, family)
-        findings += lint_html(templates, family)
+        for check in (lint_docx, lint_html):
+            try:
+                findings += check(templates, family)
+            except OutsideTemplateSet as refused:  # a link out of the set, reported above
+                findings.append(LintFinding(f"{family.name}.docx/.html", "1", str(refused)))
     return list(dict.fromkeys(findings))  # base.html and shared macros are checked once per family

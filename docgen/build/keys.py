@@ -199,9 +199,15 @@ def _template_references(templates, name: str, seen: set[str]) -> bool:
     """Add to ``seen`` the files ``name`` (an HTML template or stylesheet, relative to the
     template set) reads: templates it extends/includes, linked stylesheets and assets.
     Returns False when a reference cannot be resolved statically (then every file counts)."""
+    from docgen.render.environment import OutsideTemplateSet
+
     if name in seen:
         return True
-    path = templates.path(name)
+    try:
+        path = templates.path(name)
+    except OutsideTemplateSet:  # never read: the render refuses it and reports it
+        seen.add(name)
+        return True
     if not path.is_file():
         seen.add(name)
         return True
@@ -241,13 +247,18 @@ def template_fingerprints(root: Path, family: str) -> dict[str, str]:
     """For each format, the hash of the template files that output of ``family`` reads
     (each name as the template set serves it: the user's file, else the built-in one)."""
     from docgen.render import TemplateSet
+    from docgen.render.environment import OutsideTemplateSet
 
     templates = TemplateSet(root)
 
     def digest(names: Iterable[str]) -> str:
         h = hashlib.sha256()
         for name in sorted(set(names)):
-            p = templates.path(name)
+            try:
+                p = templates.path(name)
+            except OutsideTemplateSet:
+                h.update(name.encode() + b"\0outside\n")
+                continue
             h.update(name.encode() + b"\0" + (sha256_file(p).encode() if p.is_file() else b"missing") + b"\n")
         return h.hexdigest()
 
@@ -290,7 +301,9 @@ def stamp(packet: Path, inputs: list[Path], templates: Path) -> str:
         put("file", str(p), sha256_file(p) if p.is_file() else "missing")
     for root in dict.fromkeys([templates, builtin_templates()]):  # a user's set falls back to the built-in one
         for p in tree_files(root) if root.is_dir() else []:
-            put("template", str(root), str(p.relative_to(root)), sha256_file(p))
+            # a link is hashed by where it points, never followed out of the set (nor into a FIFO)
+            what = ("link:" + os.readlink(p)) if p.is_symlink() else sha256_file(p) if p.is_file() else "special"
+            put("template", str(root), str(p.relative_to(root)), what)
     put("fonts", font_fingerprint())
     put("libraries", *distribution_versions(), *system_libraries())
     return h.hexdigest()

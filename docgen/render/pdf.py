@@ -11,7 +11,7 @@ from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
 from docgen.render.compat.weasyprint import harfbuzz_subset_available
-from docgen.render.environment import TemplateSet, make_environment
+from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
 # WeasyPrint logs every CSS property it ignores; keep the CLI output for the user's own problems.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -53,7 +53,10 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
                     return super().fetch(path.as_uri(), headers)
                 for root in roots:
                     if path.is_relative_to(root):
-                        served = templates.path(path.relative_to(root).as_posix())
+                        try:
+                            served = templates.path(path.relative_to(root).as_posix())
+                        except OutsideTemplateSet:
+                            break  # a link out of the set: refused below
                         if served.is_file():
                             return super().fetch(served.as_uri(), headers)
             raise ResourceRefused(f"拒绝加载模板目录以外的资源：{url[:200]}", url)

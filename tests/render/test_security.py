@@ -84,3 +84,40 @@ def test_a_refused_resource_fails_its_documents_in_a_build_and_the_others_are_bu
     assert sorted(f.what for f in result.failed) == ["result-sheet 01-housing.pdf", "result-sheet 02-emergency.pdf"]
     for failure in result.failed:
         assert failure.cause.startswith(f"模板错误（result-sheet.html:{line}）：拒绝加载模板目录以外的资源")
+
+
+def test_a_link_out_of_the_template_set_is_never_read(tmp_path):
+    """``notes.txt -> a file outside``, included by a template, and a linked folder: refused
+    before reading (the secret never reaches a document), and ``templates check`` reports them."""
+    from docgen.authoring.lint import lint
+    from docgen.render.docx import DocxRenderer
+    from docgen.render.environment import OutsideTemplateSet
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "part.html").write_text("机密内容", encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").symlink_to(secret)
+    (mine / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (mine / "result-sheet.docx").symlink_to(secret)
+    templates = TemplateSet(mine)
+    for include in ("notes.txt", "linked/part.html"):
+        (mine / "result-sheet.html").write_text(f'{{% include "{include}" %}}', encoding="utf-8")
+        with pytest.raises(OutsideTemplateSet, match="模板目录以外的链接"):
+            PdfRenderer(templates).html("result-sheet", {})
+    with pytest.raises(OutsideTemplateSet):
+        DocxRenderer(templates).render("result-sheet", {})
+    reported = {f.file for f in lint(templates) if "模板目录以外的链接" in f.message}
+    assert {"notes.txt", "linked", "result-sheet.docx"} <= reported
+
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    result = CliRunner().invoke(app, ["render", "result-sheet", str(SAMPLES / "jiyuan-2023"), "-o",
+                                      str(tmp_path / "out"), "--templates", str(mine)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "指向模板目录以外的链接，不予读取" in result.output and "机密内容" not in result.output
+    assert not any(p.suffix in (".docx", ".pdf") for p in (tmp_path / "out").glob("*"))
