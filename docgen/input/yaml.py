@@ -97,6 +97,10 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
         return None
     try:
         data = _yaml().load(text)
+    except RecursionError:
+        diagnostics.add(Diagnostic(shown, _line_of_deep_nesting(text), (),
+                                   f"YAML嵌套层数过多（超过{MAX_DEPTH}层），请检查括号和缩进"))
+        return None
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else ""
@@ -121,7 +125,88 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
         return None
     if data is None:
         diagnostics.add(Diagnostic(shown, 1, (), EMPTY_FILE))
+        return None
+    problem = _shape_problem(data)
+    if problem is not None:
+        loc, message = problem
+        diagnostics.add(Diagnostic(shown, line_of(data, loc), loc, message))
+        return None
     return data
+
+
+#: Limits on a file's shape, far above any real data (the samples: ~12,000 values, 8 levels):
+#: aliases (``*name``) may repeat a value many times over ("billion laughs"), and every later
+#: step walks the values as if each repeat were a copy.
+MAX_VALUES = 200_000
+MAX_DEPTH = 40
+
+
+def _line_of_deep_nesting(text: str) -> int | None:
+    """The first line where brackets (``[``, ``{``) are open more than :data:`MAX_DEPTH` deep
+    (the parser gives up on such a file without saying where)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth > MAX_DEPTH:
+                return number
+    return None
+
+
+def _deepest_path(node: Any, loc: tuple, sizes: dict, steps: int) -> tuple:
+    """``loc`` followed ``steps`` levels down the deepest branch (where the nesting is)."""
+    for _ in range(steps):
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        if not items:
+            break
+        key, node = max(items, key=lambda kv: sizes.get(id(kv[1]), (0, 0))[1])
+        loc += (key,)
+    return loc
+
+
+def _shape_problem(data: Any) -> tuple[tuple, str] | None:
+    """(where, message) when ``data`` would be too large once aliases are expanded, or nested
+    too deep; None when it is fine. Linear in the values as parsed (each shared value is
+    counted once and its expanded size remembered), without recursion."""
+    sizes: dict[int, tuple[int, int]] = {}  # id → (values once expanded, depth)
+
+    def children(node):
+        if isinstance(node, dict):
+            return list(node.values())
+        if isinstance(node, list):
+            return list(node)
+        return []
+
+    def measure(root) -> tuple[int, int]:
+        stack = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if id(node) in sizes:
+                continue
+            kids = children(node)
+            if not kids:
+                sizes[id(node)] = (1, 0)
+            elif done:
+                size = 1 + sum(sizes[id(k)][0] for k in kids)
+                depth = 1 + max(sizes[id(k)][1] for k in kids)
+                sizes[id(node)] = (min(size, MAX_VALUES + 1), depth)
+            else:
+                if len(stack) > 4 * MAX_DEPTH * 1000:  # a structure no YAML file of ours reaches
+                    sizes[id(node)] = (MAX_VALUES + 1, MAX_DEPTH + 1)
+                    continue
+                stack.append((node, True))
+                stack.extend((k, False) for k in kids if id(k) not in sizes)
+        return sizes[id(root)]
+
+    parts = list(data.items()) if isinstance(data, dict) else list(enumerate(data)) if isinstance(data, list) else []
+    for key, value in parts:
+        size, depth = measure(value)
+        if size > MAX_VALUES:
+            return (key,), (f"内容展开后超过{MAX_VALUES}个值（常见原因：别名“*名称”层层引用），"
+                            "请直接写出数据，不要用别名嵌套")
+        if depth > MAX_DEPTH:
+            return _deepest_path(value, (key,), sizes, 4), f"嵌套层数过多（超过{MAX_DEPTH}层），请检查括号和缩进"
+    return None
 
 
 EMPTY_FILE = "文件为空"

@@ -7,6 +7,8 @@ import sys
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
+
 from docgen.input import load_dataset
 
 PUBLISHER = "publisher:\n  area: 济源示范区\n"
@@ -198,3 +200,34 @@ def test_outputs_are_ordinary_files(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_an_alias_bomb_is_an_error_with_its_line_not_a_hang(workdir):
+    """Nine levels of nine aliases (“billion laughs”): refused at once, naming the key whose
+    expansion is too large; the CLI exits 2."""
+    import time
+
+    lines = ['a0: &a0 ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    write(workdir, "bomb.yaml", "\n".join(lines) + "\nprojects:\n  - name: *a9\n")
+    start = time.monotonic()
+    [message] = messages(workdir)
+    assert time.monotonic() - start < 10
+    assert message.startswith("bomb.yaml:6: a5: 内容展开后超过200000个值")
+    run = subprocess.run([sys.executable, "-m", "docgen", "validate", "."], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 2 and "内部错误" not in run.stderr and "bomb.yaml:6:" in run.stderr
+
+
+@pytest.mark.parametrize("text", ["projects:\n  - name: " + "[" * 300 + "]" * 300 + "\n",
+                                  "projects:\n  - name: " + "[" * 45 + "]" * 45 + "\n"])
+def test_deep_nesting_is_an_error_with_its_line(workdir, text):
+    write(workdir, "deep.yaml", text)
+    [message] = messages(workdir)
+    assert message.startswith("deep.yaml:2:") and "嵌套层数过多（超过40层）" in message
+
+
+def test_data_shared_by_aliases_within_limits_still_loads(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD.replace("overview:\n  - 概况", "overview: &o\n  - 概况") + "suggestions: *o\n")
+    assert messages(workdir) == []
