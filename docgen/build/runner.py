@@ -24,7 +24,8 @@ from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, def
 from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
 from docgen.build.spec import PacketSpec, load_packet
-from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, confined, file_matches, outputs_of,
+from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, check_state_folder, confined,
+                                file_matches, outputs_of,
                                 read_json, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.tasks import MEMORY, Task, TaskResult, trace
@@ -56,6 +57,7 @@ def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_meth
     build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
                   start_method)
     if build.persistent:
+        check_state_folder(out_dir)
         with OutputLock(out_dir):
             build.run()
     else:
@@ -318,8 +320,8 @@ class Build:
 
     def _keep_old_combined(self) -> None:
         old = self.old.get("combined")
-        if (isinstance(old, dict) and old.get("file") == self.spec.combined
-                and (confined(self.out_dir, old["file"]) or Path("\0")).is_file()):
+        path = confined(self.out_dir, old.get("file")) if isinstance(old, dict) else None
+        if path is not None and old.get("file") == self.spec.combined and path.is_file():
             self.manifest["combined"] = {**old, "current": False}
 
     def _combined_task(self) -> Task | None:
@@ -366,16 +368,22 @@ class Build:
         changed by hand. Only files inside the output folder are ever touched."""
         current = {o["file"] for o in outputs_of(self.manifest)} | {
             o["file"] for e in self.entries for o in e["outputs"]}
-        stale = [o for o in outputs_of(self.old) if o["file"] not in current]
+        stale = []
+        for o in outputs_of(self.old):
+            if o["file"] in current:
+                continue
+            if confined(self.out_dir, o["file"]) is None:  # ../x, /abs, or a link leading out
+                self.result.notes.append(f"{MANIFEST}列出的“{o['file'][:200]}”不在输出目录内，已忽略（不会删除）")
+                continue
+            stale.append(o)
         self.stale = []
         if stale and self.result.has_errors:
             self.result.notes.append(f"数据有错误，暂不删除{len(stale)}个已不属于公开包的文件")
-            self.stale = [{**o, "current": False} for o in stale
-                          if (confined(self.out_dir, o["file"]) or Path("\0")).is_file()]
+            self.stale = [{**o, "current": False} for o in stale if confined(self.out_dir, o["file"]).is_file()]
             return
         for o in stale:
             path = confined(self.out_dir, o["file"])
-            if path is None or not path.is_file():
+            if not path.is_file():
                 continue
             if file_matches(path, o):
                 path.unlink()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -81,15 +82,36 @@ def outputs_of(manifest: dict) -> list[dict]:
     return [o for o in files if isinstance(o, dict) and isinstance(o.get("file"), str) and o.get("file")]
 
 
+#: The temporaries :func:`write_atomic` makes (``mkstemp``: eight random characters) of the
+#: kinds of file docgen writes; a user's own ``.draft.tmp`` is not one of them.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+\.(?:docx|pdf|json|txt))\.[a-z0-9_]{8}\.tmp$")
+
+
 def remove_temporaries(out_dir: Path) -> None:
-    """Leftovers of an interrupted build (``.name.xxxx.tmp``) are never real outputs."""
+    """Leftovers of an interrupted build are never real outputs: the temporaries docgen made,
+    recognised by their exact form, are removed; nothing else is."""
     for folder in (out_dir, out_dir / STATE_DIR):
-        for tmp in folder.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for tmp in folder.iterdir():
+            if _TEMPORARY.match(tmp.name) and tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)
 
 
 class BuildBusy(Exception):
     """Another build is writing to the same output folder."""
+
+
+class UnsafeOutput(Exception):
+    """The output folder's state folder is a link or not a folder: a build will not write
+    through it (it could lead anywhere)."""
+
+
+def check_state_folder(out_dir: Path) -> None:
+    """:class:`UnsafeOutput` unless ``out_dir/.docgen`` is absent or a real folder inside it."""
+    state = out_dir / STATE_DIR
+    if state.is_symlink() or (state.exists() and not state.is_dir()):
+        raise UnsafeOutput(f"{state}是链接或不是目录，docgen不会通过它读写；请删除它后重试")
 
 
 class OutputLock:

@@ -546,3 +546,58 @@ def test_a_failed_part_fails_its_document_and_nothing_waits(workdir, monkeypatch
     [failure] = result.failed
     assert failure.what == "final-accounts final-accounts.pdf" and "排版失败" in failure.cause
     assert not list((workdir / "out" / ".docgen").glob("pages-*"))
+
+
+# --------------------------------------------------------------------------- nothing outside the output folder
+
+
+@pytest.mark.parametrize("where", ["relative", "absolute", "link"])
+def test_a_manifest_entry_outside_the_output_folder_is_never_deleted(workdir, where):
+    """An earlier manifest naming ``../victim.txt``, an absolute path, or a link leading out,
+    with the right sha256 and size: the build ignores the entry and says so."""
+    data = make_data(workdir / "data", PROJECTS[:1])
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    victim = workdir / "victim.txt"
+    victim.write_text("用户自己的文件", encoding="utf-8")
+    name = {"relative": "../victim.txt", "absolute": str(victim), "link": "link.txt"}[where]
+    if where == "link":
+        (out / "link.txt").symlink_to(victim)
+    m = manifest(out)
+    m["documents"].append({"family": "result-sheet", "stem": "gone", "outputs": [
+        {"file": name, "format": "docx", "sha256": sha256_file(victim), "bytes": victim.stat().st_size}]})
+    (out / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    result = build_packet(packet, out, jobs=1, force=True)
+    assert victim.read_text(encoding="utf-8") == "用户自己的文件"
+    assert not result.removed and any("不在输出目录内，已忽略" in n for n in result.notes)
+
+
+def test_a_linked_state_folder_is_refused(workdir):
+    data = make_data(workdir / "data", PROJECTS[:1])
+    packet = write_packet(data, formats=["docx"])
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".state.json.abcdefgh.tmp").write_text("不是docgen的", encoding="utf-8")
+    out = workdir / "out"
+    out.mkdir()
+    (out / ".docgen").symlink_to(elsewhere, target_is_directory=True)
+    result = CliRunner().invoke(app, ["build", str(packet), "-o", str(out)])
+    assert result.exit_code == 2 and "是链接或不是目录" in result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".state.json.abcdefgh.tmp"]
+    assert not list(out.glob("*.docx"))
+
+
+def test_only_docgens_own_temporaries_are_removed(workdir):
+    data = make_data(workdir / "data", PROJECTS[:1])
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    out.mkdir()
+    mine = [out / ".draft.tmp", out / ".notes.txt.tmp", out / ".x.docx.short.tmp"]
+    for path in mine:
+        path.write_text("用户的", encoding="utf-8")
+    leftover = out / ".01-housing.docx.a1b2c3d_.tmp"  # as write_atomic names one
+    leftover.write_bytes(b"half")
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    assert all(path.read_text(encoding="utf-8") == "用户的" for path in mine)
+    assert not leftover.exists()
