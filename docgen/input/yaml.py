@@ -59,6 +59,7 @@ _YAML_PROBLEMS = {
     "while scanning a quoted scalar": "引号未闭合",
     "found unexpected ':'": "多余的冒号（文本中含冒号时请给整段文本加引号）",
     "while parsing a flow": "方括号或花括号未闭合",
+    "but found another document": "一个文件只能写一份数据（不能用“---”分成多份）",
     "expected ',' or ']'": "方括号中缺少逗号或“]”",
     "expected ',' or '}'": "花括号中缺少逗号或“}”",
 }
@@ -95,6 +96,11 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
             )
         )
         return None
+    controls = _control_characters(text)
+    if controls:
+        for line, char in controls:
+            diagnostics.add(Diagnostic(shown, line, (), f"含有控制字符U+{ord(char):04X}，请删除（文本中不能有不可见的控制字符）"))
+        return None
     try:
         data = _yaml().load(text)
     except RecursionError:
@@ -119,9 +125,14 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
     except YAMLError as exc:
         diagnostics.add(Diagnostic(shown, None, (), _explain_yaml_problem(str(exc))))
         return None
-    except ValueError as exc:  # e.g. a date that does not exist: 2024-13-01
-        line = _line_of_bad_scalar(text, str(exc))
-        diagnostics.add(Diagnostic(shown, line, (), f"无法识别的值：{exc}（日期应写成2024-03-31的形式）"))
+    except ValueError as exc:  # a date that does not exist (2024-13-01), !!float xyz
+        number = re.search(r"could not convert string to float: '(.*)'", str(exc))
+        if number:
+            line = next((n for n, ln in enumerate(text.splitlines(), 1) if number.group(1) in ln), None)
+            diagnostics.add(Diagnostic(shown, line, (), f"无法识别的数值“{number.group(1)}”"))
+        else:
+            line = _line_of_bad_scalar(text, str(exc))
+            diagnostics.add(Diagnostic(shown, line, (), f"无法识别的值：{exc}（日期应写成2024-03-31的形式）"))
         return None
     if data is None:
         diagnostics.add(Diagnostic(shown, 1, (), EMPTY_FILE))
@@ -131,7 +142,79 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
         loc, message = problem
         diagnostics.add(Diagnostic(shown, line_of(data, loc), loc, message))
         return None
-    return data
+    problems = _value_problems(data)
+    for loc, message in problems:
+        diagnostics.add(Diagnostic(shown, line_of(data, loc), loc, message))
+    return None if problems else data
+
+
+#: Characters a file may not hold: C0 and C1 controls but tab, line feed and carriage return
+#: (``\f`` would break a page inside a DOCX cell, BEL and ESC would reach the PDF).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The largest number any document prints (万亿 is 10**12): beyond it a figure is a typing slip.
+MAX_NUMBER = Decimal(10) ** 15
+
+
+def _control_characters(text: str) -> list[tuple[int, str]]:
+    """(line, character) of each line holding a control character, as written in the file."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _CONTROL.search(line)
+        if match:
+            found.append((number, match.group()))
+    return found
+
+
+def _key_kind(key: Any) -> str:
+    if isinstance(key, bool) or key is None:
+        return "布尔值或空值"
+    if isinstance(key, (int, float, Decimal)):
+        return "数字"
+    if isinstance(key, (dt.date, dt.datetime)):
+        return "日期"
+    return "列表或键值对"
+
+
+def _value_problems(data: Any) -> list[tuple[tuple, str]]:
+    """What the parser accepts but docgen does not: merge keys (``<<:``), keys that are not
+    text (``? [a, b]``, ``1:``), control characters or lone surrogates written as escapes
+    (``"\\a"``, ``"\\udfff"``), numbers that are not finite or beyond :data:`MAX_NUMBER`.
+    Each with its field path; every shared (aliased) value is looked at once."""
+    problems: list[tuple[tuple, str]] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+        if isinstance(node, dict):
+            if getattr(node, "merge", None):
+                problems.append((loc, "不支持“<<:”合并键，请直接写出各字段"))
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    problems.append((loc, f"键应为文本，实际为{_key_kind(key)}“{str(key)[:40]}”"
+                                          "（不支持“? ”复杂键、数字或日期作键）"))
+                    continue
+                stack.append((value, loc + (key,)))
+        elif isinstance(node, list):
+            stack.extend((value, loc + (i,)) for i, value in enumerate(node))
+        elif isinstance(node, str):
+            control = _CONTROL.search(node)
+            if control:
+                problems.append((loc, f"含有控制字符U+{ord(control.group()):04X}，请删除"))
+            elif any(0xD800 <= ord(c) <= 0xDFFF for c in node):
+                problems.append((loc, "含有无效的Unicode代理字符（如“\\udfff”），请删除"))
+        elif isinstance(node, (float, Decimal)) and not isinstance(node, bool):
+            if not (node == node) or node in (float("inf"), float("-inf")) or (
+                    isinstance(node, Decimal) and not node.is_finite()):
+                problems.append((loc, f"数值应为有限的数，实际为{node}"))
+            elif abs(Decimal(str(node))) >= MAX_NUMBER:
+                problems.append((loc, f"数值过大（{node}），请检查是否多写了位数"))
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= MAX_NUMBER:
+            problems.append((loc, f"数值过大（{node}），请检查是否多写了位数"))
+    return sorted(problems, key=lambda p: [str(x) for x in p[0]])
 
 
 #: Limits on a file's shape, far above any real data (the samples: ~12,000 values, 8 levels):

@@ -231,3 +231,25 @@ def test_data_shared_by_aliases_within_limits_still_loads(workdir):
     write(workdir, "publisher.yaml", PUBLISHER)
     write(workdir, "a.yaml", GOOD.replace("overview:\n  - 概况", "overview: &o\n  - 概况") + "suggestions: *o\n")
     assert messages(workdir) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('name: "甲\\a乙"\n', "x.yaml:1: name: 含有控制字符U+0007，请删除"),
+    ("name: 甲\x1b乙\n", "x.yaml:1: 含有控制字符U+001B，请删除（文本中不能有不可见的控制字符）"),
+    ("name: 甲\x00\n", "x.yaml:1: 含有控制字符U+0000，请删除（文本中不能有不可见的控制字符）"),
+    ('name: "x\\udfff"\n', "x.yaml:1: name: 含有无效的Unicode代理字符（如“\\udfff”），请删除"),
+    ("score: .nan\n", "x.yaml:1: score: 数值应为有限的数，实际为nan"),
+    ("score: -.inf\n", "x.yaml:1: score: 数值应为有限的数，实际为-inf"),
+    ("score: 1e28\n", "x.yaml:1: score: 数值过大（1E+28），请检查是否多写了位数"),
+    ("score: 10000000000000000\n", "x.yaml:1: score: 数值过大（10000000000000000），请检查是否多写了位数"),
+    ("score: !!float xyz\n", "x.yaml:1: 无法识别的数值“xyz”"),
+    ("name: a\n---\nname: b\n", "x.yaml:2: 第1列：YAML格式错误：一个文件只能写一份数据（不能用“---”分成多份）"),
+    ("? [a, b]\n: 1\n", "x.yaml:1: 键应为文本，实际为列表或键值对“('a', 'b')”（不支持“? ”复杂键、数字或日期作键）"),
+    ("1: a\n", "x.yaml:1: 键应为文本，实际为数字“1”（不支持“? ”复杂键、数字或日期作键）"),
+    ("x: &x {name: a}\ny:\n  <<: *x\n  score: 2\n", "x.yaml:2: y: 不支持“<<:”合并键，请直接写出各字段"),
+])
+def test_what_the_yaml_parser_accepts_but_docgen_refuses(workdir, text, expected):
+    """Each with file, line and a Chinese message, and the file is not read any further (no
+    English library text, no crash later in a renderer)."""
+    write(workdir, "x.yaml", text)
+    assert messages(workdir) == [expected]
