@@ -248,6 +248,12 @@ class Build:
                 key = keys.hash_json({"scheme": keys.KEY_SCHEME, "family": d.family, "stem": d.stem, "format": fmt,
                                       "slice": d.slice, "templates": templates[d.family][fmt], "env": self.env,
                                       "options": self.pdf_env if fmt == "pdf" else docx_env})
+                guard = self._guard(name, old_out)
+                if guard == "edited":
+                    result.failed.append(Failure(f"{d.family} {name}", "此文件在上次生成后被手工修改，未覆盖；"
+                                                                       "确认不要这些修改后，用 --force 重新生成"))
+                    self._keep_old(entry, old_out)
+                    continue
                 out = {"file": name, "format": fmt, "inputs_sha256": key}
                 entry["outputs"].append(out)
                 if (not force and old_out and old_out.get("inputs_sha256") == key
@@ -256,12 +262,26 @@ class Build:
                     result.up_to_date.append(name)
                     continue
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
-                            d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch)
+                            d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
+                            guard=guard)
                 tasks.append(task)
                 self.task_outputs[task.id] = (entry, out)
         self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
                          "documents": self.entries, "combined": None}
         return tasks
+
+    def _guard(self, name: str, old_out: dict | None) -> str:
+        """What may be done to an output file already in the folder: "" (absent, or docgen's
+        own as the manifest records it: write), "edited" (docgen wrote it, someone changed it
+        since: keep it unless --force), "foreign" (not docgen's: written only if the new bytes
+        are the same, as after an interrupted build). ``docgen render`` keeps no manifest and
+        writes as it always did."""
+        target = self.out_dir / name
+        if not self.persistent or not (target.exists() or target.is_symlink()):
+            return ""
+        if old_out and old_out.get("file") == name and not target.is_symlink():
+            return "" if self.force or file_matches(target, old_out) else "edited"
+        return "foreign"
 
     def _keep_old(self, entry: dict, old_out: dict | None) -> None:
         """A failed output: the file of an earlier build stays, listed as not current."""
@@ -355,8 +375,14 @@ class Build:
             self.manifest["combined"] = old
             self.result.up_to_date.append(spec.combined)
             return None
+        guard = self._guard(spec.combined, old if old.get("file") == spec.combined else None)
+        if guard == "edited":
+            self.result.failed.append(Failure(f"合并PDF {spec.combined}", "此文件在上次生成后被手工修改，未覆盖；"
+                                                                        "确认不要这些修改后，用 --force 重新生成"))
+            self._keep_old_combined()
+            return None
         salt = keys.hash_json({"pdf": self.pdf_env, "env": self.env, "contents": contents})
-        return Task(-1, "combined", spec.combined, str(self.out_dir / spec.combined), str(spec.templates),
+        return Task(-1, "combined", spec.combined, str(self.out_dir / spec.combined), str(spec.templates), guard=guard,
                     combined=CombinedSpec(spec.title, parts, spec.pdf_date, identifier, key,
                                           str(self.out_dir / STATE_DIR), salt))
 

@@ -42,6 +42,7 @@ class Task:
     combined: Any = None  # docgen.build.combined.CombinedSpec
     cost: int = 0  # an estimate of the work: the largest documents start first
     scratch: str = ""  # the build's state folder (page counts of parts)
+    guard: str = ""  # "foreign": the target exists and is not docgen's (runner.Build._guard)
 
 
 @dataclass
@@ -143,6 +144,23 @@ def trace(what: str) -> None:
         print(f"[{time.time() % 1000:8.3f} {os.getpid()}] {what}", file=sys.stderr, flush=True)
 
 
+class ForeignFile(Exception):
+    """The output's name is taken by a file docgen did not write: it is never overwritten."""
+
+
+def write_output(task: Task, data: bytes) -> None:
+    """Write the task's output atomically, unless its name is taken by a file docgen did not
+    write (:class:`ForeignFile`); such a file holding exactly ``data`` (the output of a build
+    that was interrupted before it recorded the file) is left as it is."""
+    target = Path(task.target)
+    if task.guard == "foreign" and (target.exists() or target.is_symlink()):
+        if not target.is_symlink() and target.is_file() and target.stat().st_size == len(data) \
+                and target.read_bytes() == data:
+            return
+        raise ForeignFile(f"输出目录中已有同名文件“{target.name}”，它不是docgen生成的，未覆盖；请把它改名或移走")
+    write_atomic(target, data)
+
+
 def pdf_identifier(html: str, created: str | None) -> bytes:
     """The PDF's identifier follows its content, so the same input gives the same bytes."""
     import hashlib
@@ -179,7 +197,7 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
 
             data, pages = combine_pdfs(task.combined, RENDERERS.builtin_pdf() if fonts else None)
             title = task.combined.title
-        write_atomic(Path(task.target), data)
+        write_output(task, data)
     except ContentsNotCached:
         raise
     except Exception as exc:  # isolation: this output failed, the others go on
@@ -275,7 +293,7 @@ def assemble_parts(task: Task, first: tuple, later: tuple) -> TaskResult:
     start = time.perf_counter()
     try:
         data, title, pages = assemble_laid_out(first, later)
-        write_atomic(Path(task.target), data)
+        write_output(task, data)
     except Exception as exc:
         return TaskResult(task.id, False, seconds=time.perf_counter() - start, error=describe_error(exc))
     return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)

@@ -601,3 +601,38 @@ def test_only_docgens_own_temporaries_are_removed(workdir):
     assert build_packet(packet, out, jobs=1).exit_code == 0
     assert all(path.read_text(encoding="utf-8") == "用户的" for path in mine)
     assert not leftover.exists()
+
+
+# --------------------------------------------------------------------------- the user's own files
+
+
+def test_a_users_file_is_never_overwritten(workdir):
+    """A project whose id becomes ``notes`` while the folder holds the user's notes.docx: that
+    output fails with a clear cause; the user's file and every other output are as they were."""
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["docx"], combined=False)
+    out = workdir / "out"
+    out.mkdir()
+    (out / "notes.docx").write_bytes(b"the user's own notes")
+    edit(data / PROJECTS[0], "name:", "id: notes\nname:")
+    result = build_packet(packet, out, jobs=1, force=True)
+    assert (out / "notes.docx").read_bytes() == b"the user's own notes"
+    assert result.built == ["02-emergency.docx"] and result.exit_code == 1
+    [failure] = result.failed
+    assert failure.what == "result-sheet notes.docx" and "不是docgen生成的，未覆盖" in failure.cause
+
+
+def test_an_output_edited_by_hand_is_kept_unless_forced(workdir):
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["docx"], combined=False)
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    (out / "01-housing.docx").write_bytes(b"edited in Word")
+    set_score(data / PROJECTS[0], "85")
+    result = build_packet(packet, out, jobs=1)
+    assert (out / "01-housing.docx").read_bytes() == b"edited in Word"
+    [failure] = result.failed
+    assert failure.what == "result-sheet 01-housing.docx" and "被手工修改，未覆盖" in failure.cause
+    assert "--force" in failure.cause
+    forced = build_packet(packet, out, jobs=1, force=True)
+    assert forced.exit_code == 0 and "85.00" in docx_text(out / "01-housing.docx")
