@@ -24,7 +24,7 @@ from docgen.build.executor import default_jobs
 from docgen.build.runner import build_packet, render_documents
 from docgen.build.watch import watch
 from docgen.build.spec import PacketSpec, load_packet
-from docgen.build.state import BuildBusy, UnsafeOutput, write_atomic
+from docgen.build.state import BuildBusy, OutputNotWritable, UnsafeOutput, write_atomic
 
-__all__ = ["BuildBusy", "UnsafeOutput", "BuildResult", "PacketSpec", "build_packet", "default_jobs", "load_packet",
+__all__ = ["BuildBusy", "OutputNotWritable", "UnsafeOutput", "BuildResult", "PacketSpec", "build_packet", "default_jobs", "load_packet",
            "render_documents", "watch", "write_atomic"]

@@ -58,6 +58,10 @@ def describe_error(exc: BaseException) -> str:
         return f"模板错误（{exc.where}）：{exc.message}" if exc.where else f"模板错误：{exc.message}"
     if isinstance(exc, FileNotFoundError):
         return f"找不到文件：{exc.filename}"
+    if isinstance(exc, OSError) and exc.filename:
+        from docgen.build.state import why_not_written
+
+        return f"无法写入{exc.filename}：{why_not_written(exc)}"
     return f"{type(exc).__name__}: {exc}"
 
 

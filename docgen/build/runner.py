@@ -24,7 +24,8 @@ from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, def
 from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
 from docgen.build.spec import PacketSpec, load_packet
-from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, check_state_folder, confined,
+from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable, check_state_folder,
+                                confined,
                                 file_matches, outputs_of,
                                 read_json, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
@@ -51,17 +52,29 @@ def render_documents(spec: PacketSpec, out_dir: Path, jobs: int | None = 1, repo
 def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
-    if spec is None:
-        out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, jobs or default_jobs())
     build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
                   start_method)
-    if build.persistent:
-        check_state_folder(out_dir)
-        with OutputLock(out_dir):
-            build.run()
-    else:
+    if not build.persistent:
         build.run()
+    else:
+        check_state_folder(out_dir)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            lock = OutputLock(out_dir)
+            lock.__enter__()
+        except OSError as exc:
+            # a folder that cannot be written: a build with nothing to do still succeeds
+            if not force and out_dir.is_dir() and build.up_to_date():
+                result.seconds = time.perf_counter() - started
+                return result
+            raise OutputNotWritable(out_dir, exc) from None
+        try:
+            build.run()
+        except OSError as exc:  # the manifest or the state could not be written (disk full…)
+            raise OutputNotWritable(out_dir, exc) from None
+        finally:
+            lock.__exit__(None, None, None)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -109,6 +122,10 @@ class Build:
     def _end_workers(self) -> None:
         if self.own_executor and self.executor is not None:
             self.executor.shutdown()
+
+    def up_to_date(self) -> bool:
+        """The stamp check alone, writing nothing (for a folder that cannot be written)."""
+        return self._unchanged()
 
     def _unchanged(self) -> bool:
         """The stamp of the last successful build still holds and every output is intact."""

@@ -95,11 +95,30 @@ def remove_temporaries(out_dir: Path) -> None:
             continue
         for tmp in folder.iterdir():
             if _TEMPORARY.match(tmp.name) and tmp.is_file() and not tmp.is_symlink():
-                tmp.unlink(missing_ok=True)
+                try:
+                    tmp.unlink(missing_ok=True)
+                except OSError:
+                    pass  # a folder that cannot be written: the build says so when it writes
 
 
 class BuildBusy(Exception):
     """Another build is writing to the same output folder."""
+
+
+def why_not_written(exc: OSError) -> str:
+    """An operating system's refusal to write, in Chinese."""
+    import errno
+
+    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满",
+               errno.EROFS: "只读文件系统", errno.EDQUOT: "超出磁盘配额"}
+    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+class OutputNotWritable(Exception):
+    """The output folder (or its state) cannot be written: nothing half-written is left."""
+
+    def __init__(self, out_dir: Path, exc: OSError):
+        super().__init__(f"无法写入输出目录{out_dir}：{why_not_written(exc)}（{exc.filename or out_dir}）")
 
 
 class UnsafeOutput(Exception):

@@ -117,7 +117,7 @@ def build(
     """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
     import time as time_
 
-    from docgen.build import BuildBusy, UnsafeOutput, build_packet, watch as watch_packet
+    from docgen.build import BuildBusy, OutputNotWritable, UnsafeOutput, build_packet, watch as watch_packet
     from docgen.cli.progress import ProgressBar, Reporter
 
     def reporter():
@@ -142,6 +142,9 @@ def build(
     except UnsafeOutput as unsafe:
         typer.echo(str(unsafe), err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
+    except OutputNotWritable as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1)
     if as_json:
         print_diagnostics(result.diagnostics)
         typer.echo(build_summary_json(result, time_.perf_counter() - start))

@@ -150,7 +150,7 @@ def load_dataset(paths: list[Path]) -> DataSet:
 
     result = DataSet(first_input=shown_path(paths[0]) if paths else "")
     diags = result.diagnostics
-    files = yaml_files(paths)
+    files = yaml_files(paths, diags)
     if not files:
         diags.add(Diagnostic(", ".join(map(str, paths)), None, (), "没有找到YAML文件（.yaml或.yml）"))
     stems: dict[str, LoadedProject] = {}

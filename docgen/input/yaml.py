@@ -5,6 +5,7 @@ Nothing here writes to the user's files."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -76,6 +77,12 @@ def _explain_yaml_problem(problem: str | None) -> str:
 def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
     """Parse one YAML file; problems go to ``diagnostics`` and the result is None."""
     try:
+        if not path.is_file():  # a FIFO or a device would block or never end
+            diagnostics.add(Diagnostic(shown, None, (), "不是普通文件（管道、设备或文件夹），未读取"))
+            return None
+        if path.stat().st_size > MAX_FILE_BYTES:
+            diagnostics.add(Diagnostic(shown, None, (), f"文件过大（超过{MAX_FILE_BYTES // 1024 // 1024} MB），未读取"))
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         diagnostics.add(Diagnostic(shown, None, (), f"无法读取文件：{exc.strerror or exc}"))
@@ -349,22 +356,56 @@ class SourceFile:
         return Diagnostic(self.shown, line_of(self.data, loc), tuple(loc), message, severity)
 
 
-def yaml_files(paths: list[Path]) -> list[Path]:
+def yaml_files(paths: list[Path], diagnostics: Diagnostics | None = None) -> list[Path]:
     """The YAML files named by ``paths``: files as given, folders' files sorted by name
-    (a folder's ``packet.yaml`` describes a ``docgen build``, it is not data)."""
+    (a folder's ``packet.yaml`` describes a ``docgen build``, it is not data). What a folder
+    holds that looks like data but is not read is reported as a warning: a link to nothing
+    or in a loop, a folder or a special file named ``*.yaml``, a ``*.yaml.txt``."""
     out: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir()
-                              if q.suffix in YAML_SUFFIXES and q.is_file() and q.name not in PACKET_FILE_NAMES))
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        for q in sorted(p.iterdir()):
+            skipped = _not_data(q)
+            if skipped is None:
+                if q.name not in PACKET_FILE_NAMES:
+                    out.append(q)
+            elif skipped and diagnostics is not None:
+                folder = shown_path(q.parent)  # the entry itself as named, not where a link leads
+                shown = q.name if folder == "." else f"{folder}{os.sep}{q.name}"
+                diagnostics.add(Diagnostic(shown, None, (), skipped, Severity.WARNING))
     return out
+
+
+def _not_data(path: Path) -> str | None:
+    """None for a YAML file to read; why it is skipped (a message, or "" for anything that is
+    plainly not data) otherwise."""
+    looks_like_yaml = path.suffix in YAML_SUFFIXES
+    if path.name.endswith(tuple(s + ".txt" for s in YAML_SUFFIXES)):
+        return "扩展名是.txt，未作为数据读取；如果是数据，请去掉“.txt”"
+    if not looks_like_yaml:
+        return ""
+    if path.is_symlink() and not path.exists():
+        return "是指向不存在的文件的链接（或链接成环），未读取"
+    if path.is_dir():
+        return "是文件夹，不是YAML文件，未读取"
+    if not path.is_file():
+        return "不是普通文件（管道、设备等），未读取"
+    return None
+
+
+#: A data file larger than this is not read (the largest sample file is ~40 KB).
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def shown_path(path: Path) -> str:
     """The path as a user recognises it: relative to the working folder where possible."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a link in a loop: name it as written
+        resolved = Path(os.path.abspath(path))
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

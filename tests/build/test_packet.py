@@ -636,3 +636,46 @@ def test_an_output_edited_by_hand_is_kept_unless_forced(workdir):
     assert "--force" in failure.cause
     forced = build_packet(packet, out, jobs=1, force=True)
     assert forced.exit_code == 0 and "85.00" in docx_text(out / "01-housing.docx")
+
+
+# --------------------------------------------------------------------------- folders that cannot be written
+
+
+def _refuse(errno_: int):
+    def refuse(*args, **kwargs):
+        raise OSError(errno_, os.strerror(errno_), "out/x")
+    return refuse
+
+
+def test_an_up_to_date_build_succeeds_in_a_folder_that_cannot_be_written(workdir, monkeypatch):
+    """(Tests run as root, who may write anywhere: the refusal is simulated.)"""
+    import errno
+
+    from docgen.build import OutputNotWritable
+    from docgen.build import state
+
+    data = make_data(workdir / "data", PROJECTS[:1])
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    monkeypatch.setattr(state.OutputLock, "__enter__", _refuse(errno.EROFS))
+    assert build_packet(packet, out, jobs=1).unchanged
+    set_score(data / PROJECTS[0], "85")
+    with pytest.raises(OutputNotWritable, match="无法写入输出目录.*只读文件系统"):
+        build_packet(packet, out, jobs=1)
+    result = CliRunner().invoke(app, ["build", str(packet), "-o", str(out)])
+    assert result.exit_code == 1 and "只读文件系统" in result.output and "内部错误" not in result.output
+
+
+def test_a_full_disk_fails_the_outputs_with_a_clear_cause(workdir, monkeypatch):
+    import errno
+
+    import docgen.build.tasks as tasks
+
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["docx"], combined=False)
+    monkeypatch.setattr(tasks, "write_atomic", _refuse(errno.ENOSPC))
+    result = build_packet(packet, workdir / "out", jobs=1)
+    assert result.exit_code == 1 and not result.built
+    assert all(f.cause == "无法写入out/x：磁盘已满" for f in result.failed)
+    assert not [p for p in (workdir / "out").glob("*.docx")]

@@ -253,3 +253,28 @@ def test_what_the_yaml_parser_accepts_but_docgen_refuses(workdir, text, expected
     English library text, no crash later in a renderer)."""
     write(workdir, "x.yaml", text)
     assert messages(workdir) == [expected]
+
+
+def test_what_a_folder_holds_but_is_not_read_is_reported(workdir):
+    import os
+
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD)
+    write(workdir, "b.yaml.txt", GOOD)
+    (workdir / "c.yaml").mkdir()
+    (workdir / "d.yaml").symlink_to(workdir / "missing.yaml")
+    (workdir / "e.yaml").symlink_to(workdir / "e.yaml")  # a loop
+    os.mkfifo(workdir / "f.yaml")  # reading it would wait for ever
+    assert messages(workdir) == [
+        "b.yaml.txt: 警告: 扩展名是.txt，未作为数据读取；如果是数据，请去掉“.txt”",
+        "c.yaml: 警告: 是文件夹，不是YAML文件，未读取",
+        "d.yaml: 警告: 是指向不存在的文件的链接（或链接成环），未读取",
+        "e.yaml: 警告: 是指向不存在的文件的链接（或链接成环），未读取",
+        "f.yaml: 警告: 不是普通文件（管道、设备等），未读取",
+    ]
+    assert messages_for([workdir / "f.yaml", workdir / "publisher.yaml"]) == [
+        "f.yaml: 不是普通文件（管道、设备或文件夹），未读取"]
+
+
+def messages_for(paths: list[Path]) -> list[str]:
+    return [str(d) for d in load_dataset(paths).diagnostics.in_order() if d.severity.value == "错误"]
