@@ -95,7 +95,9 @@ def load_packet(path: Path):
         if packet is not None:
             return getattr(packet, key)
         value = data.get(key, default)
-        return [value] if isinstance(value, str) and key != "templates" else value
+        if key == "templates":
+            return value
+        return [value] if isinstance(value, str) else value if isinstance(value, list) else []
 
     inputs = []
     for i, name in enumerate(raw("inputs", ["."]) or []):

@@ -208,12 +208,14 @@ def load_dataset(paths: list[Path]) -> DataSet:
         add_findings(source, prefix, notes + check_project(project, bands), diags)
         stem = project.id or default_stem
         loaded = LoadedProject(project, source.shown, line_of(source.data, prefix), stem, Origin(source, prefix))
-        if stem in stems:
-            other = stems[stem]
+        if stem.casefold() in stems:  # Windows and macOS do not tell A.pdf from a.pdf
+            other = stems[stem.casefold()]
+            same = (f"与{other.source}:{other.line}重复" if other.output_stem == stem else
+                    f"与{other.source}:{other.line}的“{other.output_stem}”重复（不区分大小写）")
             diags.add(source.diagnostic(prefix + ("id",) if project.id else prefix,
-                      f"输出文件名“{stem}”与{other.source}:{other.line}重复，请填写不同的id"))
+                      f"输出文件名“{stem}”{same}，请填写不同的id"))
             continue
-        stems[stem] = loaded
+        stems[stem.casefold()] = loaded
         result.projects.append(loaded)
 
     declared = [families.get(name) for name in result.families]

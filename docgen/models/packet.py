@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 from pydantic_core import PydanticCustomError
 
 from docgen import families
+from docgen.models.values import output_name_problem
 
 #: The name of a folder's packet file: the loader never reads it as data.
 PACKET_FILE_NAMES = ("packet.yaml", "packet.yml")
@@ -114,6 +115,9 @@ class Packet(BaseModel):
             name = value.strip()
             if not name.lower().endswith(".pdf") or len(name) < 5 or "/" in name or "\\" in name or name[0] == ".":
                 raise PydanticCustomError(
-                    "packet_combined", "合并PDF的文件名应以.pdf结尾、不含目录，实际为“{value}”", {"value": value})
+                    "packet_combined", "合并PDF的文件名应以.pdf结尾、不含目录，实际为“{value}”", {"value": value[:60]})
+            problem = output_name_problem(name[:-4])
+            if problem:
+                raise PydanticCustomError("packet_combined", "合并PDF的" + problem)
             return name
         return value

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from docgen.models.values import Amount, DecimalValue, Grade, GradeValue, IntValue, Score
+from docgen.models.values import Amount, DecimalValue, Grade, GradeValue, IntValue, Score, output_name_problem
 
 
 def _one_or_many(value: Any) -> Any:
@@ -101,6 +101,14 @@ class EvaluatedProject(BaseModel):
     suggestions: TextList = Field(default_factory=list, title="建议")
     agency: str | None = Field(None, title="评价机构")
     remarks: str | None = Field(None, title="备注")
+
+    @field_validator("id")
+    @classmethod
+    def _output_name(cls, value: str | None) -> str | None:
+        problem = output_name_problem(value) if value is not None else None
+        if problem:
+            raise PydanticCustomError("output_name", problem)
+        return value
 
 
 #: Fields a result sheet cannot do without (the others are optional for every family).

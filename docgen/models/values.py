@@ -178,3 +178,23 @@ class Amount(BaseModel):
     def in_unit(self, unit: Unit) -> Decimal:
         """The exact value expressed in another unit (no rounding)."""
         return self.value * self.unit.factor / unit.factor
+
+
+#: Names Windows gives to devices: a file cannot be called so, whatever its extension.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+#: The longest output name (UTF-8 bytes, extension included): file systems allow 255.
+MAX_OUTPUT_NAME_BYTES = 200
+
+
+def output_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an output's file name in any folder on any system, in Chinese;
+    None when it can."""
+    if name in (".", "..") or name.startswith("."):
+        return f"文件名不能以“.”开头（会成为隐藏文件或上级目录），实际为“{name[:60]}”"
+    if any(c in name for c in '/\\:*?"<>|') or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return f"文件名不能含有目录分隔符、控制字符或 :*?\"<>|，实际为“{name[:60]!r}”"
+    if name.split(".", 1)[0].casefold() in _RESERVED:
+        return f"“{name[:60]}”是Windows的设备名，不能作文件名"
+    if len(name.encode("utf-8")) > MAX_OUTPUT_NAME_BYTES - 5:  # room for .docx
+        return f"文件名过长（{len(name.encode('utf-8'))}字节），最多{MAX_OUTPUT_NAME_BYTES - 5}字节"
+    return None

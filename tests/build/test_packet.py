@@ -679,3 +679,17 @@ def test_a_full_disk_fails_the_outputs_with_a_clear_cause(workdir, monkeypatch):
     assert result.exit_code == 1 and not result.built
     assert all(f.cause == "无法写入out/x：磁盘已满" for f in result.failed)
     assert not [p for p in (workdir / "out").glob("*.docx")]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("inputs: 42", "packet.yaml:2: inputs: 应为列表（每项另起一行，以“- ”开头），实际为数字42"),
+    ('combined: "a\\nb.pdf"', "packet.yaml:2: combined: 合并PDF的文件名不能含有目录分隔符、控制字符或 :*?\"<>|，实际为“'a\\nb'”"),
+    ('combined: "con.pdf"', "packet.yaml:2: combined: 合并PDF的“con”是Windows的设备名，不能作文件名"),
+    ("templates: /dev/zero", "packet.yaml:2: templates: 找不到模板目录“/dev/zero”"),
+])
+def test_packet_values_that_cannot_work_are_errors_with_their_line(workdir, line, message):
+    make_data(workdir, PROJECTS[:1])
+    (workdir / "packet.yaml").write_text(f"title: 测试\n{line}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", "packet.yaml", "-o", "out"])
+    assert result.exit_code == 2 and "内部错误" not in result.output
+    assert message in result.output.splitlines()

@@ -278,3 +278,23 @@ def test_what_a_folder_holds_but_is_not_read_is_reported(workdir):
 
 def messages_for(paths: list[Path]) -> list[str]:
     return [str(d) for d in load_dataset(paths).diagnostics.in_order() if d.severity.value == "错误"]
+
+
+@pytest.mark.parametrize("ident, message", [
+    ("..", "文件名不能以“.”开头（会成为隐藏文件或上级目录），实际为“..”"),
+    (".notes", "文件名不能以“.”开头（会成为隐藏文件或上级目录），实际为“.notes”"),
+    ("con", "“con”是Windows的设备名，不能作文件名"),
+    ("x" * 200, "文件名过长（200字节），最多195字节"),
+])
+def test_an_id_that_cannot_be_a_file_name_is_refused(workdir, ident, message):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", f'id: "{ident}"\n' + GOOD)
+    assert messages(workdir) == [f"a.yaml:1: id: {message}"]
+
+
+def test_output_names_differing_only_by_case_collide(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", "id: Notes\n" + GOOD)
+    write(workdir, "b.yaml", "id: notes\n" + GOOD)
+    assert messages(workdir) == [
+        "b.yaml:1: id: 输出文件名“notes”与a.yaml:1的“Notes”重复（不区分大小写），请填写不同的id"]
