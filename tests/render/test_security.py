@@ -121,3 +121,25 @@ def test_a_link_out_of_the_template_set_is_never_read(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "指向模板目录以外的链接，不予读取" in result.output and "机密内容" not in result.output
     assert not any(p.suffix in (".docx", ".pdf") for p in (tmp_path / "out").glob("*"))
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("{{ 'x' * 10**9 }}", "模板中的重复过大"),  # Jinja folds 10**9 when it compiles
+    ("{% set n = 9 %}{{ 10 ** (n * 100) }}", "模板中的乘方过大"),
+    ("{{ 'x' * 1000000000 }}", "模板中的重复过大"),
+    ("{{ [1] * 100000000 }}", "模板中的重复过大"),
+    ("{{ lipsum(100000) }}", "lipsum"),
+])
+def test_a_template_cannot_ask_for_unbounded_work(tmp_path, expression, message):
+    """Bounded before it runs: the expression is an error of that template (milliseconds, no
+    gigabytes)."""
+    import time
+
+    from jinja2 import TemplateError
+
+    (tmp_path / "result-sheet.html").write_text(expression, encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(TemplateError, match=message):
+        PdfRenderer(TemplateSet(tmp_path)).html("result-sheet", {})
+    assert time.monotonic() - start < 5
+    assert PdfRenderer(TemplateSet(tmp_path)).env.from_string("{{ 'ab' * 3 }}{{ 2 ** 10 }}").render() == "ababab1024"
