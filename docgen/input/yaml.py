@@ -132,6 +132,10 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
     except YAMLError as exc:
         diagnostics.add(Diagnostic(shown, None, (), _explain_yaml_problem(str(exc))))
         return None
+    except TypeError:  # a key ruamel cannot even hold (a list or a map given by “? ”)
+        line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.lstrip().startswith("? ")), None)
+        diagnostics.add(Diagnostic(shown, line, (), "键应为文本（不支持“? ”复杂键）"))
+        return None
     except ValueError as exc:  # a date that does not exist (2024-13-01), !!float xyz
         number = re.search(r"could not convert string to float: '(.*)'", str(exc))
         if number:
