@@ -12,6 +12,7 @@ done.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import sys
@@ -112,7 +113,17 @@ class Renderers:
         return self.pdf(str(TemplateSet.default().root))
 
 
+    def clear(self) -> None:
+        """Drop the renderers while the interpreter still works: WeasyPrint's font
+        configuration cleans up in ``__del__``, which fails (and says so on stderr) when it
+        runs during the interpreter's own shutdown."""
+        self._docx.clear()
+        self._pdf.clear()
+        self._fonts = None
+
+
 RENDERERS = Renderers()
+atexit.register(RENDERERS.clear)
 
 
 def warm_worker() -> None:
