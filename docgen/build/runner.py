@@ -25,6 +25,7 @@ from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable, check_state_folder,
+                                remove_stale,
                                 confined,
                                 file_matches, outputs_of,
                                 read_json, remove_temporaries, write_json)
@@ -203,7 +204,9 @@ class Build:
                 self._checkpoint(final=True)
         if not self.persistent:
             return
-        self._remove_stale()
+        current = {o["file"] for o in outputs_of(self.manifest)} | {
+            o["file"] for e in self.entries for o in e["outputs"]}
+        self.stale = remove_stale(self.out_dir, self.old, current, self.result)
         self._checkpoint(final=True)
 
         # what each file held: kept for files that cannot be read now (that is when it is needed)
@@ -404,32 +407,3 @@ class Build:
                                           str(self.out_dir / STATE_DIR), salt))
 
     # ------------------------------------------------------------------ cleaning up
-
-    def _remove_stale(self) -> None:
-        """Outputs of an earlier build that are no longer in the packet are removed — unless
-        the data has errors (a document may only be missing because of them) or the file was
-        changed by hand. Only files inside the output folder are ever touched."""
-        current = {o["file"] for o in outputs_of(self.manifest)} | {
-            o["file"] for e in self.entries for o in e["outputs"]}
-        stale = []
-        for o in outputs_of(self.old):
-            if o["file"] in current:
-                continue
-            if confined(self.out_dir, o["file"]) is None:  # ../x, /abs, or a link leading out
-                self.result.notes.append(f"{MANIFEST}列出的“{o['file'][:200]}”不在输出目录内，已忽略（不会删除）")
-                continue
-            stale.append(o)
-        self.stale = []
-        if stale and self.result.has_errors:
-            self.result.notes.append(f"数据有错误，暂不删除{len(stale)}个已不属于公开包的文件")
-            self.stale = [{**o, "current": False} for o in stale if confined(self.out_dir, o["file"]).is_file()]
-            return
-        for o in stale:
-            path = confined(self.out_dir, o["file"])
-            if not path.is_file():
-                continue
-            if file_matches(path, o):
-                path.unlink()
-                self.result.removed.append(o["file"])
-            else:
-                self.result.kept.append(o["file"])

@@ -87,6 +87,35 @@ def outputs_of(manifest: dict) -> list[dict]:
 _TEMPORARY = re.compile(r"^\.(?P<name>.+\.(?:docx|pdf|json|txt))\.[a-z0-9_]{8}\.tmp$")
 
 
+def remove_stale(out_dir: Path, old_manifest: dict, current: set[str], result) -> list[dict]:
+    """Remove the outputs of an earlier build that are no longer in the packet, and return
+    those kept as not current: all of them while the data has errors (a document may only be
+    missing because of them). A file changed by hand is kept (``result.kept``); an entry that
+    leads out of the folder (``../x``, an absolute path, a link) is ignored and reported. Only
+    files inside ``out_dir`` are ever touched."""
+    stale = []
+    for o in outputs_of(old_manifest):
+        if o["file"] in current:
+            continue
+        if confined(out_dir, o["file"]) is None:
+            result.notes.append(f"{MANIFEST}列出的“{o['file'][:200]}”不在输出目录内，已忽略（不会删除）")
+            continue
+        stale.append(o)
+    if stale and result.has_errors:
+        result.notes.append(f"数据有错误，暂不删除{len(stale)}个已不属于公开包的文件")
+        return [{**o, "current": False} for o in stale if confined(out_dir, o["file"]).is_file()]
+    for o in stale:
+        path = confined(out_dir, o["file"])
+        if not path.is_file():
+            continue
+        if file_matches(path, o):
+            path.unlink()
+            result.removed.append(o["file"])
+        else:
+            result.kept.append(o["file"])
+    return []
+
+
 def remove_temporaries(out_dir: Path) -> None:
     """Leftovers of an interrupted build are never real outputs: the temporaries docgen made,
     recognised by their exact form, are removed; nothing else is."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import gc
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +151,8 @@ _TRACE = bool(os.environ.get("DOCGEN_TRACE"))
 def trace(what: str) -> None:
     """With ``DOCGEN_TRACE=1``: when each step of a build happens, on stderr (for profiling)."""
     if _TRACE:
-        print(f"[{time.time() % 1000:8.3f} {os.getpid()}] {what}", file=sys.stderr, flush=True)
+        # one write of the whole line: two processes' lines never run into each other
+        os.write(2, f"[{time.time() % 1000:8.3f} {os.getpid()}] {what}\n".encode())
 
 
 class ForeignFile(Exception):
