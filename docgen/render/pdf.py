@@ -20,6 +20,11 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 __all__ = ["PdfRenderer", "TemplateResourceRefused", "harfbuzz_subset_available", "make_url_fetcher"]
 
 
+#: The largest file a template may load (an image, a stylesheet, a font of the set): a CJK
+#: font is about 20 MB; more is a mistake that would be read whole into every PDF.
+MAX_RESOURCE_BYTES = 64 * 2**20
+
+
 def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     """A WeasyPrint URL fetcher that serves files of the template set and refuses everything
     else (other files, http, data: URLs). A file the user's set lacks comes from the built-in
@@ -58,6 +63,11 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
                         except OutsideTemplateSet:
                             break  # a link out of the set: refused below
                         if served.is_file():
+                            size = served.stat().st_size
+                            if size > MAX_RESOURCE_BYTES:
+                                raise ResourceRefused(
+                                    f"模板资源{served.name}过大（{size / 2**20:.0f} MB），最多"
+                                    f"{MAX_RESOURCE_BYTES // 2**20} MB", url)
                             return super().fetch(served.as_uri(), headers)
             raise ResourceRefused(f"拒绝加载模板目录以外的资源：{url[:200]}", url)
 

@@ -143,3 +143,17 @@ def test_a_template_cannot_ask_for_unbounded_work(tmp_path, expression, message)
         PdfRenderer(TemplateSet(tmp_path)).html("result-sheet", {})
     assert time.monotonic() - start < 5
     assert PdfRenderer(TemplateSet(tmp_path)).env.from_string("{{ 'ab' * 3 }}{{ 2 ** 10 }}").render() == "ababab1024"
+
+
+def test_a_huge_resource_in_the_set_is_refused_before_it_is_read(tmp_path):
+    """A 1 GiB image in the template set (sparse here: no disk used) is an error of the template
+    that shows it, not a gigabyte read into memory."""
+    from docgen.render.pdf import MAX_RESOURCE_BYTES
+
+    with open(tmp_path / "logo.png", "wb") as image:
+        image.truncate(2**30)
+    assert MAX_RESOURCE_BYTES < 2**30
+    (tmp_path / "evil.html").write_text('<p>x</p>\n<img src="logo.png">', encoding="utf-8")
+    with pytest.raises(TemplateResourceRefused, match="模板资源logo.png过大（1024 MB），最多64 MB") as refused:
+        PdfRenderer(TemplateSet(tmp_path)).render("evil", {})
+    assert refused.value.where == "evil.html:2"
