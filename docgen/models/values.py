@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -33,24 +34,36 @@ def normalise_number_text(text: str) -> str:
     return t
 
 
+#: The largest figure any document prints (万亿 is 10**12): beyond it a number is a typing slip,
+#: and a renderer's arithmetic would fail on it.
+MAX_FIGURE = Decimal(10) ** 15
+
+
 def to_decimal(value: Any) -> Decimal:
-    """Decimal from YAML input; never goes through binary floating point."""
+    """Decimal from YAML input; never goes through binary floating point. Finite and below
+    :data:`MAX_FIGURE` in size, or a Chinese error."""
     if isinstance(value, bool):
         raise PydanticCustomError("decimal_type", "应为数字，实际为{value}", {"value": value})
     if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):  # only from callers that bypass the loader
-        return Decimal(repr(value))
-    if isinstance(value, str):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):  # only from callers that bypass the loader
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
         try:
-            return Decimal(normalise_number_text(value))
+            number = Decimal(normalise_number_text(value))
         except (ValueError, InvalidOperation):
             raise PydanticCustomError(
                 "decimal_parsing", "应为数字，实际为“{value}”", {"value": value}
             ) from None
-    raise PydanticCustomError("decimal_type", "应为数字，实际为{value}", {"value": value})
+    else:
+        raise PydanticCustomError("decimal_type", "应为数字，实际为{value}", {"value": value})
+    if not number.is_finite():
+        raise PydanticCustomError("decimal_finite", "应为有限的数，实际为“{value}”", {"value": value})
+    if abs(number) >= MAX_FIGURE:
+        raise PydanticCustomError("decimal_size", "数值过大（{value}），请检查是否多写了位数", {"value": value})
+    return number
 
 
 DecimalValue = Annotated[
@@ -174,6 +187,13 @@ class Amount(BaseModel):
         # editors should accept the written form “120万元” as well as the mapping
         return {"anyOf": [{"type": "string", "pattern": r"^.*(元|万元|亿元)$", "examples": ["120万元"]},
                           handler(core_schema)]}
+
+    @field_validator("value")
+    @classmethod
+    def _not_negative(cls, value: Decimal) -> Decimal:
+        if value < 0:  # 项目支出 and a published 合计 are spent money
+            raise PydanticCustomError("amount_negative", "金额不能为负数，实际为{value}", {"value": str(value)})
+        return value
 
     def in_unit(self, unit: Unit) -> Decimal:
         """The exact value expressed in another unit (no rounding)."""

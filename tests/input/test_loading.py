@@ -298,3 +298,14 @@ def test_output_names_differing_only_by_case_collide(workdir):
     write(workdir, "b.yaml", "id: notes\n" + GOOD)
     assert messages(workdir) == [
         "b.yaml:1: id: 输出文件名“notes”与a.yaml:1的“Notes”重复（不区分大小写），请填写不同的id"]
+
+
+@pytest.mark.parametrize("amount, message", [
+    ("-5万元", "a.yaml:7: expenditure.value: 金额不能为负数，实际为-5"),
+    ("NaN万元", "a.yaml:7: expenditure.value: 应为数字，实际为“NaN”"),
+    ("10000000000000000元", "a.yaml:7: expenditure.value: 数值过大（10000000000000000），请检查是否多写了位数"),
+])
+def test_an_amount_that_cannot_be_spent_money_is_refused(workdir, amount, message):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    write(workdir, "a.yaml", GOOD + f'expenditure: "{amount}"\n')
+    assert messages(workdir) == [message]
