@@ -85,6 +85,11 @@ def format_path(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+class DocumentError(Exception):
+    """A failure of one document whose message is already what the user reads (in Chinese,
+    naming the file and line where there is one): reported as it is."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """A rule's finding about a model, located by field path; the loader adds file and line."""

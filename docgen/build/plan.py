@@ -15,6 +15,7 @@ from typing import Any
 
 from docgen import families
 from docgen.build.keys import context_key
+from docgen.diagnostics import DocumentError
 
 
 @dataclass
@@ -52,10 +53,8 @@ def describe_error(exc: BaseException) -> str:
         return f"找不到模板：{exc.name}"
     if isinstance(exc, jinja2.TemplateError):
         return f"模板错误：{exc}"
-    if type(exc).__name__ == "ForeignFile":  # docgen.build.tasks
+    if isinstance(exc, DocumentError):
         return str(exc)
-    if type(exc).__name__ == "TemplateResourceRefused":  # docgen.render.pdf (not imported: it loads WeasyPrint)
-        return f"模板错误（{exc.where}）：{exc.message}" if exc.where else f"模板错误：{exc.message}"
     if isinstance(exc, FileNotFoundError):
         return f"找不到文件：{exc.filename}"
     if isinstance(exc, OSError) and exc.filename:

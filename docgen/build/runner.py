@@ -104,7 +104,7 @@ class Build:
         trace("build: start")
         if self.persistent:
             remove_temporaries(self.out_dir)
-            if not self.force and self._unchanged():  # workers are started only past this point:
+            if not self.force and self.up_to_date():  # workers are started only past this point:
                 return  # ending them while they load WeasyPrint would cost more than the check
             if self.state.get("stamp"):  # an interrupted build must never pass for a finished one
                 self.state.pop("stamp")
@@ -125,11 +125,8 @@ class Build:
             self.executor.shutdown()
 
     def up_to_date(self) -> bool:
-        """The stamp check alone, writing nothing (for a folder that cannot be written)."""
-        return self._unchanged()
-
-    def _unchanged(self) -> bool:
-        """The stamp of the last successful build still holds and every output is intact."""
+        """The stamp of the last successful build still holds and every output is intact
+        (writes nothing: a folder that cannot be written is checked this way too)."""
         state, result = self.state, self.result
         if not state.get("stamp") or state.get("packet") != str(self.packet.resolve()):
             return False

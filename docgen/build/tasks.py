@@ -24,6 +24,7 @@ from docgen.build.keys import sha256_bytes
 from docgen.build.plan import describe_error
 from docgen.build.spec import DOCX_EPOCH
 from docgen.build.state import write_atomic
+from docgen.diagnostics import DocumentError
 
 
 @dataclass
@@ -53,6 +54,18 @@ class PartsJob:
     identifier: bytes
     created: str | None
     mailbox: str  # the file the first part posts its page count in
+
+    @classmethod
+    def of(cls, split, html: str, created: str | None, scratch: str) -> "PartsJob":
+        """The job of a split document, its page-count mailbox in ``scratch`` (a folder, or
+        :data:`MEMORY`) cleared of an earlier build's count."""
+        from docgen.render.pdf import pdf_identifier
+
+        identifier = pdf_identifier(html, created)
+        name = f"pages-{identifier.decode()}.txt"
+        mailbox = scratch + name if scratch == MEMORY else str(Path(scratch) / name)
+        PageCount(mailbox).clear()
+        return cls(split, identifier, created, mailbox)
 
 
 @dataclass
@@ -155,7 +168,7 @@ def trace(what: str) -> None:
         os.write(2, f"[{time.time() % 1000:8.3f} {os.getpid()}] {what}\n".encode())
 
 
-class ForeignFile(Exception):
+class ForeignFile(DocumentError):
     """The output's name is taken by a file docgen did not write: it is never overwritten."""
 
 
@@ -170,13 +183,6 @@ def write_output(task: Task, data: bytes) -> None:
             return
         raise ForeignFile(f"输出目录中已有同名文件“{target.name}”，它不是docgen生成的，未覆盖；请把它改名或移走")
     write_atomic(target, data)
-
-
-def pdf_identifier(html: str, created: str | None) -> bytes:
-    """The PDF's identifier follows its content, so the same input gives the same bytes."""
-    import hashlib
-
-    return hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
 
 
 def run_task(task: Task, fonts: bool = True) -> TaskResult:
@@ -194,14 +200,10 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
 
             renderer = RENDERERS.pdf(task.templates)
             html = renderer.html(task.family, task.context)
-            identifier = pdf_identifier(html, task.pdf_date)
             split = split_html(html)
             if split is not None:
-                name = f"pages-{identifier.decode()}.txt"
-                mailbox = task.scratch + name if task.scratch == MEMORY else str(Path(task.scratch) / name)
-                PageCount(mailbox).clear()
                 return TaskResult(task.id, True, seconds=time.perf_counter() - start,
-                                  parts=PartsJob(split, identifier, task.pdf_date, mailbox))
+                                  parts=PartsJob.of(split, html, task.pdf_date, task.scratch))
             data, title, pages = renderer.write(html, task.pdf_date)
         else:
             from docgen.build.combined import combine_pdfs
@@ -322,9 +324,7 @@ def render_pdf_now(executor, templates: str, family: str, context: dict, created
     split = split_html(html)
     if split is None:
         return renderer.write(html, created)
-    identifier = pdf_identifier(html, created)
-    job = PartsJob(split, identifier, created, str(Path(scratch) / f"pages-{identifier.decode()}.txt"))
-    PageCount(job.mailbox).clear()
+    job = PartsJob.of(split, html, created, scratch)
     first = executor.submit(first_part, job, templates)
     later = executor.submit(later_part, job, templates)
     pending = [first, later]

@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from docgen.diagnostics import Diagnostic, Diagnostics, Severity
 from docgen.models.packet import PACKET_FILE_NAMES
+from docgen.models.values import MAX_FIGURE
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -162,8 +163,6 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
 #: Characters a file may not hold: C0 and C1 controls but tab, line feed and carriage return
 #: (``\f`` would break a page inside a DOCX cell, BEL and ESC would reach the PDF).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: The largest number any document prints (万亿 is 10**12): beyond it a figure is a typing slip.
-MAX_NUMBER = Decimal(10) ** 15
 
 
 def _control_characters(text: str) -> list[tuple[int, str]]:
@@ -189,7 +188,7 @@ def _key_kind(key: Any) -> str:
 def _value_problems(data: Any) -> list[tuple[tuple, str]]:
     """What the parser accepts but docgen does not: merge keys (``<<:``), keys that are not
     text (``? [a, b]``, ``1:``), control characters or lone surrogates written as escapes
-    (``"\\a"``, ``"\\udfff"``), numbers that are not finite or beyond :data:`MAX_NUMBER`.
+    (``"\\a"``, ``"\\udfff"``), numbers that are not finite or beyond :data:`MAX_FIGURE`.
     Each with its field path; every shared (aliased) value is looked at once."""
     problems: list[tuple[tuple, str]] = []
     seen: set[int] = set()
@@ -221,9 +220,9 @@ def _value_problems(data: Any) -> list[tuple[tuple, str]]:
             if not (node == node) or node in (float("inf"), float("-inf")) or (
                     isinstance(node, Decimal) and not node.is_finite()):
                 problems.append((loc, f"数值应为有限的数，实际为{node}"))
-            elif abs(Decimal(str(node))) >= MAX_NUMBER:
+            elif abs(Decimal(str(node))) >= MAX_FIGURE:
                 problems.append((loc, f"数值过大（{node}），请检查是否多写了位数"))
-        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= MAX_NUMBER:
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= MAX_FIGURE:
             problems.append((loc, f"数值过大（{node}），请检查是否多写了位数"))
     return sorted(problems, key=lambda p: [str(x) for x in p[0]])
 

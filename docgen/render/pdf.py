@@ -11,6 +11,7 @@ from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
 from docgen.render.compat.weasyprint import harfbuzz_subset_available
+from docgen.diagnostics import DocumentError
 from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
 # WeasyPrint logs every CSS property it ignores; keep the CLI output for the user's own problems.
@@ -74,14 +75,19 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     return TemplateSetFetcher()
 
 
-class TemplateResourceRefused(Exception):
+def pdf_identifier(html: str, created: str | None) -> bytes:
+    """The PDF's file identifier follows its content, so the same input gives the same bytes."""
+    return hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
+
+
+class TemplateResourceRefused(DocumentError):
     """A template asked for a file outside its template set (or a URL): a template error of
     that document, reported with the template file and line that name the resource, like any
     other template error (WeasyPrint's own exception is a BaseException that would end the
     process running the task)."""
 
     def __init__(self, message: str, where: str | None):
-        super().__init__(message)
+        super().__init__(f"模板错误（{where}）：{message}" if where else f"模板错误：{message}")
         self.message, self.where = message, where
 
 
@@ -151,8 +157,7 @@ class PdfRenderer:
         parts on both cores (:mod:`docgen.render.parts`)."""
         from docgen.render.parts import render_in_parts, split_html
 
-        # The identifier follows the content, so the same input gives the same bytes.
-        identifier = hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
+        identifier = pdf_identifier(html, created)
         split = split_html(html)
         if split is not None:
             return render_in_parts(split, self.layout, identifier, created)
