@@ -15,9 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from docgen.models.project import TextList
-from docgen.models.values import DecimalValue, IntValue, Unit
+from docgen.models.values import Count, DecimalValue, IntValue, NonNegativeDecimal, Unit
 
+#: An amount that may be below zero: a 结转和结余 or 结余分配 (a deficit), a 支出 line reduced
+#: by money recovered from earlier years (冲减), a year-on-year base.
 Money = DecimalValue
+#: An amount that cannot is a NonNegativeDecimal: income, a 合计/总计, “三公”经费, procurement,
+#: a budget or its execution.
 
 _FUNCTION_CODE = re.compile(r"^\d{3}(\d{2}(\d{2})?)?$")
 _ECONOMIC_CODE = re.compile(r"^\d{3}(\d{2})?$")
@@ -40,19 +44,19 @@ class _Strict(BaseModel):
 class IncomeColumns(_Strict):
     """收入决算表 (公开02表) columns."""
 
-    total: Money | None = Field(None, title="本年收入合计")
-    fiscal: Money | None = Field(None, title="财政拨款收入")
-    superior: Money | None = Field(None, title="上级补助收入")
-    business: Money | None = Field(None, title="事业收入")
-    operating: Money | None = Field(None, title="经营收入")
-    affiliated: Money | None = Field(None, title="附属单位上缴收入")
-    other: Money | None = Field(None, title="其他收入")
+    total: NonNegativeDecimal | None = Field(None, title="本年收入合计")
+    fiscal: NonNegativeDecimal | None = Field(None, title="财政拨款收入")
+    superior: NonNegativeDecimal | None = Field(None, title="上级补助收入")
+    business: NonNegativeDecimal | None = Field(None, title="事业收入")
+    operating: NonNegativeDecimal | None = Field(None, title="经营收入")
+    affiliated: NonNegativeDecimal | None = Field(None, title="附属单位上缴收入")
+    other: NonNegativeDecimal | None = Field(None, title="其他收入")
 
 
 class ExpenditureColumns(_Strict):
     """支出决算表 (公开03表) columns."""
 
-    total: Money | None = Field(None, title="本年支出合计")
+    total: NonNegativeDecimal | None = Field(None, title="本年支出合计")
     basic: Money | None = Field(None, title="基本支出")
     project: Money | None = Field(None, title="项目支出")
     remit: Money | None = Field(None, title="上缴上级支出")
@@ -63,7 +67,7 @@ class ExpenditureColumns(_Strict):
 class BudgetColumns(_Strict):
     """一般公共预算财政拨款支出决算表 (公开05表) and 国有资本经营预算 (公开08表) columns."""
 
-    total: Money | None = Field(None, title="小计")
+    total: NonNegativeDecimal | None = Field(None, title="小计")
     basic: Money | None = Field(None, title="基本支出")
     project: Money | None = Field(None, title="项目支出")
 
@@ -94,45 +98,45 @@ class PrintedTotals(_Strict):
 class FundSplit(_Strict):
     """财政拨款 by fund: 一般公共预算 / 政府性基金预算 / 国有资本经营预算."""
 
-    general_budget: Money | None = Field(None, title="一般公共预算财政拨款")
-    government_fund: Money | None = Field(None, title="政府性基金预算财政拨款")
-    state_capital: Money | None = Field(None, title="国有资本经营预算财政拨款")
+    general_budget: NonNegativeDecimal | None = Field(None, title="一般公共预算财政拨款")
+    government_fund: NonNegativeDecimal | None = Field(None, title="政府性基金预算财政拨款")
+    state_capital: NonNegativeDecimal | None = Field(None, title="国有资本经营预算财政拨款")
 
 
 class FundColumns(FundSplit):
-    total: Money | None = Field(None, title="合计")
+    total: NonNegativeDecimal | None = Field(None, title="合计")
 
 
 class SummaryIncome(FundSplit):
-    superior: Money | None = Field(None, title="上级补助收入")
-    business: Money | None = Field(None, title="事业收入")
-    operating: Money | None = Field(None, title="经营收入")
-    affiliated: Money | None = Field(None, title="附属单位上缴收入")
-    other: Money | None = Field(None, title="其他收入")
+    superior: NonNegativeDecimal | None = Field(None, title="上级补助收入")
+    business: NonNegativeDecimal | None = Field(None, title="事业收入")
+    operating: NonNegativeDecimal | None = Field(None, title="经营收入")
+    affiliated: NonNegativeDecimal | None = Field(None, title="附属单位上缴收入")
+    other: NonNegativeDecimal | None = Field(None, title="其他收入")
 
 
 class AccountsSummary(_Strict):
     """收入支出决算总表 (公开01表): entered figures and the printed totals to check."""
 
     income: SummaryIncome = Field(default_factory=SummaryIncome, title="本年收入")
-    income_total: Money | None = Field(None, title="本年收入合计（公布数）")
+    income_total: NonNegativeDecimal | None = Field(None, title="本年收入合计（公布数）")
     unused_non_fiscal_balance: Money | None = Field(None, title="使用非财政拨款结余和专用结余")
     opening_balance: Money | None = Field(None, title="年初结转和结余")
-    grand_income: Money | None = Field(None, title="收入总计（公布数）")
+    grand_income: NonNegativeDecimal | None = Field(None, title="收入总计（公布数）")
     expenditure_categories: dict[str, Money] = Field(default_factory=dict, title="各类支出（公布数）")
-    expenditure_total: Money | None = Field(None, title="本年支出合计（公布数）")
+    expenditure_total: NonNegativeDecimal | None = Field(None, title="本年支出合计（公布数）")
     surplus_distribution: Money | None = Field(None, title="结余分配")
     closing_balance: Money | None = Field(None, title="年末结转和结余")
-    grand_expenditure: Money | None = Field(None, title="支出总计（公布数）")
+    grand_expenditure: NonNegativeDecimal | None = Field(None, title="支出总计（公布数）")
 
 
 class FiscalSummary(_Strict):
     """财政拨款收入支出决算总表 (公开04表)."""
 
     income: FundSplit = Field(default_factory=FundSplit, title="本年收入")
-    income_total: Money | None = Field(None, title="本年收入合计（公布数）")
+    income_total: NonNegativeDecimal | None = Field(None, title="本年收入合计（公布数）")
     opening_balance: FundSplit = Field(default_factory=FundSplit, title="年初财政拨款结转和结余")
-    grand_income: Money | None = Field(None, title="收入总计（公布数）")
+    grand_income: NonNegativeDecimal | None = Field(None, title="收入总计（公布数）")
     expenditure_categories: dict[str, FundColumns] = Field(default_factory=dict, title="各类支出（公布数）")
     expenditure_total: FundColumns | None = Field(None, title="本年支出合计（公布数）")
     closing_balance: FundSplit = Field(default_factory=FundSplit, title="年末财政拨款结转和结余")
@@ -151,8 +155,8 @@ class EconomicLine(_Strict):
 
 
 class EconomicPrinted(_Strict):
-    personnel: Money | None = Field(None, title="人员经费合计（公布数）")
-    public: Money | None = Field(None, title="公用经费合计（公布数）")
+    personnel: NonNegativeDecimal | None = Field(None, title="人员经费合计（公布数）")
+    public: NonNegativeDecimal | None = Field(None, title="公用经费合计（公布数）")
 
 
 class GovernmentFundLine(_Strict):
@@ -183,10 +187,10 @@ class StateCapitalLine(_Strict):
 class ThreePublicItems(_Strict):
     """“三公”经费 items."""
 
-    overseas: Money | None = Field(None, title="因公出国（境）费")
-    vehicle_purchase: Money | None = Field(None, title="公务用车购置费")
-    vehicle_operation: Money | None = Field(None, title="公务用车运行维护费")
-    reception: Money | None = Field(None, title="公务接待费")
+    overseas: NonNegativeDecimal | None = Field(None, title="因公出国（境）费")
+    vehicle_purchase: NonNegativeDecimal | None = Field(None, title="公务用车购置费")
+    vehicle_operation: NonNegativeDecimal | None = Field(None, title="公务用车运行维护费")
+    reception: NonNegativeDecimal | None = Field(None, title="公务接待费")
 
 
 class ThreePublic(_Strict):
@@ -195,27 +199,27 @@ class ThreePublic(_Strict):
 
 
 class Procurement(_Strict):
-    total: Money | None = Field(None, title="合计（公布数）")
-    goods: Money | None = Field(None, title="货物")
-    works: Money | None = Field(None, title="工程")
-    services: Money | None = Field(None, title="服务")
+    total: NonNegativeDecimal | None = Field(None, title="合计（公布数）")
+    goods: NonNegativeDecimal | None = Field(None, title="货物")
+    works: NonNegativeDecimal | None = Field(None, title="工程")
+    services: NonNegativeDecimal | None = Field(None, title="服务")
 
 
 class OperatingCosts(_Strict):
-    administrative: Money | None = Field(None, title="行政单位")
-    civil_service_managed: Money | None = Field(None, title="参照公务员法管理事业单位")
+    administrative: NonNegativeDecimal | None = Field(None, title="行政单位")
+    civil_service_managed: NonNegativeDecimal | None = Field(None, title="参照公务员法管理事业单位")
 
 
 class Vehicles(_Strict):
-    total: IntValue | None = Field(None, title="车辆数合计（公布数）")
-    vice_ministerial: IntValue | None = Field(None, title="副部（省）级及以上领导用车")
-    principal: IntValue | None = Field(None, title="主要负责人用车")
-    confidential: IntValue | None = Field(None, title="机要通信用车")
-    emergency: IntValue | None = Field(None, title="应急保障用车")
-    law_enforcement: IntValue | None = Field(None, title="执法执勤用车")
-    special: IntValue | None = Field(None, title="特种专业技术用车")
-    retired_service: IntValue | None = Field(None, title="离退休干部服务用车")
-    other: IntValue | None = Field(None, title="其他用车")
+    total: Count | None = Field(None, title="车辆数合计（公布数）")
+    vice_ministerial: Count | None = Field(None, title="副部（省）级及以上领导用车")
+    principal: Count | None = Field(None, title="主要负责人用车")
+    confidential: Count | None = Field(None, title="机要通信用车")
+    emergency: Count | None = Field(None, title="应急保障用车")
+    law_enforcement: Count | None = Field(None, title="执法执勤用车")
+    special: Count | None = Field(None, title="特种专业技术用车")
+    retired_service: Count | None = Field(None, title="离退休干部服务用车")
+    other: Count | None = Field(None, title="其他用车")
 
 
 class Statistics(_Strict):
@@ -224,7 +228,7 @@ class Statistics(_Strict):
     procurement: Procurement = Field(default_factory=Procurement, title="政府采购情况")
     operating_costs: OperatingCosts = Field(default_factory=OperatingCosts, title="机关运行经费")
     vehicles: Vehicles = Field(default_factory=Vehicles, title="车辆")
-    large_equipment: IntValue | None = Field(None, title="单价100万元（含）以上设备（不含车辆）")
+    large_equipment: Count | None = Field(None, title="单价100万元（含）以上设备（不含车辆）")
 
 
 class Accounts(_Strict):
@@ -260,7 +264,7 @@ class PriorYear(_Strict):
     fiscal_expenditure_total: Money | None = Field(None, title="上年财政拨款支出总计")
     general_budget_expenditure: Money | None = Field(None, title="上年一般公共预算财政拨款支出")
     categories: dict[str, Money] = Field(default_factory=dict, title="上年各类决算数")
-    operating_costs: Money | None = Field(None, title="上年机关运行经费")
+    operating_costs: NonNegativeDecimal | None = Field(None, title="上年机关运行经费")
     three_public: ThreePublicItems = Field(default_factory=ThreePublicItems, title="上年“三公”经费决算数")
 
 
@@ -285,9 +289,9 @@ class Reasons(_Strict):
 
 
 class Reception(_Strict):
-    amount: Money | None = None
-    batches: IntValue | None = None
-    people: IntValue | None = None
+    amount: NonNegativeDecimal | None = None
+    batches: Count | None = None
+    people: Count | None = None
     use: str | None = None
     foreign_affairs: "Reception | None" = None
 
@@ -295,10 +299,10 @@ class Reception(_Strict):
 class ThreePublicItemNote(_Strict):
     reason: str | None = Field(None, title="与上年相比增减原因")
     use: str | None = Field(None, title="主要用于")
-    groups: IntValue | None = Field(None, title="出国团组数")
-    people: IntValue | None = Field(None, title="人次")
-    vehicles: IntValue | None = Field(None, title="车辆数")
-    batches: IntValue | None = Field(None, title="接待批次")
+    groups: Count | None = Field(None, title="出国团组数")
+    people: Count | None = Field(None, title="人次")
+    vehicles: Count | None = Field(None, title="车辆数")
+    batches: Count | None = Field(None, title="接待批次")
     domestic: Reception | None = Field(None, title="国内接待")
     abroad: Reception | None = Field(None, title="国（境）外接待")
 
@@ -311,23 +315,23 @@ class ThreePublicNotes(_Strict):
 
 
 class ProcurementNote(_Strict):
-    sme_contracts: Money | None = Field(None, title="授予中小企业合同金额")
-    small_micro_contracts: Money | None = Field(None, title="授予小微企业合同金额")
+    sme_contracts: NonNegativeDecimal | None = Field(None, title="授予中小企业合同金额")
+    small_micro_contracts: NonNegativeDecimal | None = Field(None, title="授予小微企业合同金额")
 
 
 class PerformanceCount(_Strict):
-    count: IntValue = 0
-    amount: Money = Decimal(0)
+    count: Count = 0
+    amount: NonNegativeDecimal = Decimal(0)
 
 
 class PerformancePrinted(_Strict):
-    projects: IntValue | None = None
-    amount: Money | None = None
-    share: Money | None = None
-    excellent: IntValue | None = None
-    good: IntValue | None = None
-    fair: IntValue | None = None
-    poor: IntValue | None = None
+    projects: Count | None = None
+    amount: NonNegativeDecimal | None = None
+    share: NonNegativeDecimal | None = None
+    excellent: Count | None = None
+    good: Count | None = None
+    fair: Count | None = None
+    poor: Count | None = None
 
 
 class PerformanceNote(_Strict):
@@ -353,23 +357,23 @@ class FundingLine(_Strict):
     """自评表 funding row (项目资金): 年初预算数, 全年预算数, 全年执行数 and what follows from them."""
 
     source: str = Field(title="资金来源")
-    declared: Money | None = Field(None, title="目标申报数")
-    budgeted: Money | None = Field(None, title="预算编制数")
-    annual_budget: Money = Field(title="全年预算数")
-    executed: Money = Field(title="全年执行数")
+    declared: NonNegativeDecimal | None = Field(None, title="目标申报数")
+    budgeted: NonNegativeDecimal | None = Field(None, title="预算编制数")
+    annual_budget: NonNegativeDecimal = Field(title="全年预算数")
+    executed: NonNegativeDecimal = Field(title="全年执行数")
     balance: Money | None = Field(None, title="资金结（转）余（公布数）")
-    rate: Money | None = Field(None, title="执行率%（公布数）")
-    score: Money | None = Field(None, title="得分（公布数）")
+    rate: NonNegativeDecimal | None = Field(None, title="执行率%（公布数）")
+    score: NonNegativeDecimal | None = Field(None, title="得分（公布数）")
 
 
 class FundingTotals(_Strict):
-    declared: Money | None = None
-    budgeted: Money | None = None
-    annual_budget: Money | None = None
-    executed: Money | None = None
-    balance: Money | None = None
-    rate: Money | None = None
-    score: Money | None = None
+    declared: NonNegativeDecimal | None = None
+    budgeted: NonNegativeDecimal | None = None
+    annual_budget: NonNegativeDecimal | None = None
+    executed: NonNegativeDecimal | None = None
+    balance: NonNegativeDecimal | None = None
+    rate: NonNegativeDecimal | None = None
+    score: NonNegativeDecimal | None = None
 
 
 class Indicator(_Strict):
@@ -379,8 +383,8 @@ class Indicator(_Strict):
     initial: str | None = Field(None, title="年初指标值")
     adjusted: str | None = Field(None, title="调整后指标值")
     actual: str | None = Field(None, title="实际完成值")
-    weight: Money = Field(title="分值")
-    score: Money | None = Field(None, title="得分")
+    weight: NonNegativeDecimal = Field(title="分值")
+    score: NonNegativeDecimal | None = Field(None, title="得分")
     deviation: str | None = Field(None, title="偏差原因分析及改进措施")
 
 
@@ -399,11 +403,11 @@ class SelfEvaluation(_Strict):
     budget_unit: str = Field(title="预算单位")
     funding: list[FundingLine] = Field(title="项目资金", min_length=1)
     printed_total_row: FundingTotals | None = Field(None, title="资金总额行（公布数）")
-    budget_weight: Money = Field(Decimal(10), title="预算执行率分值")
+    budget_weight: NonNegativeDecimal = Field(Decimal(10), title="预算执行率分值")
     annual_goal: str = Field("", title="年度目标")
     actual_result: str = Field("", title="实际完成情况")
     indicators: list[Indicator] = Field(default_factory=list, title="绩效指标")
-    printed_total: Money | None = Field(None, title="总分（公布数）")
+    printed_total: NonNegativeDecimal | None = Field(None, title="总分（公布数）")
     printed_grade: str | None = Field(None, title="等级（公布）")
     analysis: list[AnalysisRow] = Field(default_factory=list, title="项目绩效分析")
     next_steps: str | None = Field(None, title="下一步改进措施及管理建议")

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator,
                       model_validator)
 from pydantic_core import PydanticCustomError
 
@@ -83,6 +83,21 @@ def to_int(value: Any) -> Any:
 
 
 IntValue = Annotated[int, BeforeValidator(to_int)]
+
+
+def _not_negative(what: str):
+    def check(value):
+        if value < 0:
+            raise PydanticCustomError("value_negative", f"{what}不能为负数，实际为{{value}}", {"value": str(value)})
+        return value
+    return check
+
+
+#: An amount that cannot be below zero: money received or spent, a 合计/总计, a budget.
+NonNegativeDecimal = Annotated[DecimalValue, AfterValidator(_not_negative("金额")),
+                               Field(json_schema_extra={"minimum": 0})]
+#: A count: vehicles, people, batches, projects.
+Count = Annotated[IntValue, AfterValidator(_not_negative("数量")), Field(json_schema_extra={"minimum": 0})]
 
 
 def _score(value: Any) -> Decimal:

@@ -201,3 +201,26 @@ def test_unreadable_data_is_never_drafted(tmp_path):
                                       encoding="utf-8")
     report = render(Family.FINAL_ACCOUNTS, [tmp_path], tmp_path / "out", Format.DOCX, allow_errors=True)
     assert report.diagnostics.errors and not report.written
+
+
+def test_lines_that_cannot_be_negative_are_errors_and_the_others_may_be(tmp_path, monkeypatch):
+    """Income, 合计, procurement, 机关运行经费, budgets and counts cannot be below zero; a 支出
+    line reduced by money recovered from earlier years (冲减) and a 结转和结余 may."""
+    monkeypatch.chdir(tmp_path)
+    data = dataset(tmp_path, [
+        ("income: {fiscal: 50.50}", "income: {fiscal: -50.50}"),
+        ("procurement: {goods: 4.16}", "procurement: {goods: -4.16}\n    vehicles: {other: -1}"),
+        ("operating_costs: {administrative: 10.00}", "operating_costs: {administrative: \"-10.00\"}"),
+        ("declared: 50.5,", "declared: -50.5,"),
+    ])
+    assert messages(data) == [
+        "fa.yaml:13: accounts.functions[3].income.fiscal: 金额不能为负数，实际为-50.50",
+        "fa.yaml:29: accounts.statistics.procurement.goods: 金额不能为负数，实际为-4.16",
+        "fa.yaml:30: accounts.statistics.vehicles.other: 数量不能为负数，实际为-1",
+        "fa.yaml:31: accounts.statistics.operating_costs.administrative: 金额不能为负数，实际为-10.00",
+        "fa.yaml:41: self_evaluations[0].funding[0].declared: 金额不能为负数，实际为-50.5",
+    ]
+    allowed = dataset(tmp_path, [("  summary:\n    income: {general_budget: 160.50}",
+                                  "  summary:\n    income: {general_budget: 160.50}\n    closing_balance: -5.00\n"
+                                  "    opening_balance: -5.00")])
+    assert [m for m in messages(allowed) if "负数" in m] == []
