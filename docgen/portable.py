@@ -40,3 +40,34 @@ def process_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def resident_memory() -> int:
+    """This process's resident memory in bytes (psutil: /proc on Linux, task_info on macOS,
+    GetProcessMemoryInfo on Windows)."""
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+def raise_in_thread(thread_id: int, exc_type: type[BaseException] | None) -> bool:
+    """Make ``exc_type`` raised in the thread ``thread_id`` at its next Python instruction
+    (``None`` takes back one that is not raised yet). CPython's own API for this, on every OS;
+    an interpreter without it cannot be interrupted and says so by returning False."""
+    try:
+        import ctypes
+
+        set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except (ImportError, AttributeError):
+        return False
+    # without argtypes None goes as NULL (take back), a py_object as the exception type
+    return set_async_exc(ctypes.c_ulong(thread_id), None if exc_type is None else ctypes.py_object(exc_type)) == 1
+
+
+def kill_process(pid: int) -> None:
+    """End the process ``pid`` at once (SIGKILL; on Windows, where there is none, ``os.kill``
+    with SIGTERM is TerminateProcess)."""
+    try:
+        os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+    except (ProcessLookupError, PermissionError, OSError):
+        pass  # it ended meanwhile

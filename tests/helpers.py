@@ -3,6 +3,7 @@ that look at a family's documents rather than at the build."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from docgen import families
 from docgen.build import BuildResult, PacketSpec, render_documents
 from docgen.cli.app import Format
 from docgen.diagnostics import Diagnostics
+from docgen.portable import resident_memory
 
 Family = families.family_enum()
 
@@ -69,3 +71,28 @@ def pid_run_task(task, fonts: bool = True):
     data = f"%PDF-1.7 {os.getpid()}".encode()
     write_atomic(Path(task.target), data)
     return TaskResult(task.id, True, sha256_bytes(data), len(data))
+
+
+class PeakMemory:
+    """The process's peak resident memory above what it was when the block began (sampled
+    every 10 ms by a thread)."""
+
+    def __enter__(self):
+        self.base = self.peak = resident_memory()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self.stop.wait(0.01):
+            self.peak = max(self.peak, resident_memory())
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.peak = max(self.peak, resident_memory())
+
+    @property
+    def growth_mb(self) -> float:
+        return (self.peak - self.base) / 2**20

@@ -8,7 +8,9 @@ returns a :class:`concurrent.futures.Future` of its result.
   need once per worker (WeasyPrint, fonts, templates). It works with the ``fork`` and the
   ``spawn`` start methods (spawn is what Windows and macOS use). A worker that dies (a crash,
   kill -9) fails exactly the task it was running, with :class:`WorkerDied`; the other tasks
-  go on in new workers.
+  go on in new workers. A task given a ``deadline`` that is still running past it has its
+  worker ended, and fails with :class:`TaskOverdue` (a render stuck where the document's own
+  time limit, :mod:`docgen.build.watchdog`, cannot interrupt it).
 
 The build never sees processes: it submits tasks and waits for futures (Sphinx's
 ``SerialTasks``/``ParallelTasks`` in one interface).
@@ -21,15 +23,20 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Protocol
 
-from docgen.portable import usable_cpus
+from docgen.portable import kill_process, usable_cpus
 
 
 class WorkerDied(Exception):
     """The worker process running a task ended without a result (crash, kill -9, out of memory)."""
+
+
+class TaskOverdue(WorkerDied):
+    """The task ran past its deadline: its worker was ended."""
 
 
 class Executor(Protocol):
@@ -38,7 +45,10 @@ class Executor(Protocol):
     #: How many tasks run at once (the build sizes its work by it).
     workers: int
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future: ...
+    def submit(self, fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Future:
+        """Run ``fn(*args)``; an executor that can end a task ends it ``deadline`` seconds
+        after it starts."""
+        ...
 
     def wait(self, futures: list[Future]) -> list[Future]:
         """Block until at least one of ``futures`` is done; returns the done ones."""
@@ -52,7 +62,8 @@ class InlineExecutor:
 
     workers = 1
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+    def submit(self, fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Future:
+        # no deadline here: the build's own process is not ended (the watchdog still bounds a render)
         future: Future = Future()
         try:
             future.set_result(fn(*args))
@@ -101,7 +112,7 @@ def _worker_init(started, initializer: Callable[[], None] | None) -> None:
 
 
 def _call(token: int, fn: Callable[..., Any], args: tuple) -> Any:
-    _started.put(token)
+    _started.put((token, os.getpid()))
     return fn(*args)
 
 
@@ -117,6 +128,9 @@ class ProcessExecutor:
         self.start_method = self.context.get_start_method()
         self._tokens = itertools.count()
         self._tasks: dict[int, tuple[Callable, tuple, Future]] = {}  # not yet finished
+        self._deadlines: dict[int, float] = {}  # seconds a task may run
+        self._running: dict[int, tuple[int, float]] = {}  # started tasks: (worker pid, start time)
+        self._overdue: set[int] = set()  # tasks whose worker was ended for running too long
         self._broken = threading.Event()
         self._pool: ProcessPoolExecutor | None = None
         self._started = None
@@ -134,11 +148,13 @@ class ProcessExecutor:
             self._pool = self._new_pool(self.workers)
             self._pool.submit(int)  # the pool starts its processes on the first submission
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+    def submit(self, fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Future:
         self._used = True
         outer: Future = Future()
         token = next(self._tokens)
         self._tasks[token] = (fn, args, outer)
+        if deadline:
+            self._deadlines[token] = deadline
         self._send(token)
         return outer
 
@@ -156,6 +172,7 @@ class ProcessExecutor:
             self._broken.set()
             return
         task = self._tasks.pop(token, None)
+        self._deadlines.pop(token, None)
         if task is None:
             return
         if exc is None:
@@ -171,24 +188,44 @@ class ProcessExecutor:
             if self._broken.is_set():
                 self._mend()
                 continue
+            self._end_overdue()
             # wake up now and then to notice a broken pool (its futures stay pending)
             wait([f for f in futures if not f.done()], timeout=0.2, return_when=FIRST_COMPLETED)
 
     def _drain_started(self) -> set[int]:
-        started: set[int] = set()
+        """The tasks that started in a worker (and when, in which worker) since the pool began."""
         while self._started is not None and not self._started.empty():
-            started.add(self._started.get())
-        return started
+            token, pid = self._started.get()
+            self._running[token] = (pid, time.monotonic())
+        return set(self._running)
+
+    def _end_overdue(self) -> None:
+        """End the worker of a task that runs past its deadline (the pool breaks; :meth:`_mend`
+        fails that task and sends the others again)."""
+        if not self._deadlines:
+            return
+        now = time.monotonic()
+        for token in self._drain_started():
+            deadline = self._deadlines.get(token)
+            if deadline and token in self._tasks and token not in self._overdue \
+                    and now - self._running[token][1] > deadline:
+                self._overdue.add(token)
+                kill_process(self._running[token][0])
 
     def _mend(self) -> None:
         """A worker died: its pool is broken, and every unfinished task with it. When one task
         was running, it is the one that failed; when several were, each runs again alone in a
         worker of its own, so the culprit fails by itself. The others are sent again."""
-        started = self._drain_started()
+        started = self._drain_started() - self._overdue
+        self._running.clear()
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = None
         unfinished = sorted(t for t, task in self._tasks.items() if not task[2].done())
-        suspects = [t for t in unfinished if t in started] or unfinished
+        overdue = [t for t in unfinished if t in self._overdue]
+        for token in overdue:
+            self._fail(token, TaskOverdue(f"运行超过{self._deadlines[token]:g}秒仍未结束，已停止"))
+        unfinished = [t for t in unfinished if t not in self._overdue]
+        suspects = [] if overdue else [t for t in unfinished if t in started] or unfinished
         if len(suspects) == 1:
             self._fail(suspects[0])
         else:
@@ -203,17 +240,21 @@ class ProcessExecutor:
         self._send(token)
         future = self._tasks[token][2]
         while not future.done() and not self._broken.is_set():
+            self._end_overdue()
             wait([future], timeout=0.2)
+        if token in self._overdue:
+            self._fail(token, TaskOverdue(f"运行超过{self._deadlines[token]:g}秒仍未结束，已停止"))
         if not future.done():
             self._fail(token)
         self._pool.shutdown(wait=not self._broken.is_set(), cancel_futures=True)
         self._pool = None
         self._broken.clear()
 
-    def _fail(self, token: int) -> None:
+    def _fail(self, token: int, why: WorkerDied | None = None) -> None:
         task = self._tasks.pop(token, None)
+        self._deadlines.pop(token, None)
         if task is not None and not task[2].done():
-            task[2].set_exception(WorkerDied("工作进程意外退出（崩溃或被终止）"))
+            task[2].set_exception(why or WorkerDied("工作进程意外退出（崩溃或被终止）"))
 
     def shutdown(self) -> None:
         """End the workers. Idle workers end at once; workers that were given no task yet (a

@@ -24,11 +24,9 @@ from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, def
 from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
 from docgen.build.spec import PacketSpec, load_packet
-from docgen.build.state import (MANIFEST, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable, check_state_folder,
-                                remove_stale,
-                                confined,
-                                file_matches, outputs_of,
-                                read_json, remove_temporaries, write_json)
+from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable,
+                                check_state_folder, confined, file_matches, outputs_of, read_json, remove_stale,
+                                remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.tasks import MEMORY, Task, TaskResult, trace
 
@@ -43,23 +41,31 @@ def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, forc
 
 
 def render_documents(spec: PacketSpec, out_dir: Path, jobs: int | None = 1, reporter: Reporter | None = None,
-                     start_method: str | None = None) -> BuildResult:
+                     start_method: str | None = None, overwrite_edited: bool = False) -> BuildResult:
     """``docgen render``: the same pipeline over a packet described in memory
-    (:meth:`PacketSpec.in_memory_spec`). Everything is rendered anew; no manifest or state is
-    kept; with errors in the data nothing is written unless the spec allows drafts."""
-    return _run(spec.path, spec, out_dir, jobs, True, reporter, None, start_method)
+    (:meth:`PacketSpec.in_memory_spec`). Everything is rendered anew; no manifest is kept,
+    only a record of the files written (``.docgen/rendered.json``): a file of the same name
+    that render did not write is never overwritten, one it wrote and someone edited since only
+    with ``overwrite_edited`` (``--force``). With errors in the data nothing is written unless
+    the spec allows drafts."""
+    return _run(spec.path, spec, out_dir, jobs, True, reporter, None, start_method, overwrite_edited)
 
 
-def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method) -> BuildResult:
+def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
+         overwrite_edited: bool = False) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     jobs = max(1, jobs or default_jobs())
+    check_state_folder(out_dir)
     build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
                   start_method)
+    build.overwrite_edited = overwrite_edited
     if not build.persistent:
-        build.run()
+        try:
+            build.run()
+        except OSError as exc:  # the record of what render wrote could not be written
+            raise OutputNotWritable(out_dir, exc) from None
     else:
-        check_state_folder(out_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             lock = OutputLock(out_dir)
@@ -92,6 +98,10 @@ class Build:
         self.state_path = out_dir / STATE_DIR / STATE_FILE
         self.state = read_json(self.state_path) if self.persistent else {}
         self.old = read_json(out_dir / MANIFEST) if self.persistent else {}
+        # docgen render: what it wrote before (name → sha256, bytes)
+        self.rendered_path = out_dir / STATE_DIR / RENDERED_FILE
+        self.rendered = {} if self.persistent else read_json(self.rendered_path).get("files", {})
+        self.overwrite_edited = False
         self.executor, self.own_executor = executor, executor is None
         self.start_method = start_method
         self.local = InlineExecutor()  # DOCX and the combined PDF's assembly: cheap, in this process
@@ -200,6 +210,8 @@ class Build:
             if self.persistent:
                 self._checkpoint(final=True)
         if not self.persistent:
+            if result.built:
+                write_json(self.rendered_path, {"files": dict(sorted(self.rendered.items()))})
             return
         current = {o["file"] for o in outputs_of(self.manifest)} | {
             o["file"] for e in self.entries for o in e["outputs"]}
@@ -280,7 +292,7 @@ class Build:
                     continue
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
-                            guard=guard)
+                            guard=guard, limits=spec.limits)
                 tasks.append(task)
                 self.task_outputs[task.id] = (entry, out)
         self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
@@ -291,13 +303,18 @@ class Build:
         """What may be done to an output file already in the folder: "" (absent, or docgen's
         own as the manifest records it: write), "edited" (docgen wrote it, someone changed it
         since: keep it unless --force), "foreign" (not docgen's: written only if the new bytes
-        are the same, as after an interrupted build). ``docgen render`` keeps no manifest and
-        writes as it always did."""
+        are the same, as after an interrupted build). ``docgen render`` asks its record of the
+        files it wrote instead of the manifest."""
         target = self.out_dir / name
-        if not self.persistent or not (target.exists() or target.is_symlink()):
+        if not (target.exists() or target.is_symlink()):
             return ""
+        if not self.persistent:
+            old_out, force = self.rendered.get(name), self.overwrite_edited
+            old_out = {**old_out, "file": name} if isinstance(old_out, dict) else None
+        else:
+            force = self.force
         if old_out and old_out.get("file") == name and not target.is_symlink():
-            return "" if self.force or file_matches(target, old_out) else "edited"
+            return "" if force or file_matches(target, old_out) else "edited"
         return "foreign"
 
     def _keep_old(self, entry: dict, old_out: dict | None) -> None:
@@ -334,6 +351,8 @@ class Build:
             if res.title:
                 entry["title"] = res.title
             result.built.append(task.label)
+            if not self.persistent:
+                self.rendered[task.label] = {"sha256": res.sha256, "bytes": res.size}
         else:
             result.failed.append(Failure(f"{entry['family']} {task.label}", res.error))
             entry["outputs"].remove(out)

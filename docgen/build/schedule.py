@@ -9,6 +9,7 @@ from typing import Callable
 
 from docgen.build.executor import Executor, WorkerDied
 from docgen.build.plan import describe_error
+from docgen.build.watchdog import hard_deadline
 from docgen.build.tasks import (ContentsNotCached, PageCount, Task, TaskResult, assemble_parts, first_part,
                                 later_part, run_task)
 
@@ -41,7 +42,8 @@ class _Steps:
         self.running: dict[Future, tuple[str, Task, tuple]] = {}
 
     def submit(self, step: str, task: Task, fn, *args, extra: tuple = ()) -> None:
-        self.running[self.executor.submit(fn, *args)] = (step, task, extra)
+        future = self.executor.submit(fn, *args, deadline=hard_deadline(task.limits))
+        self.running[future] = (step, task, extra)
 
     def drain(self) -> None:
         while self.running:

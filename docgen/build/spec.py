@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen import families as registry
+from docgen.limits import RenderLimits
 
 #: docx core.xml dates when the packet gives none (the renderer's own default).
 DOCX_EPOCH = "1980-01-01T00:00:00Z"
@@ -34,10 +35,12 @@ class PacketSpec:
     date_label: str  # for messages
     allow_errors: bool = False  # documents with wrong figures are built as drafts (草稿)
     in_memory: bool = False  # described by a command line (docgen render), not by a file
+    limits: RenderLimits = RenderLimits()  # of each document's rendering
 
     @classmethod
     def in_memory_spec(cls, inputs: list[Path], family_names: list[str] | None, formats: list[str],
-                       templates: Path, allow_errors: bool) -> "PacketSpec":
+                       templates: Path, allow_errors: bool,
+                       limits: RenderLimits = RenderLimits()) -> "PacketSpec":
         """``docgen render``'s command line as a packet: no combined PDF, no dates."""
         from docgen.input import shown_path
 
@@ -45,7 +48,7 @@ class PacketSpec:
         return cls(path=first, shown=shown_path(inputs[0]), title="", inputs=[p.resolve() for p in inputs],
                    families=family_names, formats=formats, templates=templates, combined=None,
                    docx_timestamp=DOCX_EPOCH, pdf_date=None, date_label="不写日期",
-                   allow_errors=allow_errors, in_memory=True)
+                   allow_errors=allow_errors, in_memory=True, limits=limits)
 
 
 def _dates(packet_date: dt.date | None) -> tuple[str, str | None, str | None]:
@@ -154,4 +157,5 @@ def load_packet(path: Path):
         formats=formats, templates=templates,
         combined=packet.combined if "pdf" in formats else None,
         docx_timestamp=docx_timestamp, pdf_date=pdf_date, date_label=label, allow_errors=packet.allow_errors,
+        limits=RenderLimits(packet.limits.seconds, packet.limits.memory_mb),
     ), diagnostics

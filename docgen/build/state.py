@@ -21,6 +21,9 @@ from docgen.portable import process_umask
 MANIFEST = "manifest.json"
 STATE_DIR = ".docgen"
 STATE_FILE = "state.json"
+#: ``docgen render`` keeps no manifest; it records here what it wrote (name → sha256, bytes),
+#: so that it overwrites its own files only, and not once they were edited.
+RENDERED_FILE = "rendered.json"
 LOCK_FILE = "lock"
 
 

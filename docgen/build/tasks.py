@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from docgen.build.keys import sha256_bytes
+from docgen.build.watchdog import bounded
 from docgen.build.plan import describe_error
 from docgen.build.spec import DOCX_EPOCH
 from docgen.build.state import write_atomic
 from docgen.diagnostics import DocumentError
+from docgen.limits import RenderLimits
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Task:
     cost: int = 0  # an estimate of the work: the largest documents start first
     scratch: str = ""  # the build's state folder (page counts of parts)
     guard: str = ""  # "foreign": the target exists and is not docgen's (runner.Build._guard)
+    limits: RenderLimits = RenderLimits()
 
 
 @dataclass
@@ -54,9 +57,12 @@ class PartsJob:
     identifier: bytes
     created: str | None
     mailbox: str  # the file the first part posts its page count in
+    label: str = ""  # the output file (messages)
+    limits: RenderLimits = RenderLimits()  # each part's
 
     @classmethod
-    def of(cls, split, html: str, created: str | None, scratch: str) -> "PartsJob":
+    def of(cls, split, html: str, created: str | None, scratch: str, label: str = "",
+           limits: RenderLimits = RenderLimits()) -> "PartsJob":
         """The job of a split document, its page-count mailbox in ``scratch`` (a folder, or
         :data:`MEMORY`) cleared of an earlier build's count."""
         from docgen.render.pdf import pdf_identifier
@@ -65,7 +71,7 @@ class PartsJob:
         name = f"pages-{identifier.decode()}.txt"
         mailbox = scratch + name if scratch == MEMORY else str(Path(scratch) / name)
         PageCount(mailbox).clear()
-        return cls(split, identifier, created, mailbox)
+        return cls(split, identifier, created, mailbox, label, limits)
 
 
 @dataclass
@@ -193,23 +199,24 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
     trace(f"start {task.label}")
     try:
         title, pages = None, 0
-        if task.kind == "docx":
-            data = RENDERERS.docx(task.templates).render(task.family, task.context, timestamp=task.docx_timestamp)
-        elif task.kind == "pdf":
-            from docgen.render.parts import split_html
+        with bounded(task.limits, task.label):
+            if task.kind == "docx":
+                data = RENDERERS.docx(task.templates).render(task.family, task.context, timestamp=task.docx_timestamp)
+            elif task.kind == "pdf":
+                from docgen.render.parts import split_html
 
-            renderer = RENDERERS.pdf(task.templates)
-            html = renderer.html(task.family, task.context)
-            split = split_html(html)
-            if split is not None:
-                return TaskResult(task.id, True, seconds=time.perf_counter() - start,
-                                  parts=PartsJob.of(split, html, task.pdf_date, task.scratch))
-            data, title, pages = renderer.write(html, task.pdf_date)
-        else:
-            from docgen.build.combined import combine_pdfs
+                renderer = RENDERERS.pdf(task.templates)
+                html = renderer.html(task.family, task.context)
+                split = split_html(html)
+                if split is not None:
+                    job = PartsJob.of(split, html, task.pdf_date, task.scratch, task.label, task.limits)
+                    return TaskResult(task.id, True, seconds=time.perf_counter() - start, parts=job)
+                data, title, pages = renderer.write(html, task.pdf_date)
+            else:
+                from docgen.build.combined import combine_pdfs
 
-            data, pages = combine_pdfs(task.combined, RENDERERS.builtin_pdf() if fonts else None)
-            title = task.combined.title
+                data, pages = combine_pdfs(task.combined, RENDERERS.builtin_pdf() if fonts else None)
+                title = task.combined.title
         write_output(task, data)
     except ContentsNotCached:
         raise
@@ -281,7 +288,7 @@ def first_part(job: PartsJob, templates: str) -> tuple[bytes, str | None, list]:
     trace("part first")
     mailbox = PageCount(job.mailbox)
     try:
-        with _NoCollection():
+        with bounded(job.limits, job.label), _NoCollection():
             return lay_out_first(job.split, RENDERERS.pdf(templates).layout, job.identifier, job.created,
                                  mailbox.post)
     except BaseException:
@@ -294,7 +301,7 @@ def later_part(job: PartsJob, templates: str) -> tuple[bytes, list]:
     from docgen.render.parts import lay_out_later
 
     trace("part later")
-    with _NoCollection():
+    with bounded(job.limits, job.label), _NoCollection():
         return lay_out_later(job.split, RENDERERS.pdf(templates).layout, job.identifier,
                              PageCount(job.mailbox).collect)
 

@@ -12,6 +12,7 @@ import typer
 
 from docgen import __version__, families
 from docgen.cli.output import build_summary_json, print_diagnostics, report_build
+from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 app = typer.Typer(
     help="docgen：财政预算绩效公开文档生成工具（YAML → DOCX/PDF）",
@@ -66,9 +67,19 @@ def render(
     allow_errors: Annotated[
         bool, typer.Option("--allow-errors", help="数据有错误时仍生成，有错误的文档标注“草稿”")
     ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0, help="每份文档的生成时间上限（秒），0表示不限")
+    ] = DEFAULT_SECONDS,
+    memory_limit: Annotated[
+        int, typer.Option("--memory-limit", min=0, help="每份文档的生成内存上限（MB），0表示不限")
+    ] = DEFAULT_MEMORY_MB,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖上次生成后被手工修改过的文件（不是docgen生成的同名文件仍不覆盖）")
+    ] = False,
 ) -> None:
     """生成文档：结果表每个评价对象一份，汇总文档每批一份（DOCX和/或PDF）。"""
-    from docgen.build import PacketSpec, render_documents
+    from docgen.build import OutputNotWritable, PacketSpec, UnsafeOutput, render_documents
+    from docgen.limits import RenderLimits
     from docgen.render import TemplateSet, harfbuzz_subset_available
 
     formats = fmt.expand()
@@ -80,8 +91,16 @@ def render(
         )
     template_root = templates.resolve() if templates else TemplateSet.default().root
     names = None if family.value == "all" else [family.value]
-    spec = PacketSpec.in_memory_spec(inputs, names, formats, template_root, allow_errors)
-    result = render_documents(spec, out, jobs=1)
+    spec = PacketSpec.in_memory_spec(inputs, names, formats, template_root, allow_errors,
+                                     RenderLimits(time_limit, memory_limit))
+    try:
+        result = render_documents(spec, out, jobs=1, overwrite_edited=force)
+    except UnsafeOutput as unsafe:
+        typer.echo(str(unsafe), err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    except OutputNotWritable as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1)
     print_diagnostics(result.diagnostics)
     for failure in result.failed:
         typer.echo(f"{failure.what}：{failure.cause}", err=True)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validat
 from pydantic_core import PydanticCustomError
 
 from docgen import families
+from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 from docgen.models.values import output_name_problem
 
 #: The name of a folder's packet file: the loader never reads it as data.
@@ -36,6 +37,16 @@ _FORMATS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": _FORMAT_NAMES},
                              {"enum": [*_FORMAT_NAMES, "all"]}]}
 _COMBINED_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^[^/\\.][^/\\]*\.[pP][dD][fF]$"},
                               {"type": "boolean"}, {"type": "null"}]}
+
+
+class Limits(BaseModel):
+    """``limits:`` of packet.yaml (:class:`docgen.limits.RenderLimits`, whose defaults it shows)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="生成限制")
+
+    seconds: float = Field(DEFAULT_SECONDS, ge=0, le=86400, title="每份文档的时间上限（秒）", description="0表示不限")
+    memory_mb: int = Field(DEFAULT_MEMORY_MB, ge=0, le=1024 * 1024, title="每份文档的内存上限（MB）",
+                           description="0表示不限")
 
 
 def _as_list(value: Any) -> Any:
@@ -64,6 +75,9 @@ class Packet(BaseModel):
     allow_errors: bool = Field(
         False, title="有错误时生成草稿",
         description="数据有错误时，内容完整的文档仍生成并标注“草稿”（同docgen render --allow-errors）")
+    limits: Limits = Field(
+        default_factory=Limits, title="生成限制",
+        description="每份文档生成的时间和内存上限，超过时该文档报错、其他文档照常生成")
     combined: Annotated[str | None, WithJsonSchema(_COMBINED_SCHEMA)] = Field(
         DEFAULT_COMBINED, title="合并PDF",
         description="含目录和书签的整包PDF的文件名；false表示不生成")

@@ -522,11 +522,14 @@ def test_watch_keeps_its_workers_between_builds(workdir, monkeypatch):
 
 def test_render_leaves_only_its_documents(tmp_path):
     """``docgen render`` lays a long document's parts out one after the other in its own
-    process, and leaves no state behind in the output folder."""
+    process, and leaves nothing in the output folder but its documents and the record of
+    what it wrote (no page counts, no temporaries)."""
     result = CliRunner().invoke(app, ["render", "final-accounts", str(SAMPLES / "shangdang-gov-office-2023"),
                                       "-o", str(tmp_path / "out"), "--allow-errors"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["final-accounts.docx", "final-accounts.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".docgen", "final-accounts.docx",
+                                                                     "final-accounts.pdf"]
+    assert [p.name for p in (tmp_path / "out" / ".docgen").iterdir()] == ["rendered.json"]
     assert len(PdfReader(str(tmp_path / "out" / "final-accounts.pdf")).pages) == 51
 
 
@@ -636,6 +639,38 @@ def test_an_output_edited_by_hand_is_kept_unless_forced(workdir):
     assert "--force" in failure.cause
     forced = build_packet(packet, out, jobs=1, force=True)
     assert forced.exit_code == 0 and "85.00" in docx_text(out / "01-housing.docx")
+
+
+def test_render_overwrites_its_own_files_only(workdir):
+    """``docgen render`` keeps no manifest: its record of what it wrote tells its own files
+    (rewritten on every run) from the user's (never overwritten) and from its own edited since
+    (kept unless --force)."""
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    data = make_data(workdir / "data", PROJECTS[:2])
+    out = workdir / "out"
+    out.mkdir()
+    (out / "notes.docx").write_bytes(b"the user's own notes")
+    edit(data / PROJECTS[0], "name:", "id: notes\nname:")
+
+    def render(*extra):
+        return CliRunner().invoke(app, ["render", "result-sheet", str(data), "-o", str(out), "--format", "docx", *extra])
+
+    first = render()
+    assert first.exit_code == 1 and "notes.docx" in first.output and "不是docgen生成的，未覆盖" in first.output
+    assert (out / "notes.docx").read_bytes() == b"the user's own notes"
+    assert "02-emergency.docx" in first.output
+    set_score(data / PROJECTS[1], "85")  # render again after a fix: its own file is rewritten
+    again = render()
+    assert again.exit_code == 1 and "85.00" in docx_text(out / "02-emergency.docx")
+    (out / "02-emergency.docx").write_bytes(b"edited in Word")
+    kept = render()
+    assert (out / "02-emergency.docx").read_bytes() == b"edited in Word" and "被手工修改，未覆盖" in kept.output
+    forced = render("--force")
+    assert "85.00" in docx_text(out / "02-emergency.docx")
+    assert (out / "notes.docx").read_bytes() == b"the user's own notes" and forced.exit_code == 1
 
 
 # --------------------------------------------------------------------------- folders that cannot be written

@@ -1,7 +1,7 @@
 """Property-based fuzzing of every input kind: a sample file mutated (its YAML structure, keys,
 types, numbers, strings, encodings, raw text) must give exit code 0 or 2, never an internal
 error; every error names its file, and its line when it is about the file's content; each
-input is handled within seconds; no input file is changed.
+input is handled within seconds and a bounded growth of memory; no input file is changed.
 
 The default run is small (``make test``); ``make fuzz`` runs the ``fuzz`` profile (over 5,000
 inputs) and prints the counts."""
@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from docgen.cli import app
 
 from conftest import SAMPLES
+from helpers import PeakMemory
 
 # make test: the same few inputs every run (derandomized), so a failure there is reproducible
 settings.register_profile("default", max_examples=12, deadline=None, derandomize=True, database=None,
@@ -43,6 +44,10 @@ KINDS = {
 }
 
 COUNTS: Counter = Counter()
+PEAKS: Counter = Counter()  # the largest growth of memory per kind, in MB
+#: What handling one input may add to the process at its peak (the largest sample input takes
+#: a few tens of MB; a nine-level alias bomb read whole would take gigabytes).
+MAX_GROWTH_MB = 400
 
 #: What a mutation may put in: values of every type, and the texts users and attackers write.
 VALUES = st.one_of(
@@ -119,16 +124,19 @@ def _check(kind: str, data: bytes) -> None:
         os.chdir(work)
         started = time.monotonic()
         try:
-            if name == "packet.yaml":
-                result = CliRunner().invoke(app, ["build", "packet.yaml", "-o", "../out", "--jobs", "1"])
-            else:
-                result = CliRunner().invoke(app, ["render", "all", ".", "-o", "../out", "--format", "docx",
-                                                  "--allow-errors"])
+            with PeakMemory() as memory:
+                if name == "packet.yaml":
+                    result = CliRunner().invoke(app, ["build", "packet.yaml", "-o", "../out", "--jobs", "1"])
+                else:
+                    result = CliRunner().invoke(app, ["render", "all", ".", "-o", "../out", "--format", "docx",
+                                                      "--allow-errors"])
         finally:
             os.chdir(cwd)
         seconds = time.monotonic() - started
         after = {p.name: p.read_bytes() for p in work.iterdir()}
     assert seconds < 20, f"{seconds:.1f} s for one input"
+    assert memory.growth_mb < MAX_GROWTH_MB, f"{memory.growth_mb:.0f} MB for one input"
+    PEAKS[kind] = max(PEAKS[kind], memory.growth_mb)
     output = result.output
     assert result.exit_code in (0, 2), output
     assert not (result.exception and not isinstance(result.exception, SystemExit)), repr(result.exception)
@@ -144,7 +152,8 @@ def report_counts():
     yield
     if COUNTS:
         lines = [f"  {kind}: exit {code} × {n}" for (kind, code), n in sorted(COUNTS.items())]
-        print(f"\nfuzzed inputs: {sum(COUNTS.values())}\n" + "\n".join(lines))
+        peaks = "、".join(f"{kind} {mb:.0f} MB" for kind, mb in sorted(PEAKS.items()))
+        print(f"\nfuzzed inputs: {sum(COUNTS.values())}\n" + "\n".join(lines) + f"\n  peak memory growth: {peaks}")
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

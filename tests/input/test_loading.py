@@ -210,9 +210,12 @@ def test_an_alias_bomb_is_an_error_with_its_line_not_a_hang(workdir):
     lines = ['a0: &a0 ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     write(workdir, "bomb.yaml", "\n".join(lines) + "\nprojects:\n  - name: *a9\n")
+    from helpers import PeakMemory
+
     start = time.monotonic()
-    [message] = messages(workdir)
-    assert time.monotonic() - start < 10
+    with PeakMemory() as memory:
+        [message] = messages(workdir)
+    assert time.monotonic() - start < 10 and memory.growth_mb < 200
     assert message.startswith("bomb.yaml:6: a5: 内容展开后超过200000个值")
     run = subprocess.run([sys.executable, "-m", "docgen", "validate", "."], capture_output=True, text=True,
                          timeout=60)
