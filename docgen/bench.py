@@ -323,6 +323,32 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(r) + " |" for r in rows]
 
 
+def measure_limits(packets: list[Path], echo: Callable[[str], None]) -> list[list[str]]:
+    """Each sample document's rendering as its limits see it (one process, ``--jobs 1``, so a
+    long document's parts are measured here too): time and peak growth of resident memory,
+    and how many times that the default limits leave. The largest of each packet."""
+    from docgen.build import build_packet
+    from docgen.build.watchdog import observe
+    from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+
+    rows = []
+    for packet in packets:
+        seen: list[tuple[float, int, str]] = []
+        observe(lambda what, seconds, growth: seen.append((seconds, growth, what)))
+        try:
+            with tempfile.TemporaryDirectory(prefix="docgen-bench-limits-") as tmp:
+                build_packet(packet, Path(tmp), jobs=1, force=True)
+        finally:
+            observe(None)
+        slowest, largest = max(seen), max(seen, key=lambda s: s[1])
+        mb = max(largest[1] / 2**20, 1.0)  # at least 1 MB: a ratio over nothing says nothing
+        rows.append([packet.parent.name, str(len(seen)), f"{slowest[2]} {slowest[0]:.2f} s",
+                     f"{DEFAULT_SECONDS / slowest[0]:.0f}×", f"{largest[2]} {mb:.0f} MB",
+                     f"{DEFAULT_MEMORY_MB / mb:.0f}×"])
+        echo(f"  {packet.parent.name}: slowest {rows[-1][2]}, largest {rows[-1][4]}")
+    return rows
+
+
 def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffice: bool = True,
                   echo: Callable[[str], None] = print) -> list[str]:
     packets = sorted(samples.glob("*/packet.yaml"))
@@ -335,6 +361,8 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
     watched = time_watch(packets, jobs, repeat, echo)
     for row, packet in zip(build_rows, packets, strict=True):
         row.append(watched.get(packet.parent.name, "—"))
+    echo("每份文档的时间和内存（对照生成限制）…")
+    limit_rows = measure_limits(packets, echo)
     echo("单份文档（渲染器已就绪；长文档的两部分由两个已就绪的工作进程同时排版）…")
     from docgen.build.executor import make_executor
     from docgen.build.tasks import render_pdf_now
@@ -393,6 +421,12 @@ def run_benchmark(samples: Path, repeat: int = 3, jobs: int | None = None, soffi
                          "time: soffice ÷ docgen", "soffice, one more copy in a call of six",
                          "time: that ÷ docgen", "docgen size", "soffice size", "size: soffice ÷ docgen"],
                         head_to_head)
+    from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+
+    lines += ["", f"Limits: each output's rendering in one process (--jobs 1), against the default limits "
+              f"({DEFAULT_SECONDS} s, {DEFAULT_MEMORY_MB} MB of growth):", ""]
+    lines += _table(["packet", "outputs", "slowest", "time limit ÷ that", "most memory (peak growth)",
+                     "memory limit ÷ that"], limit_rows)
     for line in lines:
         echo(line)
     return lines

@@ -16,7 +16,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from docgen.diagnostics import DocumentError
 from docgen.limits import RenderLimits
@@ -51,15 +51,28 @@ class _Watch:
     started: float
     reason: str = ""  # which limit was reached, once it was
     active: bool = True
+    peak: int = 0  # the largest resident size seen
+
+
+#: Told of every bounded render, when set (:func:`observe`).
+_observer: Callable[[str, float, int], None] | None = None
+
+
+def observe(observer: Callable[[str, float, int], None] | None) -> None:
+    """Have ``observer(what, seconds, peak growth in bytes)`` called after every bounded render
+    of this process (``docgen bench`` measures what the limits leave; None stops)."""
+    global _observer
+    _observer = observer
 
 
 def _watch(watch: _Watch, lock: threading.Lock, stop: threading.Event) -> None:
     seconds, memory = watch.limits.seconds, watch.limits.memory_mb * 1024 * 1024
     while not stop.wait(POLL_SECONDS):
         reason = ""
+        watch.peak = max(watch.peak, resident_memory())
         if seconds and time.monotonic() - watch.started > seconds:
             reason = "time"
-        elif memory and resident_memory() - watch.baseline > memory:
+        elif memory and watch.peak - watch.baseline > memory:
             reason = "memory"
         if reason:
             with lock:
@@ -79,7 +92,8 @@ def bounded(limits: RenderLimits, what: str) -> Iterator[None]:
     if not limits.seconds and not limits.memory_mb:
         yield
         return
-    watch = _Watch(limits, threading.get_ident(), resident_memory(), time.monotonic())
+    baseline = resident_memory()
+    watch = _Watch(limits, threading.get_ident(), baseline, time.monotonic(), peak=baseline)
     lock, stop = threading.Lock(), threading.Event()
     watcher = threading.Thread(target=_watch, args=(watch, lock, stop), name="docgen-limits", daemon=True)
     watcher.start()
@@ -91,6 +105,8 @@ def bounded(limits: RenderLimits, what: str) -> Iterator[None]:
         _stop_watching(watch, lock)
         stop.set()
         watcher.join()
+        if _observer is not None:
+            _observer(what, time.monotonic() - watch.started, max(watch.peak, resident_memory()) - baseline)
 
 
 def _stop_watching(watch: _Watch, lock: threading.Lock) -> None:

@@ -124,3 +124,15 @@ def test_a_worker_past_its_deadline_is_ended_and_the_other_tasks_go_on():
         with pytest.raises(TaskOverdue, match="运行超过1秒仍未结束"):
             stuck.result()
         assert [f.result() for f in quick] == [2**n for n in range(6)]
+
+
+def test_the_benchmark_measures_every_output_against_the_limits():
+    from docgen.bench import measure_limits
+    from docgen.build import watchdog
+
+    [row] = measure_limits([SAMPLES / "shuozhou-edz-2024" / "packet.yaml"], lambda line: None)
+    packet, outputs, slowest, time_ratio, largest, memory_ratio = row
+    assert packet == "shuozhou-edz-2024" and int(outputs) == 4  # report and results summary, DOCX and PDF
+    assert slowest.endswith(" s") and largest.endswith(" MB")
+    assert float(time_ratio.rstrip("×")) >= 4 and float(memory_ratio.rstrip("×")) >= 4
+    assert watchdog._observer is None
