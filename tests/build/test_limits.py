@@ -17,6 +17,8 @@ from conftest import SAMPLES
 
 #: A template that would run for hours: 10^10 iterations.
 ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}"
+#: Quick to expand, long to lay out: 100,000 paragraphs, thousands of pages.
+HUGE_LAYOUT = "{% for i in range(100000) %}<p>第{{ i }}段：财政预算绩效评价结果</p>{% endfor %}"
 #: One that grows without end in memory: the output list holds a reference per iteration, and
 #: each iteration's 2,000-character text is new.
 GREEDY = "{% for i in range(100000) %}{% for j in range(100000) %}{{ '一二' * 1000 ~ j }}{% endfor %}{% endfor %}"
@@ -68,8 +70,9 @@ def _packet_with_template(tmp_path, template: str, limits: str):
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("template, limits, message", [
     (ENDLESS, "{seconds: 2, memory_mb: 0}", "超过时间限制（2秒）"),
+    (HUGE_LAYOUT, "{seconds: 3, memory_mb: 0}", "超过时间限制（3秒）"),
     (GREEDY, "{seconds: 0, memory_mb: 100}", "占用内存超过限制（100 MB）"),
-])
+], ids=["endless loop", "huge layout", "endless growth"])
 def test_a_costly_template_fails_its_document_and_the_others_are_built(tmp_path, jobs, template, limits, message):
     from docgen.build import build_packet
 
