@@ -3,6 +3,7 @@ that look at a family's documents rather than at the build."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,3 +97,17 @@ class PeakMemory:
     @property
     def growth_mb(self) -> float:
         return (self.peak - self.base) / 2**20
+
+
+#: How the 草稿 stamp's outlines are filled (tools/make_draft_stamp.py: #c80000): a page draws
+#: the stamp when its content sets this fill colour.
+_STAMP_FILL = re.compile(rb"(?<![\d.])0\.784314 0 0 rg")
+
+
+def stamped_pages(pdf) -> list[bool]:
+    """Whether each page of ``pdf`` (a path or a pypdf reader) draws the 草稿 stamp."""
+    from pypdf import PdfReader
+
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(str(pdf))
+    contents = [page.get_contents() for page in reader.pages]
+    return [content is not None and bool(_STAMP_FILL.search(content.get_data())) for content in contents]

@@ -226,6 +226,9 @@ def _lint_parts(templates: TemplateSet, sources: list[tuple[str, str]]) -> list[
 
 BASE = "base.html"
 STAMP_CLASS = "draft-stamp"
+#: The stamp's outlines (tools/make_draft_stamp.py): drawn, not set as text that would be copied
+STAMP_IMAGE = "css/draft-stamp.svg"
+STAMP_MARKUP = f'{{% if draft %}}<div class="{STAMP_CLASS}"><img src="{STAMP_IMAGE}" alt=""></div>{{% endif %}}'
 _NO_STAMP = "，数据有错误时生成的草稿将不标注“草稿”"
 _CSS_RULE = re.compile(r"([^{}]*){([^{}]*)}")
 _HIDING = {
@@ -243,7 +246,8 @@ def _extends(tree: nodes.Template) -> str | None:
 
 
 def _stamp_before_body(tree: nodes.Template) -> bool:
-    """Whether the template writes the stamp (``{% if draft %}…class="draft-stamp"…草稿…``) outside
+    """Whether the template writes the stamp (``{% if draft %}…class="draft-stamp"…`` with its
+    image, or the word 草稿) outside
     any block, before the ``body`` block: where no child template can drop it and where a
     document laid out in parts repeats it."""
     for node in tree.body:
@@ -251,7 +255,7 @@ def _stamp_before_body(tree: nodes.Template) -> bool:
             return False
         if isinstance(node, nodes.If) and any(n.name == "draft" for n in node.test.find_all(nodes.Name)):
             text = "".join(d.data for d in node.find_all(nodes.TemplateData))
-            if STAMP_CLASS in text and "草稿" in text:
+            if STAMP_CLASS in text and (STAMP_IMAGE in text or "草稿" in text):
                 return True
     return False
 
@@ -301,7 +305,7 @@ def _lint_draft_stamp(templates: TemplateSet, env, name: str) -> list[LintFindin
     _, base_file, base_source, base_tree = next(c for c in chain if c[0] == BASE)
     if not _stamp_before_body(base_tree):
         findings.append(LintFinding(base_file, "1", f"{BASE}须在所有block之外、body之前写草稿标记"
-                                    f"（{{% if draft %}}<div class=\"{STAMP_CLASS}\">草稿</div>{{% endif %}}）{_NO_STAMP}"))
+                                    f"（{STAMP_MARKUP}）{_NO_STAMP}"))
     # stylesheets in document order: each template's <link>s and <style>s, base.html's first
     sheets: list[tuple[str, str]] = []
     for _, file, source, _ in reversed(chain):

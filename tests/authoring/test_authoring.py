@@ -164,11 +164,12 @@ def test_lint_reports_a_base_without_the_stamp_outside_blocks(tmp_path):
     folder = tmp_path / "set"
     folder.mkdir()
     builtin = (TemplateSet.default().root / "base.html").read_text(encoding="utf-8")
-    stamp = '{%- if draft is defined and draft %}<div class="draft-stamp">草稿</div>{% endif %}'
+    stamp = '{%- if draft is defined and draft %}<div class="draft-stamp"><img src="css/draft-stamp.svg" alt=""></div>{% endif %}'
     assert stamp in builtin
     base = folder / "base.html"
     message = (f'{base}:1: base.html须在所有block之外、body之前写草稿标记（{{% if draft %}}'
-               '<div class="draft-stamp">草稿</div>{% endif %}），数据有错误时生成的草稿将不标注“草稿”')
+               '<div class="draft-stamp"><img src="css/draft-stamp.svg" alt=""></div>{% endif %}），'
+               '数据有错误时生成的草稿将不标注“草稿”')
     base.write_text(builtin.replace(stamp, ""), encoding="utf-8")
     assert stamp_findings(folder) == [message]  # once, though all five families use it
     # inside a block a family template could override it: as bad as none
@@ -305,3 +306,11 @@ def test_skeletons_validate_once_filled(tmp_path, kind, monkeypatch):
     from docgen.input.yaml import _yaml
 
     jsonschema.validate(as_json(_yaml().load(filled)), schema)
+
+
+def test_the_draft_stamp_outlines_are_what_the_tool_makes(tmp_path):
+    """templates/css/draft-stamp.svg is made by tools/make_draft_stamp.py from Noto Sans CJK SC."""
+    import runpy
+
+    tool = runpy.run_path(str(ROOT / "tools" / "make_draft_stamp.py"))
+    assert tool["stamp_svg"]() == (ROOT / "templates" / "css" / "draft-stamp.svg").read_text(encoding="utf-8")
