@@ -116,7 +116,7 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, NameObject
 
-    from docgen.render.assemble import share_fonts, write_compact
+    from docgen.render.assemble import share_fonts, unique_subset_names, write_compact
     from docgen.render.compat.pypdf import set_file_identifier
 
     readers, parts, offset = [], [], 0
@@ -199,6 +199,7 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     writer.metadata = metadata
     ident = set_file_identifier(writer, bytes.fromhex(spec.identifier[:32]))  # from the inputs, not random
     share_fonts(writer)  # one subset per face for the whole packet, not one per document
+    unique_subset_names(writer)  # and no two subsets under one name (the 目录 page's, say)
     return write_compact(writer, ident), toc_pages + offset
 
 

@@ -35,6 +35,7 @@ def assemble(parts: Sequence[bytes], outline: list[Bookmark]) -> bytes:
         for page in reader.pages:
             writer.add_page(page)
     share_fonts(writer)
+    unique_subset_names(writer)
     _replace_outline(writer, outline)
     return write_compact(writer, readers[0].trailer.get("/ID"))
 
@@ -73,6 +74,65 @@ def share_fonts(writer) -> None:
         for fonts in font_dicts:
             if key in fonts:
                 fonts[NameObject(key)] = merged
+
+
+def unique_subset_names(writer) -> None:
+    """Give each embedded subset a name of its own. Subsets of one face in different documents
+    carry the same tag (``UVLNVA+docgen-Serif-SC``) though they hold different glyphs; where a
+    packet keeps two such subsets apart (merging refused, or the 目录 page's font), a viewer
+    that caches fonts by name would draw one with the other's glyphs. A colliding subset is
+    renamed with a tag taken from its own font program (deterministic)."""
+    import hashlib
+
+    from pypdf.generic import NameObject
+
+    by_name: dict[str, dict[int, object]] = {}
+    for font in _type0_fonts(writer):
+        name = str(font.get("/BaseFont", ""))
+        by_name.setdefault(name, {})[id(font)] = font
+    for name, fonts in by_name.items():
+        if len(fonts) < 2 or not re.match(r"^/[A-Z]{6}\+", name):
+            continue
+        for font in fonts.values():
+            try:
+                descendant = font["/DescendantFonts"][0].get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                program = next(descriptor[k].get_object().get_data()
+                               for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor)
+            except (KeyError, IndexError, TypeError, StopIteration, AttributeError):
+                continue
+            digest = hashlib.sha256(program).digest()
+            tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+            renamed = NameObject(f"/{tag}+{name[8:]}")
+            font[NameObject("/BaseFont")] = renamed
+            descendant[NameObject("/BaseFont")] = renamed
+            descriptor[NameObject("/FontName")] = renamed
+
+
+def _type0_fonts(writer) -> list:
+    """Every Type 0 font the pages use, directly or through their form XObjects, once each."""
+    found, seen = [], set()
+
+    def visit(resources) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        if id(resources) in seen:
+            return
+        seen.add(id(resources))
+        for ref in (resources.get("/Font") or {}).get_object().values() if resources.get("/Font") else []:
+            font = ref.get_object()
+            if font.get("/Subtype") == "/Type0" and id(font) not in seen:
+                seen.add(id(font))
+                found.append(font)
+        for ref in (resources.get("/XObject") or {}).get_object().values() if resources.get("/XObject") else []:
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+
+    for page in writer.pages:
+        visit(page.get("/Resources"))
+    return found
 
 
 def merge_type0_fonts(writer, fonts: list):

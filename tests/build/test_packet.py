@@ -405,6 +405,20 @@ def test_the_combined_pdf_embeds_each_face_once_and_keeps_the_pages(two_builds):
     assert (out / "合并.pdf").stat().st_size < sum((out / n).stat().st_size for n in names)
 
 
+@needs_poppler
+def test_no_two_subsets_of_a_combined_pdf_share_a_name(tmp_path):
+    """The report and the results summary each embed a subset of docgen Serif SC under the same
+    tag; kept apart in the packet, they must not share a name (issue 14, defect 15): a viewer
+    caching fonts by name would draw one with the other's glyphs."""
+    result = build_packet(SAMPLES / "shuozhou-edz-2024" / "packet.yaml", tmp_path / "out", jobs=1)
+    assert result.exit_code == 0, result.failed
+    combined = tmp_path / "out" / "朔州经济开发区2024年度重点绩效评价.pdf"
+    listing = subprocess.run(["pdffonts", str(combined)], check=True, capture_output=True, text=True).stdout
+    names = [line.split()[0] for line in listing.splitlines()[2:]]
+    assert len(names) >= 4 and len(names) == len(set(names)), names
+    assert_every_glyph_drawn(combined)
+
+
 def test_context_hash_is_stable_and_follows_content():
     from decimal import Decimal
 
