@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEBS   := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+DEBS   := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
 PACKETS := $(sort $(wildcard samples/*/packet.yaml))
 
 .PHONY: all install sysdeps demo test fuzz bench clean

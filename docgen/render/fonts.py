@@ -36,6 +36,9 @@ FACES = [
     ("docgen Serif SC", 400, "Noto Serif CJK SC:style=Regular"),
     ("docgen Serif SC", 700, "Noto Serif CJK SC:style=Bold"),
     ("docgen Sans SC", 400, "Noto Sans CJK SC:style=Regular"),
+    # 楷体 role (GB/T 9704 二级标题 “（一）”): AR PL UKai (fonts-arphic-ukai, Arphic Public
+    # License), the free kai face Debian ships; TrueType outlines, prepared like the others
+    ("docgen Kai SC", 400, "AR PL UKai CN:style=Book"),
 ]
 
 #: Each installed face gives two prepared faces: the common set under the family's name and
@@ -138,6 +141,7 @@ def build_face(source: Path, index: int, chars: str):
     """
     from fontTools.fontBuilder import FontBuilder  # only when preparing (once per machine)
     from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont
 
@@ -146,10 +150,16 @@ def build_face(source: Path, index: int, chars: str):
     mapping = {ord(c): best[ord(c)] for c in chars if ord(c) in best}
     order = list(dict.fromkeys([".notdef", *mapping.values()]))
     outlines = original.getGlyphSet()
+    # CFF contours run the other way round from TrueType's; a TrueType source keeps its own
+    cubic = "CFF " in original or "CFF2" in original
     glyphs = {}
     for name in order:
         pen = TTGlyphPen(None)
-        outlines[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        # a TrueType glyph may be built of other glyphs (components) the prepared face does
+        # not keep: drawn as plain outlines instead
+        recording = DecomposingRecordingPen(outlines)
+        outlines[name].draw(recording)
+        recording.replay(Cu2QuPen(pen, max_err=1.0, reverse_direction=cubic))
         glyphs[name] = pen.glyph()
 
     builder = FontBuilder(original["head"].unitsPerEm, isTTF=True)

@@ -39,7 +39,7 @@ def test_prepared_set_covers_every_character_of_the_samples():
         used |= sample_characters(folder)
     used -= {"\n", "\t"}
     faces = prepared_faces()
-    assert len(faces) == 6  # three installed faces, each as common set and supplement
+    assert len(faces) == 8  # four installed faces (serif, serif bold, sans, kai), each as common set and supplement
     for common, supplement in zip(faces[::2], faces[1::2]):
         assert supplement.family == common.family + SUPPLEMENT_SUFFIX and supplement.weight == common.weight
         cmap = TTFont(str(common.path))["cmap"].getBestCmap()

@@ -98,3 +98,27 @@ def test_every_row_in_the_report_pdf(summary_samples):
     for section in report.sections:
         for paragraph in section.paragraphs + [p for s in section.subsections for p in s.paragraphs]:
             assert squash(paragraph) in text
+
+
+def _fonts_of(pdf, wanted: str) -> set[str]:
+    """The fonts pypdf reports for the text runs of ``pdf`` that hold ``wanted``."""
+    from pypdf import PdfReader
+
+    found: set[str] = set()
+
+    def visit(text, cm, tm, font, size):
+        run = text.strip()
+        if font is not None and run and (run in wanted or wanted[:8] in run):
+            found.add(str(font.get("/BaseFont")).split("+")[-1])
+
+    for page in PdfReader(str(pdf)).pages:
+        if wanted[:6] in squash(page.extract_text()):
+            page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_second_level_headings_are_set_in_kai(summary_samples):
+    """GB/T 9704: “（一）” headings in 楷体 (issue 14, defect 11) — a face of its own, not Serif Bold."""
+    pdf = summary_samples / "shuozhou-edz-2024" / "summary-report.pdf"
+    assert _fonts_of(pdf, "（一）绩效管理体系建设有待进一步完善") == {"docgen-Kai-SC"}
+    assert "docgen-Serif-SC" in _fonts_of(pdf, "一些部门绩效管理体系里的相关环节尚不完善")
