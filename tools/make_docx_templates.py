@@ -31,7 +31,8 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def save(doc, out: Path) -> Path:
     """Save ``doc`` with fixed zip entry dates and modes (python-docx stamps the current time),
-    entries and their bytes as python-docx wrote them."""
+    entries as python-docx wrote them but for the Chinese language and font hints
+    (:func:`chinese_defaults`)."""
     buffer = io.BytesIO()
     doc.save(buffer)
     src = zipfile.ZipFile(buffer)
@@ -40,8 +41,42 @@ def save(doc, out: Path) -> Path:
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            dst.writestr(entry, chinese_defaults(info.filename, src.read(info.filename)))
     return out
+
+
+#: The font table entries of the official faces: what Word and WPS read to choose a stand-in
+#: on a machine without the face (the alternative name first, then the PANOSE class, the
+#: GB 2312 character set and the family class): a serif for 仿宋, a bold display serif for the
+#: title, a sans for 黑体, a kai face for 楷体. LibreOffice ignores these and asks fontconfig
+#: by name (README, "Fonts in the DOCX").
+OFFICIAL_FONT_TABLE = [
+    # (name, alternative name, PANOSE, family class)
+    ("仿宋_GB2312", "仿宋", "02010609030101010101", "roman"),
+    ("方正小标宋简体", "宋体", "02000000000000000000", "roman"),
+    ("黑体", "SimHei", "02010609060101010101", "swiss"),
+    ("楷体_GB2312", "楷体", "02010609030101010101", "script"),
+    ("宋体", "SimSun", "02010600030101010101", "roman"),
+]
+
+
+def chinese_defaults(name: str, data: bytes) -> bytes:
+    """zh-CN as the document's East Asian language (python-docx's default template says
+    en-US, and ja-JP for theme fonts, which makes LibreOffice pick Japanese glyph forms), and
+    the official faces in the font table."""
+    if name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+        return data.replace(b'w:eastAsia="en-US"', b'w:eastAsia="zh-CN"')
+    if name == "word/settings.xml":
+        return data.replace(b'<w:themeFontLang w:val="en-US" w:eastAsia="ja-JP"/>',
+                            b'<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>')
+    if name == "word/fontTable.xml":
+        entries = "".join(
+            f'<w:font w:name="{font}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
+            f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+            for font, alt, panose, family in OFFICIAL_FONT_TABLE).encode()
+        head = data.index(b">", data.index(b"<w:fonts")) + 1
+        return data[:head] + entries + data[head:]
+    return data
 
 # Official font roles (FORMATS.md); Word/WPS on an office machine has these names.
 FANGSONG, HEITI, KAITI, XBS, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体"

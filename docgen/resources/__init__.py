@@ -48,3 +48,9 @@ def schemas_dir() -> Path:
 def skeletons_dir() -> Path:
     """The skeletons ``docgen init`` copies (``<kind>.yaml``); they live in the package in both layouts."""
     return _folder("docgen.authoring", "skeletons", checkout=False)
+
+
+def fontconfig_aliases() -> Path:
+    """``fonts.conf``: fontconfig aliases from the official faces' names (仿宋_GB2312, 方正小标宋简体,
+    黑体, 楷体_GB2312) to the free Debian faces, for LibreOffice on a machine without them."""
+    return Path(str(files(__name__) / "fonts.conf"))
