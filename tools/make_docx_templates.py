@@ -19,7 +19,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -528,6 +528,51 @@ def header_rows(table, widths, rows) -> None:
             col += colspan
 
 
+def bookmark(paragraph, name: str, number: str) -> None:
+    """Mark ``paragraph`` as the target ``name`` of a 目录 entry's PAGEREF (``number``: the
+    bookmark's id, unique in the document; both may be Jinja expressions)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), number)
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def contents_entry(doc, text: str, target: str, style: str):
+    """A 目录 line: the entry, a dotted tab and its page as a PAGEREF field to the bookmark
+    ``target``. LibreOffice computes a PAGEREF from its own layout; Word updates it on
+    opening (the field is marked dirty, and the settings ask for it): the numbers are those
+    of the viewer's pages, never a placeholder."""
+    paragraph = add_par(doc, text + "\t", style, FANGSONG)
+
+    def run(*children):
+        r = OxmlElement("w:r")
+        for child in children:
+            r.append(child)
+        paragraph._p.append(r)
+
+    def char(kind: str, dirty: bool = False):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if dirty:
+            element.set(qn("w:dirty"), "true")
+        return element
+
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" PAGEREF {target} \\h "
+    result = OxmlElement("w:t")
+    result.text = ""
+    run(char("begin", dirty=True))
+    run(instr)
+    run(char("separate"))
+    run(result)
+    run(char("end"))
+    return paragraph
+
+
 def final_accounts(folder: Path = TEMPLATES) -> Path:
     from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_BREAK
@@ -564,30 +609,41 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{{ accounts.cover_title }}", "Cover Title", XBS)
     toc_title = add_par(doc, "目　录", "Table Name", HEITI)
     toc_title.paragraph_format.page_break_before = True
-    toc = doc.add_paragraph(style="Text")
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), 'TOC \\o "1-2" \\h \\z \\u')
-    placeholder = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "（目录：在Word中右键“更新域”或按F9生成页码）"
-    placeholder.append(text)
-    field.append(placeholder)
-    toc._p.append(field)
+    # the entries of the PDF's 目录 (final-accounts.html), each to a bookmark of the same name
+    for style, (size, indent) in {"Contents Part": (12, 0), "Contents Item": (12, 2)}.items():
+        paragraph_style(doc, style, HEITI if indent == 0 else FANGSONG, size)
+        form = doc.styles[style].paragraph_format
+        form.left_indent = Pt(size * indent)
+        form.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    contents_entry(doc, "第一部分 概况", "part1", "Contents Part")
+    contents_entry(doc, "一、本部门（单位）职责", "duties", "Contents Item")
+    contents_entry(doc, "二、机构设置情况", "organisation", "Contents Item")
+    contents_entry(doc, "第二部分 {{ accounts.year }}年部门决算表", "part2", "Contents Part")
+    for index in range(len(ACCOUNT_HEADERS)):
+        t = f"accounts.tables[{index}]"
+        contents_entry(doc, f'{{{{ {index + 1} | number_label("一、") }}}}{{{{ {t}.title }}}}',
+                       f"{{{{ {t}.key }}}}", "Contents Item")
+    contents_entry(doc, "第三部分 情况说明", "part3", "Contents Part")
+    add_par(doc, "{%p for s in accounts.explanations %}", "Contents Item", FANGSONG)
+    contents_entry(doc, "{{ s.label }}{{ s.text }}", "ex{{ loop.index }}", "Contents Item")
+    add_par(doc, "{%p endfor %}", "Contents Item", FANGSONG)
+    contents_entry(doc, "第四部分 名词解释", "part4", "Contents Part")
+    contents_entry(doc, "第五部分 附件", "part5", "Contents Part")
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
 
-    add_par(doc, "第一部分 概况", "Heading 1", HEITI)
-    add_par(doc, "一、本部门（单位）职责", "Heading 2", HEITI)
+    bookmark(add_par(doc, "第一部分 概况", "Heading 1", HEITI), "part1", "1")
+    bookmark(add_par(doc, "一、本部门（单位）职责", "Heading 2", HEITI), "duties", "2")
     add_par(doc, "{%p for p in accounts.duties %}", "Text", FANGSONG)
     add_par(doc, "{{ p.number }}{{ p.text }}", "Text", FANGSONG)
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
-    add_par(doc, "二、机构设置情况", "Heading 2", HEITI)
+    bookmark(add_par(doc, "二、机构设置情况", "Heading 2", HEITI), "organisation", "3")
     add_par(doc, "{%p for p in accounts.organisation %}", "Text", FANGSONG)
     add_par(doc, "{{ p }}", "Text", FANGSONG)
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
-    add_par(doc, "第二部分 {{ accounts.year }}年部门决算表", "Heading 1", HEITI)
+    bookmark(add_par(doc, "第二部分 {{ accounts.year }}年部门决算表", "Heading 1", HEITI), "part2", "4")
 
     portrait = True
     for index, (key, (rows, widths_mm, numeric)) in enumerate(ACCOUNT_HEADERS.items()):
@@ -602,6 +658,7 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
         t = f"accounts.tables[{index}]"
         name = add_par(doc, f"{{{{ {t}.title }}}}", "Heading 2", HEITI)
         name.style = doc.styles["Table Name"]
+        bookmark(name, f"{{{{ {t}.key }}}}", str(10 + index))
         if index and not landscape:
             name.paragraph_format.page_break_before = True
         add_par(doc, f"{{{{ {t}.number }}}}", "Table Number", FANGSONG)
@@ -631,9 +688,10 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
 
-    add_par(doc, "第三部分 情况说明", "Heading 1", HEITI)
+    bookmark(add_par(doc, "第三部分 情况说明", "Heading 1", HEITI), "part3", "5")
     add_par(doc, "{%p for s in accounts.explanations %}", "Text", FANGSONG)
-    add_par(doc, "{{ s.label }}{{ s.text }}", "Heading 2", HEITI)
+    bookmark(add_par(doc, "{{ s.label }}{{ s.text }}", "Heading 2", HEITI), "ex{{ loop.index }}",
+             "{{ 100 + loop.index }}")
     add_par(doc, "{%p for p in s.paragraphs %}", "Text", FANGSONG)
     add_par(doc, "{{ p }}", "Text", FANGSONG)
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
@@ -651,12 +709,12 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
 
-    add_par(doc, "第四部分 名词解释", "Heading 1", HEITI)
+    bookmark(add_par(doc, "第四部分 名词解释", "Heading 1", HEITI), "part4", "6")
     add_par(doc, "{%p for p in accounts.glossary %}", "Text", FANGSONG)
     add_par(doc, "{{ p.number }}{{ p.text }}", "Text", FANGSONG)
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
 
-    add_par(doc, "第五部分 附件", "Heading 1", HEITI)
+    bookmark(add_par(doc, "第五部分 附件", "Heading 1", HEITI), "part5", "7")
     add_par(doc, "{%p for f in accounts.forms %}", "Text", FANGSONG)
     title = add_par(doc, "{{ f.title }}", "Form Title", HEITI)
     title.paragraph_format.page_break_before = True

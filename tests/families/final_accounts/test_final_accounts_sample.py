@@ -122,3 +122,27 @@ def test_self_evaluation_forms_read_back_from_docx(out):
 
 def test_every_character_has_its_glyph(out):
     assert_every_glyph_drawn(out / "final-accounts.pdf")
+
+
+def test_the_docx_contents_lists_every_entry_of_the_pdf_contents_with_its_page(out):
+    """Issue 14, defect 8: the DOCX 目录 is no placeholder. Every entry of the PDF's 目录 (its
+    links) is a line of the DOCX 目录 whose page is a PAGEREF field to a bookmark on the entry's
+    heading (LibreOffice computes it from its own pages, Word on opening)."""
+    import re
+    import zipfile
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(out / "final-accounts.pdf"))
+    contents_page = next(p for p in reader.pages if "目　录" in p.extract_text() or "目 录" in p.extract_text())
+    pdf_entries = [re.sub(r"[.\s\d]+$", "", line.strip()) for line in contents_page.extract_text().splitlines()
+                   if "部分" in line or re.match(r"\s*[一二三四五六七八九十]+、", line)]
+    doc = Document(str(out / "final-accounts.docx"))
+    lines = [p for p in doc.paragraphs if p.style.name in ("Contents Part", "Contents Item") and p.text.strip()]
+    assert [p.text.rstrip("\t") for p in lines] == pdf_entries and len(lines) == 27
+    xml = zipfile.ZipFile(out / "final-accounts.docx").read("word/document.xml").decode()
+    marks = set(re.findall(r'<w:bookmarkStart [^>]*w:name="([^"]+)"', xml))
+    for p in lines:
+        [target] = re.findall(r"PAGEREF (\S+) \\h", p._p.xml)
+        assert target in marks, target
+    assert "更新域" not in xml and "F9" not in xml
