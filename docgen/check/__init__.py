@@ -5,8 +5,8 @@ One module a concern:
 
 * :mod:`~docgen.check.findings` — :class:`PageFinding` (document, page, :class:`Rule`,
   severity, message) and :class:`CheckReport`;
-* :mod:`~docgen.check.pdf_pages` — a PDF read once (pdfplumber): glyph boxes, rules, lines,
-  folios, the stamp, links; :mod:`~docgen.check.pdfminer_compat` — the one pdfminer mend;
+* :mod:`~docgen.check.pdf_pages` — a PDF read once (pypdfium2): glyph boxes, rules, lines,
+  folios, the stamp, links;
 * :mod:`~docgen.check.pdf_geometry` — text inside the page, out of the margins, inside its
   cell, not overprinted;
 * :mod:`~docgen.check.pdf_fonts` — fonts embedded, no .notdef or empty glyphs, subset names;
@@ -33,11 +33,15 @@ __all__ = ["CheckReport", "PageFinding", "Rule", "Severity", "check_document", "
 #: The build's record of what it wrote (docgen.build.state.MANIFEST; read here, not imported:
 #: the build calls the preflight, not the other way round).
 MANIFEST = "manifest.json"
+#: A combined PDF whose draft documents' pages could not be told apart: stamps not checked.
+UNKNOWN = "unknown"
 
 
-def check_pdf(path: Path, draft_pages: set[int] | None = None, name: str | None = None) -> list[PageFinding]:
+def check_pdf(path: Path, draft_pages: set[int] | None = None, name: str | None = None,
+              stamps: bool = True) -> list[PageFinding]:
     """Every PDF rule over ``path``. ``draft_pages``: the pages that must carry the 草稿 stamp
-    (None: page 1 decides for all)."""
+    (None: page 1 decides for all); ``stamps`` False: which pages must is not known, the
+    stamp is not checked. ``name``: the document as findings name it (the file's name)."""
     from docgen.check.headings import check_headings
     from docgen.check.pdf_folios import check_contents, check_folios
     from docgen.check.pdf_fonts import check_fonts
@@ -57,7 +61,8 @@ def check_pdf(path: Path, draft_pages: set[int] | None = None, name: str | None 
     findings += check_tables(name, view.pages)
     findings += check_folios(name, view.pages)
     findings += check_contents(name, view.pages)
-    findings += check_stamps(name, view.pages, draft_pages)
+    if stamps:
+        findings += check_stamps(name, view.pages, draft_pages)
     return findings
 
 
@@ -95,25 +100,30 @@ def _read_pdf(path: Path):
     return view
 
 
-def check_document(path: Path) -> list[PageFinding]:
+def check_document(path: Path, name: str | None = None) -> list[PageFinding]:
     """The findings for one built file (PDF or DOCX), with what the ``manifest.json`` beside
-    it says about drafts. Cheap enough for a build to call on every file it writes."""
+    it says about drafts. Cheap enough for a build to call on every file it writes.
+    ``name``: the document as the findings name it (default: the file's name)."""
     path = Path(path)
     expected = _expected_drafts(path.parent)
     if path.suffix.lower() == ".docx":
-        return check_docx_file(path, expected.get(path.name))
+        return check_docx_file(path, expected.get(path.name), name)
     draft = expected.get(path.name)
     pages = expected.get(("pages", path.name))
+    if pages == UNKNOWN:
+        return check_pdf(path, name=name, stamps=False)
     if pages is None and draft is not None:
-        pages = "all" if draft else set()
-    if pages == "all":
-        from pypdf import PdfReader
+        pages = _all_pages(path) if draft else set()
+    return check_pdf(path, pages, name)
 
-        try:
-            pages = set(range(1, len(PdfReader(str(path)).pages) + 1))
-        except Exception:
-            pages = None
-    return check_pdf(path, pages)
+
+def _all_pages(path: Path) -> set[int] | None:
+    from pypdf import PdfReader
+
+    try:
+        return set(range(1, len(PdfReader(str(path)).pages) + 1))
+    except Exception:
+        return None  # the PDF check reports the file
 
 
 def check_paths(paths: list[Path]) -> CheckReport:
@@ -122,7 +132,7 @@ def check_paths(paths: list[Path]) -> CheckReport:
     report = CheckReport()
     for path in _documents(paths):
         start = time.perf_counter()
-        report.findings += check_document(path)
+        report.findings += check_document(path, str(path))
         report.documents.append(str(path))
         report.seconds[str(path)] = time.perf_counter() - start
     return report
@@ -168,6 +178,5 @@ def _expected_drafts(folder: Path) -> dict:
             from docgen.check.stamps import combined_draft_pages
 
             pages = combined_draft_pages(folder / name, titles)
-            if pages is not None:
-                out[("pages", name)] = pages
+            out[("pages", name)] = UNKNOWN if pages is None else pages
     return out

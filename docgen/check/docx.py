@@ -155,7 +155,7 @@ def _draft_line(name: str, document, draft: bool) -> list[PageFinding]:
     current: dict[str, str] = {}
     missing, present = [], []
     for number, section in enumerate(document.sections, 1):
-        sect = section._sectPr
+        sect = section._sectPr  # python-docx has no API for the header references themselves
         for ref in sect.findall(f"{W}headerReference"):
             part = related.get(ref.get(R_ID))
             if part is not None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from docgen.check.findings import PageFinding, Rule
-from docgen.check.pdf_pages import PageView, TextLine
+from docgen.check.pdf_pages import PageView
 
 _ENTRY = re.compile(r"^(?P<text>.*?)[.…·．⋯]{3,}\s*(?P<page>\d+)$")
 
@@ -107,4 +107,4 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-__all__ = ["ContentsEntry", "check_contents", "check_folios", "contents_entries", "TextLine"]
+__all__ = ["ContentsEntry", "check_contents", "check_folios", "contents_entries"]

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from docgen.check.findings import PageFinding, Rule
 from docgen.check.pdf_pages import PdfView
-from docgen.check.pdfminer_compat import parse_cid_cmap
 
 #: Characters that may be drawn with an empty glyph: spaces and the zero-width marks.
 BLANK = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -62,7 +61,7 @@ def check_fonts(document: str, path: Path, view: PdfView) -> list[PageFinding]:
                                    f"字体{name}没有ToUnicode映射，文字无法复制、检索"))
         used = view.chars_by_font.get(name, {})
         if use.notdef:
-            where = used.get("(cid:0)", page)
+            where = min((used[c] for c in use.notdef if c in used), default=page)
             out.append(PageFinding(document, where, Rule.MISSING_GLYPH,
                                    f"字体{name}缺少字形，印成空白或方框（.notdef）：" + _quote(use.notdef)))
         if use.empty:
@@ -131,6 +130,29 @@ def _inspect(font, use: FontUse) -> None:
             use.notdef.append(text)
         elif glyphs.empty(gid):
             use.empty.append(text)
+
+
+_CIDCHAR = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
+_CIDRANGE = re.compile(rb"begincidrange(.*?)endcidrange", re.S)
+_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*(\d+)")
+_TRIPLE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\d+)")
+
+
+def parse_cid_cmap(data: bytes) -> dict[bytes, int]:
+    """An embedded encoding CMap (WeasyPrint's ``/WP-Encod-0``, written when characters share
+    a glyph, as missing ones share .notdef): character code (bytes) → CID."""
+    codes: dict[bytes, int] = {}
+    for block in _CIDCHAR.findall(data):
+        for code, cid in _PAIR.findall(block):
+            codes[bytes.fromhex(code.decode())] = int(cid)
+    for block in _CIDRANGE.findall(data):
+        for start, end, cid in _TRIPLE.findall(block):
+            first, last, width = int(start, 16), int(end, 16), len(start) // 2
+            if last - first > 0xFFFF:
+                continue
+            for i in range(last - first + 1):
+                codes[(first + i).to_bytes(width, "big")] = int(cid) + i
+    return codes
 
 
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)

@@ -1,9 +1,15 @@
 """A built PDF read once into what the rules look at: per page, the glyphs with their boxes,
 the table rules, text lines, the folio, the 草稿 stamp and the internal links.
 
-pdfplumber (on pdfminer.six) reads the PDF: it gives every character's box in page
-coordinates (top-left origin, points) and every drawn line and rectangle, which is what a
-preflight needs; nothing here lays text out again.
+pypdfium2 (PDFium, the PDF engine of Chrome, through its ctypes binding) reads the PDF: every
+character with its font, size, origin and box, every path object's bounds and every link, in
+C — about four times faster than pdfplumber on pdfminer.six in pure Python (1.2 s against
+5 s for the 51-page final accounts on the shared 2-core machine), which is what lets a build
+check every file it writes. Two of its habits matter here: it reads
+characters through the font's ToUnicode map by character code, so a glyph WeasyPrint had to
+draw as .notdef still comes out as the character it stands for; and it drops a character
+drawn exactly over the same character (a fake bold), so such an overprint, invisible anyway,
+is not reported. Coordinates here are points from the page's top-left corner.
 """
 
 from __future__ import annotations
@@ -143,44 +149,90 @@ class PdfView:
 
 def read_pdf(path: Path) -> PdfView:
     """Read every page of ``path``; raises on a file that is not a readable PDF."""
-    import pdfplumber
+    import pypdfium2 as pdfium
 
-    from docgen.check.pdfminer_compat import read_embedded_encodings
-
-    read_embedded_encodings()
     pages: list[PageView] = []
     by_font: dict[str, dict[str, int]] = {}
-    with pdfplumber.open(path) as pdf:
-        page_ids = {p.page_obj.pageid: p.page_number for p in pdf.pages}
-        for page in pdf.pages:
-            view = PageView(page.page_number, float(page.width), float(page.height))
-            for c in page.chars:
-                glyph = _glyph(c, view.height, len(view.sequence))
-                by_font.setdefault(glyph.font, {}).setdefault(glyph.text, view.number)
-                if glyph.text in STAMP_TEXT and glyph.size >= STAMP_MIN_SIZE:
-                    view.stamp.append(glyph)
-                    continue
-                view.sequence.append(glyph)
-                if glyph.text.isspace() or not glyph.text:
-                    view.spaces.append(glyph)
-                else:
-                    view.glyphs.append(glyph)
-            view.rules = [s for s in map(_segment, page.lines + page.rects) if s is not None]
-            view.lines = _lines(view.glyphs + view.spaces)
-            view.links = _links(page, pdf, page_ids)
-            _find_folio(view)
-            pages.append(view)
-            page.close()  # drops pdfplumber's per-page caches: a long document stays small
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                pages.append(_read_page(document, page, index + 1, by_font))
+            finally:
+                page.close()
+    finally:
+        document.close()
     return PdfView(path, pages, by_font)
 
 
-def _glyph(c: dict, height: float, order: int) -> Glyph:
-    return Glyph(c["text"], float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
-                 float(c["size"]), c.get("fontname", ""), height - float(c["matrix"][5]), order)
+def _read_page(document, page, number: int, by_font: dict[str, dict[str, int]]) -> PageView:
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    view = PageView(number, float(width), float(height))
+    textpage = page.get_textpage()
+    try:
+        for fields in _glyphs(textpage, view.height):
+            glyph = Glyph(*fields, len(view.sequence))
+            by_font.setdefault(glyph.font, {}).setdefault(glyph.text, number)
+            if glyph.text in STAMP_TEXT and glyph.size >= STAMP_MIN_SIZE:
+                view.stamp.append(glyph)
+                continue
+            view.sequence.append(glyph)
+            (view.spaces if glyph.text.isspace() or not glyph.text else view.glyphs).append(glyph)
+    finally:
+        textpage.close()
+    # WeasyPrint draws each border side as a path of its own, on the page itself
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=1):
+        left, bottom, right, top = obj.get_bounds()
+        segment = _segment(left, right, height - top, height - bottom)
+        if segment is not None:
+            view.rules.append(segment)
+    view.lines = _lines(view.glyphs + view.spaces)
+    view.links = _links(document, page, view.height)
+    _find_folio(view)
+    return view
 
 
-def _segment(obj: dict) -> Segment | None:
-    x0, x1, top, bottom = float(obj["x0"]), float(obj["x1"]), float(obj["top"]), float(obj["bottom"])
+def _glyphs(textpage, height: float):
+    """Every printed character in drawing order, as the fields of a :class:`Glyph` whose box runs across
+    its advance and from the font's descent to one em above it (as pdfminer measures it: the
+    box does not depend on the glyph's ink)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    tp = textpage.raw
+    count = raw.FPDFText_CountChars(tp)
+    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    i = 0
+    while i < count:
+        index = i
+        code = raw.FPDFText_GetUnicode(tp, index)
+        i += 1
+        if raw.FPDFText_IsGenerated(tp, index) == 1:
+            continue  # a space or line end pdfium made up, not printed
+        if 0xD800 <= code < 0xDC00 and i < count:  # a surrogate pair is one character
+            low = raw.FPDFText_GetUnicode(tp, i)
+            if 0xDC00 <= low < 0xE000:
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                i += 1
+        raw.FPDFText_GetLooseCharBox(tp, index, ctypes.byref(rect))
+        raw.FPDFText_GetMatrix(tp, index, ctypes.byref(matrix))
+        raw.FPDFText_GetCharOrigin(tp, index, ctypes.byref(x), ctypes.byref(y))
+        size = raw.FPDFText_GetFontSize(tp, index) * ((matrix.a ** 2 + matrix.b ** 2) ** 0.5 or 1.0)
+        raw.FPDFText_GetFontInfo(tp, index, name, ctypes.sizeof(name), ctypes.byref(flags))
+        bottom = height - rect.bottom
+        upright = abs(matrix.b) < 1e-6 and abs(matrix.c) < 1e-6
+        top = bottom - size if upright else height - rect.top
+        yield (chr(code) if code else "", rect.left, rect.right, top, bottom, size,
+               name.value.decode("latin-1"), height - y.value)
+
+
+def _segment(x0: float, x1: float, top: float, bottom: float) -> Segment | None:
     if min(x1 - x0, bottom - top) > RULE_MAX_THICKNESS or max(x1 - x0, bottom - top) < 1.0:
         return None  # a filled area or a dot, not a rule
     return Segment(x0, x1, top, bottom)
@@ -223,39 +275,21 @@ def _find_folio(view: PageView) -> None:
             return
 
 
-def _links(page, pdf, page_ids: dict[int, int]) -> list[Link]:
+def _links(document, page, height: float) -> list[Link]:
+    """Internal links (to a page of this document) with their areas."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
     out = []
-    for annot in page.annots:
-        data = annot.get("data") or {}
-        dest = data.get("Dest")
-        action = _resolve(data.get("A"))
-        if dest is None and isinstance(action, dict):
-            dest = action.get("D")
-        target = _dest_page(_resolve(dest), pdf, page_ids)
-        if target is not None:
-            out.append(Link(float(annot["x0"]), float(annot["x1"]), float(annot["top"]), float(annot["bottom"]), target))
+    start, link, rect = ctypes.c_int(0), raw.FPDF_LINK(), raw.FS_RECTF()
+    while raw.FPDFLink_Enumerate(page.raw, ctypes.byref(start), ctypes.byref(link)):
+        dest = raw.FPDFLink_GetDest(document.raw, link)
+        if not dest:
+            action = raw.FPDFLink_GetAction(link)
+            dest = raw.FPDFAction_GetDest(document.raw, action) if action else None
+        target = raw.FPDFDest_GetDestPageIndex(document.raw, dest) if dest else -1
+        if target >= 0 and raw.FPDFLink_GetAnnotRect(link, ctypes.byref(rect)):
+            top, bottom = sorted((height - rect.top, height - rect.bottom))
+            out.append(Link(min(rect.left, rect.right), max(rect.left, rect.right), top, bottom, target + 1))
     return out
-
-
-def _resolve(obj):
-    from pdfminer.pdftypes import resolve1
-
-    return resolve1(obj) if obj is not None else None
-
-
-def _dest_page(dest, pdf, page_ids: dict[int, int]) -> int | None:
-    from pdfminer.psparser import PSLiteral
-
-    if isinstance(dest, (bytes, str, PSLiteral)):  # a named destination
-        name = dest.name if isinstance(dest, PSLiteral) else dest
-        try:
-            dest = _resolve(pdf.doc.get_dest(name))
-        except Exception:
-            return None
-        if isinstance(dest, dict):
-            dest = _resolve(dest.get("D"))
-    if isinstance(dest, list) and dest:
-        ref = dest[0]
-        objid = getattr(ref, "objid", None)
-        return page_ids.get(objid)
-    return None

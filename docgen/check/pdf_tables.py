@@ -22,6 +22,7 @@ two ordinary cells, so its blank continuation is only found when the row itself 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from docgen.check.findings import PageFinding, Rule
@@ -40,6 +41,8 @@ class Fragment:
     top: float
     bottom: float
     horizontals: list[tuple[float, float, float]] = field(default_factory=list)
+    _by_height: list[Glyph] | None = field(default=None, repr=False)
+    _heights: list[float] = field(default_factory=list, repr=False)
 
     @property
     def left(self) -> float:
@@ -67,7 +70,13 @@ class Fragment:
         return [y for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > SAME]
 
     def glyphs(self, x0: float, x1: float, top: float, bottom: float) -> list[Glyph]:
-        return [g for g in self.page.glyphs if x0 <= g.cx <= x1 and top <= g.cy <= bottom]
+        """The glyphs whose centre lies in the box (the page's glyphs sorted by height once)."""
+        if self._by_height is None:
+            self._by_height = sorted((g for g in self.page.glyphs
+                                      if self.top - SAME <= g.cy <= self.bottom + SAME), key=lambda g: g.cy)
+            self._heights = [g.cy for g in self._by_height]
+        lo, hi = bisect_left(self._heights, top), bisect_right(self._heights, bottom)
+        return [g for g in self._by_height[lo:hi] if x0 <= g.cx <= x1]
 
     def text(self, x0: float, x1: float, top: float, bottom: float) -> str:
         glyphs = sorted(self.glyphs(x0, x1, top, bottom), key=lambda g: (round(g.baseline), g.x0))
@@ -104,27 +113,19 @@ def fragments(page: PageView) -> list[Fragment]:
 def check_tables(document: str, pages: list[PageView]) -> list[PageFinding]:
     out: list[PageFinding] = []
     per_page = [fragments(p) for p in pages]
-    first_of_table: Fragment | None = None  # the fragment the current table began with
-    for i in range(len(pages) - 1):
-        if not per_page[i]:
-            first_of_table = None
+    carried: Fragment | None = None  # the first fragment of a table that goes on to this page
+    for i, on_page in enumerate(per_page):
+        if not on_page:
+            carried = None
             continue
-        a = per_page[i][-1]
-        if first_of_table is None or first_of_table.page is not a.page and len(per_page[i]) > 1:
-            first_of_table = a
-        if len(per_page[i]) > 1 and a is not per_page[i][0]:
-            first_of_table = a
-        b = per_page[i + 1][0] if per_page[i + 1] else None
-        if b is None or not _continues(a, b):
-            first_of_table = None
-            continue
-        out += _check_break(document, first_of_table, a, b)
-        # the next page's fragment continues the same table
-        per_page[i + 1] = [b] + per_page[i + 1][1:]
-        if len(per_page[i + 1]) == 1:
-            pass  # first_of_table stays
+        last = on_page[-1]
+        first = carried if carried is not None and len(on_page) == 1 else last
+        following = per_page[i + 1][0] if i + 1 < len(per_page) and per_page[i + 1] else None
+        if following is not None and _continues(last, following):
+            out += _check_break(document, first, last, following)
+            carried = first
         else:
-            first_of_table = None
+            carried = None
     return out
 
 

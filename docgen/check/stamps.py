@@ -2,9 +2,9 @@
 
 Which documents were built with errors comes from the build's ``manifest.json`` (``draft`` of
 each document); a combined PDF's pages belong to its documents by the combined PDF's own
-bookmarks (one per document, titled as the manifest's ``title``). A file with no manifest
-beside it is taken to be a draft when its first page carries the stamp, and then every page
-must carry it.
+bookmarks (one per document, titled as the manifest's ``title``, or as its part after "："
+under a bookmark of the part before it). A file with no manifest beside it is taken to be a
+draft when its first page carries the stamp, and then every page must carry it.
 """
 
 from __future__ import annotations
@@ -39,13 +39,16 @@ def combined_draft_pages(path, titles: dict[str, bool]) -> set[int] | None:
     page_count = len(reader.pages)
     starts: list[tuple[int, str]] = []
 
-    def walk(items):
+    def walk(items, parent: str = ""):
+        previous = ""
         for item in items:
-            if isinstance(item, list):
-                walk(item)
+            if isinstance(item, list):  # the children of the item before
+                walk(item, previous)
                 continue
-            title = str(getattr(item, "title", ""))
-            if title in titles:
+            previous = str(getattr(item, "title", ""))
+            # a family's documents sit under their common title: 组名 › 项目名 is 组名：项目名
+            title = next((t for t in (previous, f"{parent}：{previous}") if t in titles), None)
+            if title is not None:
                 try:
                     starts.append((reader.get_destination_page_number(item) + 1, title))
                 except Exception:

@@ -68,12 +68,12 @@ def report_check(report, as_json: bool = False) -> None:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
     for document in report.documents:
-        findings = report.of(Path(document).name)
+        findings = report.of(document)
         if not findings:
             continue
         typer.echo(f"{document}：", err=True)
         for finding in findings:
             typer.echo(f"  {finding}", err=True)
     errors, warnings = len(report.errors), len(report.warnings)
-    clean = sum(1 for d in report.documents if not report.of(Path(d).name))
+    clean = sum(1 for d in report.documents if not report.of(d))
     typer.echo(f"检查了 {len(report.documents)} 个文件（{clean} 个没有问题）：共 {errors} 个错误，{warnings} 个警告")
