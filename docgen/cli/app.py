@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from docgen import __version__, families
-from docgen.cli.output import build_summary_json, print_diagnostics, report_build
+from docgen.cli.output import build_summary_json, print_diagnostics, report_build, report_check
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 app = typer.Typer(
@@ -175,6 +175,20 @@ def build(
         os._exit(result.exit_code)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="输出目录（检查其中全部PDF、DOCX）或文件", exists=True)],
+    as_json: Annotated[bool, typer.Option("--json", help="在标准输出以JSON给出全部问题（供脚本读取）")] = False,
+) -> None:
+    """检查生成的PDF和DOCX：文字出界、跨表格线、字体、表格跨页、页码与目录、草稿标记、标题断行、DOCX标签和字体（退出码2表示有错误）。"""
+    from docgen.check import check_paths
+
+    report = check_paths(paths)
+    report_check(report, as_json)
+    if report.errors:
+        raise typer.Exit(EXIT_DATA_ERROR)
 
 
 @app.command()

@@ -57,3 +57,23 @@ def build_summary_json(result, seconds: float) -> str:
         "drafts": result.drafts, "failed": [{"what": f.what, "cause": f.cause} for f in result.failed],
         "warnings": len(result.warnings), "seconds": round(seconds, 3),
     }, ensure_ascii=False)
+
+
+def report_check(report, as_json: bool = False) -> None:
+    """``docgen check``: findings per document and page (or, with ``as_json``, the report as
+    JSON on standard output), then one summary line."""
+    import json
+
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    for document in report.documents:
+        findings = report.of(document)
+        if not findings:
+            continue
+        typer.echo(f"{document}：", err=True)
+        for finding in findings:
+            typer.echo(f"  {finding}", err=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    clean = sum(1 for d in report.documents if not report.of(d))
+    typer.echo(f"检查了 {len(report.documents)} 个文件（{clean} 个没有问题）：共 {errors} 个错误，{warnings} 个警告")
