@@ -194,7 +194,11 @@ def contents_entries(document) -> list[str] | None:
     if listed:
         return [re.sub(r"\s*\d+$", "", t) for t in listed]
     if instr is None:
-        return None
+        # a 目录 written out line by line, each entry's page a PAGEREF to its heading (as the
+        # built-in final-accounts template does): the lines are the entries
+        lines = [_paragraph_text(p) for p in body.iter(f"{W}p")
+                 if any("PAGEREF" in (t.text or "") for t in p.iter(f"{W}instrText"))]
+        return [re.sub(r"\s*\d*$", "", t) for t in lines] or None
     m = re.search(r'\\o\s+"(\d)-(\d)"', instr)
     low, high = (int(m.group(1)), int(m.group(2))) if m else (1, 9)
     named = {}

@@ -22,6 +22,9 @@ from pathlib import Path
 #: stamp's characters at this size or more; no text of a document is set that large.
 STAMP_MIN_SIZE = 60.0
 STAMP_TEXT = "草稿"
+#: The built-in stamp is drawn as outlines (tools/make_draft_stamp.py: fill #c80000), so that
+#: the page's text is the document's own: a filled path of this colour is the stamp.
+STAMP_FILL = (200, 0, 0)
 #: A folio (GB/T 9704 §7.5, "— 1 —") sits below the text block: in the lowest part of the page.
 FOLIO_BAND = 0.85
 _FOLIO = re.compile(r"^[—–-]+\s*(\d+)\s*[—–-]+$")
@@ -125,6 +128,7 @@ class PageView:
     sequence: list[Glyph] = field(default_factory=list)  # glyphs and spaces in drawing order
     spaces: list[Glyph] = field(default_factory=list)
     stamp: list[Glyph] = field(default_factory=list)
+    stamp_outlines: int = 0  # filled paths of the stamp's colour
     rules: list[Segment] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -133,7 +137,7 @@ class PageView:
 
     @property
     def stamped(self) -> bool:
-        return {g.text for g in self.stamp} >= set(STAMP_TEXT)
+        return bool(self.stamp_outlines) or {g.text for g in self.stamp} >= set(STAMP_TEXT)
 
     @property
     def body_lines(self) -> list[TextLine]:
@@ -185,6 +189,9 @@ def _read_page(document, page, number: int, by_font: dict[str, dict[str, int]]) 
         textpage.close()
     # WeasyPrint draws each border side as a path of its own, on the page itself
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=1):
+        if _fill(obj) == STAMP_FILL:
+            view.stamp_outlines += 1
+            continue
         left, bottom, right, top = obj.get_bounds()
         segment = _segment(left, right, height - top, height - bottom)
         if segment is not None:
@@ -193,6 +200,21 @@ def _read_page(document, page, number: int, by_font: dict[str, dict[str, int]]) 
     view.links = _links(document, page, view.height)
     _find_folio(view)
     return view
+
+
+def _fill(obj) -> tuple[int, int, int] | None:
+    """A path's fill colour (red, green, blue), None when it is not filled."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(mode), ctypes.byref(stroke)) or mode.value == 0:
+        return None
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(c) for c in (r, g, b, a))):
+        return None
+    return r.value, g.value, b.value
 
 
 def _glyphs(textpage, height: float):

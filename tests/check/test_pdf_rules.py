@@ -129,7 +129,9 @@ def test_the_draft_stamp_missing_on_one_page(make_pdf):
 
 
 def test_the_draft_stamp_on_a_document_without_errors(make_pdf):
-    path = make_pdf(f'<div class="draft-stamp">草稿</div><p>第一页</p>{BREAK}<p>第二页</p>')
+    """The built-in stamp, drawn as outlines (base.html's markup), found by its fill."""
+    stamp = '<div class="draft-stamp"><img src="css/draft-stamp.svg" alt=""></div>'
+    path = make_pdf(f'{stamp}<p>第一页</p>{BREAK}<p>第二页</p>')
     findings = check_pdf(path, draft_pages=set())
     assert pages(findings, Rule.DRAFT_STAMP_UNEXPECTED) == [1, 2]
     assert check_pdf(path, draft_pages={1, 2}) == []
