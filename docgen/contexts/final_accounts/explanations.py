@@ -9,9 +9,9 @@ from docgen.contexts.common import Heading
 from docgen.models.accounts import Accounts, Department, Explanations
 from docgen.rules import Numbering, number_label
 from docgen.rules.accounts import (
-    THREE_PUBLIC, ZERO, Computed, fund_lines_total, performance_facts, three_public_totals
+    THREE_PUBLIC, ZERO, Computed, fund_lines_total, printed_performance_facts, three_public_totals
 )
-from docgen.contexts.final_accounts.cells import change, pct, reason, wan
+from docgen.contexts.final_accounts.cells import change, pct, percent, reason, wan
 
 
 def build_explanations(department: Department, accounts: Accounts, ex: Explanations, c: Computed) -> list[Heading]:
@@ -113,12 +113,11 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
     if py.operating_costs is not None:
         running_text += f"，比{y - 1}年{change(running, py.operating_costs)}"
     running_text += f"，{reason(r.operating_costs)}" if r.operating_costs else "。"
-    facts = performance_facts(c)
+    facts = printed_performance_facts(ex, c)
     perf = ex.performance
-    project_total = spent.get("project")
     performance = (
         f"根据预算绩效管理要求，一是组织对{y}年度年初预算安排的所有项目资金全面开展了绩效自评，涉及二级项目"
-        f"{facts['projects']}个，资金{wan(facts['amount'])}，占项目支出总额的{pct(facts['amount'], project_total)}，"
+        f"{facts['projects']}个，资金{wan(facts['amount'])}，占项目支出总额的{percent(facts['share'])}，"
         f"其中一般公共预算项目支出{wan(facts['amount'])}、政府性基金预算项目支出{wan(ZERO)}、"
         f"国有资金经营预算项目支出{wan(ZERO)}、社会保险基金预算项目支出{wan(ZERO)}。自评结果为："
         f"{facts['excellent']}个项目自评等级为“优”，{facts['good']}个项目自评等级为“良”，{facts['fair']}个项目自评等级为“中”，"

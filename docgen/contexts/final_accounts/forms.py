@@ -77,13 +77,14 @@ def build_form(form: SelfEvaluation, fig: SelfEvaluationFigures) -> SelfEvaluati
     groups = merge_spans([a.group or f"\0{n}" for n, a in enumerate(form.analysis)])
     analysis = [AnalysisRowView(a.group or "", span if a.group else 1, a.label, a.text, bool(a.group))
                 for a, span in zip(form.analysis, groups)]
-    funding = [funding_row("资金总额：", fig.total_row)] + [funding_row(r.source, r) for r in fig.rows]
+    # the figures as printed: typed ones (the published form) as typed, the others computed
+    funding = [funding_row("资金总额：", fig.shown_total_row)] + [funding_row(r.source, r) for r in fig.shown_rows]
     return SelfEvaluationForm(
         title=f"{form.project}项目支出绩效自评表", year_line=f"（{form.year}年度）", project=form.project,
         department=form.department, budget_unit=form.budget_unit,
         funding=funding, funding_span=len(funding) + 2,  # the two header rows, then the funding rows
         annual_goal=form.annual_goal, actual_result=form.actual_result,
         indicators=indicators, indicators_span=len(indicators) + 1,
-        total_score=format_decimal(fig.total_score), grade=fig.grade.value,
+        total_score=format_decimal(fig.shown_total_score), grade=fig.shown_grade,
         analysis=analysis, analysis_span=len(analysis), next_steps=form.next_steps or "",
     )

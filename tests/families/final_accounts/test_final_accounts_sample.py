@@ -67,7 +67,8 @@ PUBLISHED = [
     "较2022年决算47.26万元减少1.52万元，下降3.22%",
     "2023年机关运行经费支出49.25万元，比2022年增加8.54万元，增长20.98%",
     "涉及二级项目12个，资金730.36万元，占项目支出总额的70.73%",
-    "8个项目自评等级为“优”，3个项目自评等级为“良”，0个项目自评等级为“中”，1个项目自评等级为“差”",
+    # typed in explanations.yaml as published (the forms' computed grades give 8/3/0/1: an error)
+    "11个项目自评等级为“优”，0个项目自评等级为“良”，0个项目自评等级为“中”，1个项目自评等级为“差”",
 ]
 
 
@@ -105,7 +106,7 @@ def test_self_evaluation_forms_read_back_from_docx(out):
     assert len(forms) == 12
     first = forms[0]
     texts = ["".join(t.text or "" for t in tr.iter(qn("w:t"))) for tr in first._tbl.tr_lst]
-    assert any("总分86.54良" in t for t in texts)
+    assert any("总分96.54优" in t for t in texts)  # as published; its lines add to 86.54 (an error)
     assert any("39.58610.91478.397.84" in t for t in texts)
     # the 一级指标 column merges over each group of the form's 16 indicators
     rows = [tr for tr in first._tbl.tr_lst if len(tr.tc_lst) == 10][1:]
@@ -122,3 +123,50 @@ def test_self_evaluation_forms_read_back_from_docx(out):
 
 def test_every_character_has_its_glyph(out):
     assert_every_glyph_drawn(out / "final-accounts.pdf")
+
+
+ENTERED_TOTALS = [
+    "合计1,654.78622.191,032.60201一般公共服务支出",  # 公开03表 and 公开05表: 基本支出 as published
+    "301工资福利支出544.94",  # 公开06表: the 类 line as published (its 款 lines add to 544.92)
+    "人员经费合计572.93公用经费合计49.25",  # as published (301 + 303 as printed give 572.94)
+    "基本支出622.19万元，占比37.60%",  # 三、支出决算情况说明
+    "财政拨款基本支出622.19万元，其中：人员经费572.93万元",  # 六、基本支出决算情况说明
+]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_entered_totals_are_printed_as_entered(out, fmt):
+    """A figure the department typed is the published one: both documents print it, never the
+    sum that docgen computes; the difference stays a warning (issue 14, defect 6)."""
+    path = out / f"final-accounts.{fmt}"
+    text = docx_text(path) if fmt == "docx" else pdf_text(path)
+    for figure in ENTERED_TOTALS:
+        assert squash(figure) in text, figure
+    assert text.count(squash("合计1,654.78622.191,032.60")) == 2  # 公开03表 and 公开05表
+    for computed in ("622.18", "544.92", "572.92"):
+        assert computed not in text, computed
+
+
+def test_entered_totals_keep_their_warnings():
+    warnings = {d.path: d.message for d in DATA.diagnostics.warnings}
+    assert "填报622.19，计算为622.18，相差0.01（尾数误差）" in warnings["accounts.printed_totals.expenditure.basic"]
+    assert "填报622.19，计算为622.18，相差0.01（尾数误差）" in warnings["accounts.printed_totals.general_budget.basic"]
+    assert "填报544.94，计算为544.92，相差0.02（尾数误差）" in warnings["accounts.economic[0].amount"]
+    # the 人员经费 line is checked against the 类 lines it sums, as printed: 544.94 + 28.00
+    assert "填报572.93，计算为572.94，相差0.01（尾数误差）" in warnings["accounts.economic_printed.personnel"]
+    # 公开06表 as printed against 公开05表 as printed: 572.93 + 49.25 = 622.18 against 622.19
+    assert "622.18与公开05表基本支出622.19不一致，相差0.01（尾数误差）" in warnings["accounts.economic"]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_entered_form_and_performance_figures_are_printed(out, fmt):
+    """The 自评表's typed 总分 and 等级 and the typed counts of 预算绩效管理工作开展情况 are the
+    published ones too: printed as typed, their differences from the computed ones stay errors."""
+    path = out / f"final-accounts.{fmt}"
+    text = docx_text(path) if fmt == "docx" else pdf_text(path)
+    assert "总分96.54优" in text and "总分86.54" not in text  # 区政府办业务费: lines add to 86.54 (an error)
+    assert squash("11个项目自评等级为“优”，0个项目自评等级为“良”，0个项目自评等级为“中”，"
+                  "1个项目自评等级为“差”") in text
+    errors = {d.path: d.message for d in DATA.diagnostics.errors}
+    assert "填报96.54，计算为86.54" in errors["self_evaluations[0].printed_total"]
+    assert "填报11，按各自评表计算为8" in errors["explanations.performance.printed.excellent"]
