@@ -329,15 +329,27 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     tag_row(table, widths, "{%tr for r in summary.rows %}")
     tag_row(table, widths, "{%tr if r.agency_span %}")
     for restart in (True, False):
-        row = add_row(table, widths)
-        for i, (text, style) in enumerate([("{{ r.number }}", "Cell Center"), ("{{ r.name }}", "Cell Text"),
-                                           ("{{ r.department }}", "Cell Text"), ("{{ r.amount }}", "Cell Number"),
-                                           ("{{ r.score }}", "Cell Center"), ("{{ r.grade }}", "Cell Center")]):
-            cell_text(row.cells[i], text, style, FANGSONG)
-        # The agency cell opens a merge over the group's rows, or continues it (computed spans).
-        if restart:
-            cell_text(row.cells[6], "{{ r.agency }}", "Cell Center", FANGSONG)
-        v_merge(row.cells[6], restart)
+        # A row without a score or grade prints “未评价” across 评分结果 and 评分等级.
+        tag_row(table, widths, "{%tr if r.unrated %}")
+        for unrated in (True, False):
+            row = add_row(table, widths)
+            cells = [("{{ r.number }}", "Cell Center"), ("{{ r.name }}", "Cell Text"),
+                     ("{{ r.department }}", "Cell Text"), ("{{ r.amount }}", "Cell Number")]
+            for i, (text, style) in enumerate(cells):
+                cell_text(row.cells[i], text, style, FANGSONG)
+            if unrated:
+                cell_text(row.cells[4].merge(row.cells[5]), "{{ r.grade }}", "Cell Center", FANGSONG)
+            else:
+                cell_text(row.cells[4], "{{ r.score }}", "Cell Center", FANGSONG)
+                cell_text(row.cells[5], "{{ r.grade }}", "Cell Center", FANGSONG)
+            # The agency cell opens a merge over the group's rows, or continues it (computed spans).
+            agency_cell = row.cells[6]
+            if restart:
+                cell_text(agency_cell, "{{ r.agency }}", "Cell Center", FANGSONG)
+            v_merge(agency_cell, restart)
+            if unrated:
+                tag_row(table, widths, "{%tr else %}")
+        tag_row(table, widths, "{%tr endif %}")
         if restart:
             tag_row(table, widths, "{%tr else %}")
     tag_row(table, widths, "{%tr endif %}")
@@ -345,6 +357,11 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     total = add_row(table, widths, ["合计", None, None, "{{ summary.total }}"], style="Cell Center")
     total.cells[0].merge(total.cells[2])
     total.cells[3].paragraphs[0].style = doc.styles["Cell Number"]
+    # 注 under the table: the 评价结果说明 of rows without a score or grade
+    paragraph_style(doc, "Table Note", FANGSONG, 12)
+    add_par(doc, "{%p for n in summary.notes %}", "Table Note", FANGSONG)
+    add_par(doc, "{{ n }}", "Table Note", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Table Note", FANGSONG)
     return save(doc, folder / "results-summary.docx")
 
 
