@@ -512,7 +512,6 @@ def header_rows(table, widths, rows) -> None:
 
 def final_accounts(folder: Path = TEMPLATES) -> Path:
     from docx.enum.section import WD_SECTION
-    from docx.enum.text import WD_BREAK
 
     doc = new_document()
     official_styles(doc)
@@ -534,6 +533,7 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     paragraph_style(doc, "Table Number", FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph_style(doc, "Table Meta", FANGSONG, 10.5)
     paragraph_style(doc, "Table Note", FANGSONG, 9)
+    paragraph_style(doc, "Table Joint", FANGSONG, 1, line_pt=1)  # between the tables of one 自评表
     paragraph_style(doc, "Form Title", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
     for name, align in (("Cell Head", WD_ALIGN_PARAGRAPH.CENTER), ("Cell Text", None),
                         ("Cell Center", WD_ALIGN_PARAGRAPH.CENTER), ("Cell Number", WD_ALIGN_PARAGRAPH.RIGHT)):
@@ -686,8 +686,14 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     v_merge(row.cells[0], restart=False)
     cell_text(row.cells[1].merge(row.cells[4]), "{{ f.annual_goal }}", "Cell Text", FANGSONG)
     cell_text(row.cells[5].merge(row.cells[9]), "{{ f.actual_result }}", "Cell Text", FANGSONG)
+    # The 绩效指标 part is a table of its own whose first row, its header, repeats on the next
+    # page (w:tblHeader works on a table's first rows only); a 1 pt paragraph keeps Word from
+    # joining it to the table above.
+    add_par(doc, "", "Table Joint")
+    table = grid_table(doc, widths)
     row = add_row(table, widths, ["绩效指标", "一级指标", "二级指标", "三级指标", "年初指标值", "调整后指标值", "实际完成值",
                                   "分值", "得分", "偏差原因分析及改进措施"], style="Cell Center")
+    repeat_header(row)
     v_merge(row.cells[0], restart=True)
     tag_row(table, widths, "{%tr for i in f.indicators %}")
     cells = add_row(table, widths).cells
@@ -703,6 +709,9 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     cell_text(row.cells[0].merge(row.cells[7]), "总分", "Cell Center", FANGSONG)
     cell_text(row.cells[8], "{{ f.total_score }}", "Cell Center", FANGSONG)
     cell_text(row.cells[9], "{{ f.grade }}", "Cell Center", FANGSONG)
+    add_par(doc, "{%p if f.analysis or f.next_steps %}", "Table Joint")
+    add_par(doc, "", "Table Joint")
+    table = grid_table(doc, widths)
     tag_row(table, widths, "{%tr for r in f.analysis %}")
     tag_row(table, widths, "{%tr if r.grouped %}")
     row = add_row(table, widths)
@@ -721,11 +730,15 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     row = add_row(table, widths)
     cell_text(row.cells[0].merge(row.cells[2]), "下一步改进措施及管理建议", "Cell Center", FANGSONG)
     cell_text(row.cells[3].merge(row.cells[9]), "{{ f.next_steps }}", "Cell Text", FANGSONG)
+    for cell in row.cells:  # the 备注 below never stands alone on a page
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     tag_row(table, widths, "{%tr endif %}")
-    for line in ("备注：1.“年初预算数”项下的“目标申报数”和“预算编制数”为并列关系，其中“目标申报数”的数据来源于项目目标申报表中的项目资金总额表中的年度资金，“预算编制数”数据来源于项目预算支出明细表。",
+    add_par(doc, "{%p endif %}", "Table Joint")
+    for n, line in enumerate(("备注：1.“年初预算数”项下的“目标申报数”和“预算编制数”为并列关系，其中“目标申报数”的数据来源于项目目标申报表中的项目资金总额表中的年度资金，“预算编制数”数据来源于项目预算支出明细表。",
                  "2.“全年预算数”的取数规则，如果年初预算未调整，取预算编制数；如果有调整，取调整后的预算数。",
-                 "3.“全年执行数”是指预算执行指标确认数。", "4.“执行率”是执行数与“全年预算数”相比较。"):
-        add_par(doc, line, "Table Note", FANGSONG)
+                 "3.“全年执行数”是指预算执行指标确认数。", "4.“执行率”是执行数与“全年预算数”相比较。")):
+        add_par(doc, line, "Table Note", FANGSONG).paragraph_format.keep_with_next = n < 3
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
     return save(doc, folder / "final-accounts.docx")
 

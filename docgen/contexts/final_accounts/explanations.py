@@ -161,23 +161,20 @@ def _three_public(y: int, accounts: Accounts, ex: Explanations) -> list[Heading]
     actual = three_public_totals(accounts.three_public.actual)
     prior = three_public_totals(ex.prior_year.three_public)
 
-    def rate(a, b):
-        return pct(a, b) if b else "0%"
-
     def versus(now, before):
         if now == before:
             return "与上年相同"
         return change(now, before, "较上年")
 
     overall = (f"{y}年度“三公”经费财政拨款支出全年预算{wan(budget['total'])}，支出决算{wan(actual['total'])}，"
-               f"完成全年预算的{rate(actual['total'], budget['total'])}，"
+               f"完成全年预算的{pct(actual['total'], budget['total'])}，"
                + ("与上年“三公”经费财政拨款支出决算相同" if actual["total"] == prior["total"]
                   else change(actual["total"], prior["total"], "较上年")) + "。其中：")
     notes = ex.three_public
     lines = []
     for i, (k, label) in enumerate(THREE_PUBLIC):
         note = getattr(notes, k)
-        text = f"{label}支出{wan(actual[k])}，完成全年预算的{rate(actual[k], budget[k])}，{versus(actual[k], prior[k])}"
+        text = f"{label}支出{wan(actual[k])}，完成全年预算的{pct(actual[k], budget[k])}，{versus(actual[k], prior[k])}"
         if note.reason:
             text += f"，主要原因是：{note.reason}"
         lines.append(text + ("。" if i == len(THREE_PUBLIC) - 1 else "；"))

@@ -100,14 +100,30 @@ def test_every_table_figure_in_the_pdf(out):
     assert text.count("本表无数据") >= 3
 
 
+def form_tables(doc) -> list[list]:
+    """Each 自评表's tables (the top part, the 绩效指标 part, the 项目绩效分析 part), in order."""
+    forms: list[list] = []
+    for table in doc.tables:
+        if table.rows and table.rows[0].cells[0].text == "项目名称":
+            forms.append([])
+        if forms:
+            forms[-1].append(table)
+    return forms
+
+
 def test_self_evaluation_forms_read_back_from_docx(out):
     doc = Document(str(out / "final-accounts.docx"))
-    forms = [t for t in doc.tables if "三级指标" in t._tbl.xml]
-    assert len(forms) == 12
-    first = forms[0]
-    texts = ["".join(t.text or "" for t in tr.iter(qn("w:t"))) for tr in first._tbl.tr_lst]
+    forms = form_tables(doc)
+    assert len(forms) == 12 and all(len(tables) == 3 for tables in forms)
+    assert all("三级指标" in tables[1]._tbl.xml for tables in forms)
+    first = forms[0][1]
+    texts = ["".join(t.text or "" for t in tr.iter(qn("w:t"))) for tab in forms[0] for tr in tab._tbl.tr_lst]
     assert any("总分96.54优" in t for t in texts)  # as published; its lines add to 86.54 (an error)
     assert any("39.58610.91478.397.84" in t for t in texts)
+    # the 绩效指标 part's header row repeats on the next page (a table's first row, w:tblHeader)
+    header = first._tbl.tr_lst[0]
+    assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
+    assert "".join(t.text or "" for t in header.iter(qn("w:t"))).startswith("绩效指标一级指标二级指标三级指标")
     # the 一级指标 column merges over each group of the form's 16 indicators
     rows = [tr for tr in first._tbl.tr_lst if len(tr.tc_lst) == 10][1:]
     level1 = []
@@ -170,3 +186,70 @@ def test_entered_form_and_performance_figures_are_printed(out, fmt):
     errors = {d.path: d.message for d in DATA.diagnostics.errors}
     assert "填报96.54，计算为86.54" in errors["self_evaluations[0].printed_total"]
     assert "填报11，按各自评表计算为8" in errors["explanations.performance.printed.excellent"]
+
+
+# --- number formats and 公开10表 row numbers (issue 14, defect 13)
+
+
+def form_cells(out) -> list[list[list[str]]]:
+    """Every 自评表 of the DOCX as rows of cell texts (python-docx: a merged cell repeats)."""
+    doc = Document(str(out / "final-accounts.docx"))
+    return [[[c.text for c in row.cells] for t in tables for row in t.rows] for tables in form_tables(doc)]
+
+
+def decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def test_self_evaluation_prints_one_format_per_kind_of_figure(out):
+    """万元 amounts share one precision in a form (two decimals, more where a typed amount has
+    more: 39.586 is not rounded away), 执行率 and every point figure (分值, 得分, 总分) two decimals."""
+    forms = form_cells(out)
+    first, second, fourth = forms[0], forms[1], forms[3]
+    funding = [r for r in first if r[1] in ("资金总额：", "市县区财政资金")]
+    assert [r[2:9] for r in funding] == [["50.500", "50.500", "50.500", "39.586", "10.914", "78.39", "7.84"]] * 2
+    total_row = next(r for r in second if r[1] == "资金总额：")
+    assert total_row[2:9] == ["246.850", "246.850", "246.850", "242.905", "3.945", "98.40", "9.84"]  # typed 98.4
+    total_row = next(r for r in fourth if r[1] == "资金总额：")
+    assert total_row[2:9] == ["120.00", "120.00", "120.00", "120.00", "0.00", "100.00", "10.00"]  # typed 120, 0, 100, 10
+    for form in forms:
+        money = [c for r in form if r[1] == "资金总额：" or r[1].endswith("资金") for c in r[2:7] if c]
+        assert len({decimals(c) for c in money}) == 1 and decimals(money[0]) >= 2, money
+        rates_and_scores = [c for r in form if r[1] == "资金总额：" or r[1].endswith("资金") for c in r[7:9] if c]
+        indicators = [r for r in form if len(set(r)) > 5 and r[0] in ("绩效指标", "产出指标", "效益指标", "满意度指标")
+                      and r[7] != "分值"]
+        weights, scores = [r[7] for r in indicators], [r[8] for r in indicators if r[8]]
+        total = next(r[8] for r in form if r[0] == "总分")
+        assert weights and all(decimals(c) == 2 for c in rates_and_scores + weights + scores + [total]), \
+            (rates_and_scores, weights, scores, total)
+    points = [r[7:9] for r in first if r[2] == "服务对象满意度指标"]
+    assert points == [["5.00", "4.00"], ["5.00", "4.70"]]  # typed 5, 4 and 5, 4.7
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_percentages_have_one_format_and_statistics_rows_follow_the_seed(out, fmt):
+    import re
+
+    path = out / f"final-accounts.{fmt}"
+    text = docx_text(path) if fmt == "docx" else pdf_text(path)
+    generated = re.findall(r"(?:占比|完成全年预算的|完成年初预算的|增长|下降|总额的)(\d+(?:\.\d+)?)%", text)
+    assert generated and all(decimals(p) == 2 for p in generated), generated
+    assert squash("完成全年预算的0.00%") in text and "完成全年预算的0%" not in text  # “三公” with no budget
+    # 公开10表: the seed numbers this line 17 (16 is not printed)
+    assert squash("（二）单价100万元（含）以上设备（不含车辆）17") in text
+
+
+def test_self_evaluation_pages_repeat_the_indicator_header_and_keep_the_remarks(out):
+    """PDF: where a 自评表's indicators continue on the next page, that page starts with the
+    绩效指标 header again; the 4-line 备注 never stands alone on a page (issue 14, defect 13)."""
+    from pypdf import PdfReader
+
+    pages = [squash(p.extract_text()) for p in PdfReader(str(out / "final-accounts.pdf")).pages]
+    header = "绩效指标一级指标二级指标三级指标年初指标值调整后指标值实际完成值分值得分"
+    first = next(i for i, t in enumerate(pages) if t.startswith("区政府办业务费项目支出绩效自评表"))
+    continued = pages[first + 1]
+    assert continued.startswith(header) and "办公耗材及设备购置时间" in continued
+    for text in pages:
+        if "备注：1.“年初预算数”" in text:
+            before = text.split("备注：1.")[0].replace("草稿", "")
+            assert before and not before.startswith("—"), text[:80]  # a table row shares the page
