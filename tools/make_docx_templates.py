@@ -364,15 +364,27 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     tag_row(table, widths, "{%tr for r in summary.rows %}")
     tag_row(table, widths, "{%tr if r.agency_span %}")
     for restart in (True, False):
-        row = add_row(table, widths)
-        for i, (text, style) in enumerate([("{{ r.number }}", "Cell Center"), ("{{ r.name }}", "Cell Text"),
-                                           ("{{ r.department }}", "Cell Text"), ("{{ r.amount }}", "Cell Number"),
-                                           ("{{ r.score }}", "Cell Center"), ("{{ r.grade }}", "Cell Center")]):
-            cell_text(row.cells[i], text, style, FANGSONG)
-        # The agency cell opens a merge over the group's rows, or continues it (computed spans).
-        if restart:
-            cell_text(row.cells[6], "{{ r.agency }}", "Cell Center", FANGSONG)
-        v_merge(row.cells[6], restart)
+        # A row without a score or grade prints “未评价” across 评分结果 and 评分等级.
+        tag_row(table, widths, "{%tr if r.unrated %}")
+        for unrated in (True, False):
+            row = add_row(table, widths)
+            cells = [("{{ r.number }}", "Cell Center"), ("{{ r.name }}", "Cell Text"),
+                     ("{{ r.department }}", "Cell Text"), ("{{ r.amount }}", "Cell Number")]
+            for i, (text, style) in enumerate(cells):
+                cell_text(row.cells[i], text, style, FANGSONG)
+            if unrated:
+                cell_text(row.cells[4].merge(row.cells[5]), "{{ r.grade }}", "Cell Center", FANGSONG)
+            else:
+                cell_text(row.cells[4], "{{ r.score }}", "Cell Center", FANGSONG)
+                cell_text(row.cells[5], "{{ r.grade }}", "Cell Center", FANGSONG)
+            # The agency cell opens a merge over the group's rows, or continues it (computed spans).
+            agency_cell = row.cells[6]
+            if restart:
+                cell_text(agency_cell, "{{ r.agency }}", "Cell Center", FANGSONG)
+            v_merge(agency_cell, restart)
+            if unrated:
+                tag_row(table, widths, "{%tr else %}")
+        tag_row(table, widths, "{%tr endif %}")
         if restart:
             tag_row(table, widths, "{%tr else %}")
     tag_row(table, widths, "{%tr endif %}")
@@ -380,6 +392,11 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     total = add_row(table, widths, ["合计", None, None, "{{ summary.total }}"], style="Cell Center")
     total.cells[0].merge(total.cells[2])
     total.cells[3].paragraphs[0].style = doc.styles["Cell Number"]
+    # 注 under the table: the 评价结果说明 of rows without a score or grade
+    paragraph_style(doc, "Table Note", FANGSONG, 12)
+    add_par(doc, "{%p for n in summary.notes %}", "Table Note", FANGSONG)
+    add_par(doc, "{{ n }}", "Table Note", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Table Note", FANGSONG)
     return save(doc, folder / "results-summary.docx")
 
 
@@ -575,7 +592,6 @@ def contents_entry(doc, text: str, target: str, style: str):
 
 def final_accounts(folder: Path = TEMPLATES) -> Path:
     from docx.enum.section import WD_SECTION
-    from docx.enum.text import WD_BREAK
 
     doc = new_document()
     official_styles(doc)
@@ -597,6 +613,7 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     paragraph_style(doc, "Table Number", FANGSONG, 10.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph_style(doc, "Table Meta", FANGSONG, 10.5)
     paragraph_style(doc, "Table Note", FANGSONG, 9)
+    paragraph_style(doc, "Table Joint", FANGSONG, 1, line_pt=1)  # between the tables of one 自评表
     paragraph_style(doc, "Form Title", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER)
     for name, align in (("Cell Head", WD_ALIGN_PARAGRAPH.CENTER), ("Cell Text", None),
                         ("Cell Center", WD_ALIGN_PARAGRAPH.CENTER), ("Cell Number", WD_ALIGN_PARAGRAPH.RIGHT)):
@@ -762,8 +779,14 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     v_merge(row.cells[0], restart=False)
     cell_text(row.cells[1].merge(row.cells[4]), "{{ f.annual_goal }}", "Cell Text", FANGSONG)
     cell_text(row.cells[5].merge(row.cells[9]), "{{ f.actual_result }}", "Cell Text", FANGSONG)
+    # The 绩效指标 part is a table of its own whose first row, its header, repeats on the next
+    # page (w:tblHeader works on a table's first rows only); a 1 pt paragraph keeps Word from
+    # joining it to the table above.
+    add_par(doc, "", "Table Joint")
+    table = grid_table(doc, widths)
     row = add_row(table, widths, ["绩效指标", "一级指标", "二级指标", "三级指标", "年初指标值", "调整后指标值", "实际完成值",
                                   "分值", "得分", "偏差原因分析及改进措施"], style="Cell Center")
+    repeat_header(row)
     v_merge(row.cells[0], restart=True)
     tag_row(table, widths, "{%tr for i in f.indicators %}")
     cells = add_row(table, widths).cells
@@ -779,6 +802,9 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     cell_text(row.cells[0].merge(row.cells[7]), "总分", "Cell Center", FANGSONG)
     cell_text(row.cells[8], "{{ f.total_score }}", "Cell Center", FANGSONG)
     cell_text(row.cells[9], "{{ f.grade }}", "Cell Center", FANGSONG)
+    add_par(doc, "{%p if f.analysis or f.next_steps %}", "Table Joint")
+    add_par(doc, "", "Table Joint")
+    table = grid_table(doc, widths)
     tag_row(table, widths, "{%tr for r in f.analysis %}")
     tag_row(table, widths, "{%tr if r.grouped %}")
     row = add_row(table, widths)
@@ -797,11 +823,15 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     row = add_row(table, widths)
     cell_text(row.cells[0].merge(row.cells[2]), "下一步改进措施及管理建议", "Cell Center", FANGSONG)
     cell_text(row.cells[3].merge(row.cells[9]), "{{ f.next_steps }}", "Cell Text", FANGSONG)
+    for cell in row.cells:  # the 备注 below never stands alone on a page
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     tag_row(table, widths, "{%tr endif %}")
-    for line in ("备注：1.“年初预算数”项下的“目标申报数”和“预算编制数”为并列关系，其中“目标申报数”的数据来源于项目目标申报表中的项目资金总额表中的年度资金，“预算编制数”数据来源于项目预算支出明细表。",
+    add_par(doc, "{%p endif %}", "Table Joint")
+    for n, line in enumerate(("备注：1.“年初预算数”项下的“目标申报数”和“预算编制数”为并列关系，其中“目标申报数”的数据来源于项目目标申报表中的项目资金总额表中的年度资金，“预算编制数”数据来源于项目预算支出明细表。",
                  "2.“全年预算数”的取数规则，如果年初预算未调整，取预算编制数；如果有调整，取调整后的预算数。",
-                 "3.“全年执行数”是指预算执行指标确认数。", "4.“执行率”是执行数与“全年预算数”相比较。"):
-        add_par(doc, line, "Table Note", FANGSONG)
+                 "3.“全年执行数”是指预算执行指标确认数。", "4.“执行率”是执行数与“全年预算数”相比较。")):
+        add_par(doc, line, "Table Note", FANGSONG).paragraph_format.keep_with_next = n < 3
     add_par(doc, "{%p endfor %}", "Text", FANGSONG)
     return save(doc, folder / "final-accounts.docx")
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
 from docgen.rules import effective_grade, format_amount, format_date, format_decimal
 from docgen.rules import placeholders
-from docgen.rules.summary import amounts_in, fill_down, merge_spans, order_rows, summary_values, total_of_printed
+from docgen.rules.summary import (
+    UNRATED, amounts_in, fill_down, merge_spans, order_rows, summary_values, total_of_printed
+)
 
 #: The 汇总表 prints 项目支出 in 万元 (FORMATS.md).
 TABLE_UNIT = Unit.WAN
@@ -23,6 +25,7 @@ class SummaryRow:
     grade: str
     agency: str
     agency_span: int  # rows the agency cell covers; 0 = covered by the cell above
+    unrated: bool = False  # no score, no grade: “未评价” spans the 评分结果 and 评分等级 cells
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,14 @@ class ResultsSummaryDoc:
     total: str
     signature: str
     date: str
+    notes: list[str]  # under the table: what the unrated rows' 评价结果说明 say (``注：序号43项目未评价：…``)
 
 
 def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
-                 bands: GradeBands | None) -> list[SummaryRow]:
+                 bands: GradeBands | None) -> tuple[list[SummaryRow], list[str]]:
+    """The 汇总表's rows, and the notes under it: a row without a score or a grade prints
+    “未评价” across its 评分结果 and 评分等级 cells, and its 评价结果说明 (a sentence, too long
+    for the 15 mm 评分结果 column) goes under the table as ``注：序号43项目未评价：…``."""
     # An empty 评价机构 continues the one above it (in input order), before any regrouping.
     agencies = dict(zip(map(id, projects), fill_down([p.agency for p in projects])))
     ordered = order_rows(projects, ordering, lambda p: p.score, lambda p: effective_grade(p, bands),
@@ -48,19 +55,25 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
     # Merge equal agencies only within one grade group.
     spans = merge_spans([(g, agencies[id(p)]) for p, g in zip(items, grades)])
     amounts = amounts_in(items, TABLE_UNIT)
-    return [
-        SummaryRow(
-            number=str(rank if rank is not None else i),
+    rows, notes = [], []
+    for i, ((p, rank), g, span, amount) in enumerate(zip(ordered, grades, spans, amounts), start=1):
+        number = str(rank if rank is not None else i)
+        rows.append(SummaryRow(
+            number=number,
             name=p.name,
             department=p.department or "",
             amount=format_amount(amount),
-            score=format_decimal(p.score) if p.score is not None else (p.result_note or ""),
-            grade=g.value if g else "",
+            score=format_decimal(p.score) if p.score is not None else "",
+            grade=g.value if g else UNRATED,
             agency=agencies[id(p)],
             agency_span=span,
-        )
-        for i, ((p, rank), g, span, amount) in enumerate(zip(ordered, grades, spans, amounts), start=1)
-    ]
+            unrated=g is None,
+        ))
+        if g is None and p.result_note:
+            notes.append(f"序号{number}项目{UNRATED}：{p.result_note}")
+    if len(notes) > 1:
+        notes = [f"{i}.{n}" for i, n in enumerate(notes, start=1)]
+    return rows, [("注：" if i == 0 else "") + n for i, n in enumerate(notes)]
 
 
 def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
@@ -68,15 +81,17 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
     grades = [effective_grade(p, bands) for p in projects]
     values = summary_values(projects, grades, TABLE_UNIT)
     amounts = amounts_in(projects, TABLE_UNIT)
+    rows, notes = summary_rows(projects, summary.order, bands)
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),
         paragraphs=[placeholders.fill(p, values) for p in summary.paragraphs],
         attachment_title=placeholders.fill(summary.attachment_title, values),
         amount_header=f"项目支出（{TABLE_UNIT.value}）",
-        rows=summary_rows(projects, summary.order, bands),
+        rows=rows,
         total=format_amount(total_of_printed(amounts)) if any(a is not None for a in amounts) else "",
         signature=summary.signature or "",
         date=format_date(summary.date) if summary.date else "",
+        notes=notes,
     )
 
 
@@ -91,7 +106,9 @@ def documents(data) -> list:
 
 
 def check(data) -> None:
-    from docgen.rules.checks import check_results_summary
+    from docgen.rules.checks import check_results_summary, check_unrated
 
-    data.report_findings("results_summary",
-                         check_results_summary(data.results_summary, [p.project for p in data.projects]))
+    data.report_findings("results_summary", check_results_summary(
+        data.results_summary, [p.project for p in data.projects], data.grade_bands))
+    for loaded in data.projects:
+        data.report_project_findings(loaded, check_unrated(loaded.project, data.grade_bands))

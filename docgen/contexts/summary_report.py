@@ -104,4 +104,4 @@ def documents(data) -> list:
 def check(data) -> None:
     from docgen.rules.checks import check_report
 
-    data.report_findings("report", check_report(data.report, [p.project for p in data.projects]))
+    data.report_findings("report", check_report(data.report, [p.project for p in data.projects], data.grade_bands))

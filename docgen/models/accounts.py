@@ -1,8 +1,10 @@
 """部门决算公开: a department's final accounts, the inputs of its 情况说明, its 自评表.
 
 Users enter the 项 (7-digit) lines of the 功能分类 tables; 款, 类 and 合计 lines are
-computed (when a user enters them too, they are checked, not trusted). Every other
-figure the disclosure prints is either entered here once or derived in docgen.rules.accounts.
+computed. When a user enters one of them too (or any other total marked 公布数), the entered
+figure is the published one: the documents print it as entered, and docgen.rules.accounts
+checks it against the computed one (尾数 differences are warnings). Every other figure the
+disclosure prints is either entered here once or derived in docgen.rules.accounts.
 """
 
 from __future__ import annotations
@@ -337,7 +339,7 @@ class PerformancePrinted(_Strict):
 class PerformanceNote(_Strict):
     measures: str | None = Field(None, title="对“中”“差”项目的改进管理措施")
     department_evaluations: PerformanceCount = Field(default_factory=PerformanceCount, title="部门评价")
-    printed: PerformancePrinted = Field(default_factory=PerformancePrinted, title="公布数（用于核对）")
+    printed: PerformancePrinted = Field(default_factory=PerformancePrinted, title="公布数（照印，并与自评表核对）")
 
 
 class Explanations(_Strict):

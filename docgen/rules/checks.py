@@ -9,8 +9,15 @@ from pydantic import BaseModel
 from docgen.diagnostics import Finding, Severity
 from docgen.models import RESULT_SHEET_FIELDS, EvaluatedProject, GradeBands, OfficialReport, ResultsSummary
 from docgen.rules import placeholders
-from docgen.rules.grades import check_grade
-from docgen.rules.summary import PLACEHOLDER_NAMES, amounts_in, check_published_total, total_of_printed
+from docgen.rules.grades import check_grade, effective_grade
+from docgen.rules.summary import (
+    PLACEHOLDER_NAMES,
+    UNRATED,
+    amounts_in,
+    check_counts_add_up,
+    check_published_total,
+    total_of_printed,
+)
 
 _HTML_TAG = re.compile(r"</?(p|ol|ul|li|br|b|span|div|strong)\b[^>]*>", re.IGNORECASE)
 
@@ -63,23 +70,40 @@ def _narrative_texts(prefix: tuple, value) -> list[tuple[tuple, str]]:
     return []
 
 
-def check_placeholders(block: BaseModel, projects: list[EvaluatedProject]) -> list[Finding]:
+def check_placeholders(block: BaseModel, projects: list[EvaluatedProject],
+                       bands: GradeBands | None = None) -> list[Finding]:
+    """Unknown ``{名称}`` (errors), and sentences whose quoted counts leave projects out."""
     names = list(PLACEHOLDER_NAMES)
     if not any(p.expenditure for p in projects):
         names.remove("总金额")
-    return [f for loc, text in _narrative_texts((), block) for f in placeholders.check(text, names, loc)]
+    grades = [effective_grade(p, bands) for p in projects]
+    return [f for loc, text in _narrative_texts((), block)
+            for f in placeholders.check(text, names, loc) + check_counts_add_up(text, grades, loc)]
 
 
-def check_report(report: OfficialReport, projects: list[EvaluatedProject]) -> list[Finding]:
-    findings = check_placeholders(report, projects)
+def check_unrated(project: EvaluatedProject, bands: GradeBands | None = None) -> list[Finding]:
+    """A summary row without a score or a grade: it counts in {评价数} and prints as 未评价."""
+    if effective_grade(project, bands) is not None:
+        return []
+    if project.result_note:
+        return [Finding(("result_note",), f"“{project.name}”没有评价得分和评价等级（评价结果说明中也没有）：计入评价数，"
+                                          f"汇总表“评分等级”印“{UNRATED}”，评价结果说明印在表下的注中", Severity.WARNING)]
+    return [Finding(("score",), f"“{project.name}”没有评价得分和评价等级：计入评价数，汇总表“评分等级”印“{UNRATED}”",
+                    Severity.WARNING)]
+
+
+def check_report(report: OfficialReport, projects: list[EvaluatedProject],
+                 bands: GradeBands | None = None) -> list[Finding]:
+    findings = check_placeholders(report, projects, bands)
     if report.score_table.after_section > max(len(report.sections), 1):
         findings.append(Finding(("score_table", "after_section"),
                                 f"正文只有{len(report.sections)}部分，得分表不能放在第{report.score_table.after_section}部分之后"))
     return findings
 
 
-def check_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject]) -> list[Finding]:
-    findings = check_placeholders(summary, projects)
+def check_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
+                          bands: GradeBands | None = None) -> list[Finding]:
+    findings = check_placeholders(summary, projects, bands)
     if summary.published_total is not None:
         unit = summary.published_total.unit
         computed = total_of_printed(amounts_in(projects, unit))

@@ -28,6 +28,13 @@ def format_decimal(value: Decimal | None, places: int = 2) -> str:
     return f"{round_half_up(value, places):.{places}f}"
 
 
+def places_for(values, minimum: int = 2) -> int:
+    """The decimals one column (or table) of figures needs so that none is rounded: the most any
+    of them has, at least ``minimum``. ``[50.5, 39.586]`` → 3 (``50.500``, ``39.586``)."""
+    exponents = [-v.normalize().as_tuple().exponent for v in values if v is not None and v.is_finite()]
+    return max([minimum, *exponents])
+
+
 def format_percent(value: Decimal | None, places: int = 2) -> str:
     """``Decimal("66.375")`` → ``66.38%``."""
     if value is None:

@@ -18,6 +18,11 @@ def fill(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def names_in(text: str) -> list[str]:
+    """The names a text quotes: ``"共{评价数}个，优{优数}个"`` → ``["评价数", "优数"]``."""
+    return [m.group(1) for m in PLACEHOLDER.finditer(text)]
+
+
 def check(text: str, names: list[str], loc: tuple) -> list[Finding]:
     """An unknown ``{名称}`` is almost always a typo: report it with the names on offer."""
     return [

@@ -10,6 +10,7 @@ from docgen.diagnostics import Finding, Severity
 from docgen.models import Grade, Ordering
 from docgen.rules.formatting import format_amount, format_decimal
 from docgen.rules.grades import published_score
+from docgen.rules import placeholders
 from docgen.rules.numbers import round_half_up
 
 T = TypeVar("T")
@@ -69,14 +70,26 @@ def merge_spans(keys: Sequence[Hashable]) -> list[int]:
     return spans
 
 
+#: What a summary prints for a project with neither a score nor a grade (评分等级 cell, counts).
+UNRATED = "未评价"
+
+
 def grade_counts(grades: Sequence[Grade | None]) -> dict[Grade, int]:
     """How many of each grade, in the order 优, 良, 中, 差 (zeros included)."""
     return {g: sum(1 for x in grades if x is g) for g in GRADE_ORDER}
 
 
-def grade_count_line(counts: dict[Grade, int]) -> str:
-    """``优 3 个、良 13 个、中 2 个`` (grades with none are left out)."""
-    return "、".join(f"{g.value} {n} 个" for g, n in counts.items() if n)
+def unrated_count(grades: Sequence[Grade | None]) -> int:
+    """Projects with neither a score nor a grade (their grade is None)."""
+    return sum(1 for g in grades if g is None)
+
+
+def grade_count_line(counts: dict[Grade, int], unrated: int = 0) -> str:
+    """``优 3 个、良 13 个、中 2 个`` (grades with none are left out), then ``未评价 1 个`` if any."""
+    parts = [f"{g.value} {n} 个" for g, n in counts.items() if n]
+    if unrated:
+        parts.append(f"{UNRATED} {unrated} 个")
+    return "、".join(parts)
 
 
 def total_of_printed(values: Sequence[Decimal | None], places: int = 2) -> Decimal:
@@ -99,7 +112,11 @@ def check_published_total(published: Decimal, computed: Decimal, rows: int,
 
 
 #: Names a narrative may quote as ``{名称}``; each is computed from the rows.
-PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "等级分布", "总金额"]
+PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "未评价数", "等级分布", "总金额"]
+
+#: The count placeholders that together make up {评价数}: one per grade, and the unrated.
+COUNT_PLACEHOLDERS = {"优数": Grade.EXCELLENT, "良数": Grade.GOOD, "中数": Grade.FAIR, "差数": Grade.POOR,
+                      "未评价数": None}
 
 
 def amounts_in(projects: Sequence, unit) -> list[Decimal | None]:
@@ -110,18 +127,44 @@ def amounts_in(projects: Sequence, unit) -> list[Decimal | None]:
 def summary_values(projects: Sequence, grades: Sequence[Grade | None], unit) -> dict[str, str]:
     """The computed values behind the placeholders, as printed."""
     counts = grade_counts(grades)
+    unrated = unrated_count(grades)
     values = {
         "评价数": str(len(projects)),
         "优数": str(counts[Grade.EXCELLENT]),
         "良数": str(counts[Grade.GOOD]),
         "中数": str(counts[Grade.FAIR]),
         "差数": str(counts[Grade.POOR]),
-        "等级分布": grade_count_line(counts),
+        "未评价数": str(unrated),
+        "等级分布": grade_count_line(counts, unrated),
     }
     amounts = amounts_in(projects, unit)
     if any(a is not None for a in amounts):
         values["总金额"] = format_decimal(total_of_printed(amounts))
     return values
+
+
+def check_counts_add_up(text: str, grades: Sequence[Grade | None], loc: tuple = ()) -> list[Finding]:
+    """A sentence that quotes {评价数} and counts by grade must account for every project: when
+    the quoted counts do not add up to {评价数} (a grade left out, or projects without a score or
+    grade), say which placeholders are missing (a warning: the sentence is the user's)."""
+    quoted = set(placeholders.names_in(text))
+    counted = quoted & COUNT_PLACEHOLDERS.keys()
+    if "评价数" not in quoted or not counted or "等级分布" in quoted:
+        return []
+    counts = {name: sum(1 for g in grades if g is grade) for name, grade in COUNT_PLACEHOLDERS.items()}
+    total = sum(counts[name] for name in counted)
+    if total == len(grades):
+        return []
+    missing = [name for name, n in counts.items() if n and name not in counted]
+    what = "、".join(f"{_count_label(COUNT_PLACEHOLDERS[name])}的{counts[name]}个" for name in missing)
+    hint = "、".join(f"{{{name}}}" for name in missing)
+    example = "，例如“未评价的{未评价数}个”" if "未评价数" in missing else ""
+    return [Finding(loc, f"正文中各等级个数之和{total}与评价数{len(grades)}不符，未写出{what}；"
+                         f"请在句中加上{hint}{example}", Severity.WARNING)]
+
+
+def _count_label(grade: Grade | None) -> str:
+    return "没有评分和等级" if grade is None else f"评价等级为“{grade.value}”"
 
 
 def order_rows(items: Sequence[T], ordering, score: Callable[[T], Decimal | None],

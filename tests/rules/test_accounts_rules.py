@@ -15,6 +15,7 @@ from docgen.rules.accounts import (
     compute,
     fund_line_total,
     fund_lines_total,
+    function_tables,
     share,
     statistics_figures,
     year_on_year,
@@ -111,10 +112,31 @@ def test_fiscal_balances_add_the_funds_that_have_one(sample):
     from docgen.rules.accounts import fiscal_summary
 
     data, c = sample
-    entered = data.accounts.fiscal_summary.model_copy(update={
-        "opening_balance": FundSplit(general_budget=D("12.30"), government_fund=D("0.70")),
-        "closing_balance": FundSplit(general_budget=D("5.05"), state_capital=D("1.00"))})
+    balances = {"opening_balance": FundSplit(general_budget=D("12.30"), government_fund=D("0.70")),
+                "closing_balance": FundSplit(general_budget=D("5.05"), state_capital=D("1.00"))}
+    # without the typed 总计 lines, 总计 are computed from the balances
+    entered = data.accounts.fiscal_summary.model_copy(update={**balances, "grand_income": None,
+                                                               "grand_expenditure": None})
     figures, _ = fiscal_summary(data.accounts.model_copy(update={"fiscal_summary": entered}), c.functions)
     assert (figures.opening_total, figures.closing_total) == (D("13.00"), D("6.05"))
     assert figures.grand_income == D("1654.78") + D("13.00")
     assert figures.grand_expenditure["total"] == figures.expenditure_total["total"] + D("6.05")
+    # typed 总计 (the sample's 1,654.78) print as typed; the difference is reported
+    entered = data.accounts.fiscal_summary.model_copy(update=balances)
+    figures, findings = fiscal_summary(data.accounts.model_copy(update={"fiscal_summary": entered}), c.functions)
+    assert figures.grand_income == figures.grand_expenditure["total"] == D("1654.78")
+    assert {f.loc for f in findings} >= {("fiscal_summary", "grand_income"), ("fiscal_summary", "grand_expenditure", "total")}
+
+
+def test_typed_figures_are_the_printed_ones(sample):
+    """What the department typed (the published figure) is what the tables and sentences use;
+    the lines above a typed one sum it as printed (issue 14, defect 6)."""
+    data, c = sample
+    assert c.functions.total("expenditure").get("basic") == D("622.19")  # typed 合计, the rows give 622.18
+    assert c.functions.total("general_budget").get("basic") == D("622.19")
+    row_301 = next(r for r in c.economic.rows if r.code == "301")
+    assert row_301.amount == D("544.94")  # typed 类 line, its 款 lines give 544.92
+    assert (c.economic.personnel, c.economic.public) == (D("572.93"), D("49.25"))
+    untyped = data.accounts.model_copy(update={"printed_totals": type(data.accounts.printed_totals)()})
+    tables, _ = function_tables(untyped)
+    assert tables.total("expenditure").get("basic") == D("622.18")  # nothing typed: computed

@@ -113,3 +113,13 @@ def test_number_labels():
     assert number_label(3, "（1）") == "（3）"
     assert number_label(3, "（一）") == "（三）"
     assert number_label(12, "一、") == "十二、"
+
+
+def test_places_for_shows_every_figure_of_a_column_exactly():
+    from decimal import Decimal as D
+
+    from docgen.rules.formatting import places_for
+
+    assert places_for([D("50.5"), D("39.586"), None]) == 3
+    assert places_for([D("120"), D("0"), D("98.4")]) == 2  # at least two decimals
+    assert places_for([D("1E+2")]) == 2 and places_for([]) == 2

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 from docgen.diagnostics import Severity
 from docgen.models import Grade, Ordering
 from docgen.rules.interpret import score_and_grade_in
 from docgen.rules.placeholders import check, fill
 from docgen.rules.summary import (
+    check_counts_add_up,
     check_published_total,
     fill_down,
     grade_count_line,
@@ -17,6 +19,7 @@ from docgen.rules.summary import (
     merge_spans,
     order_rows,
     rank_by_score,
+    summary_values,
     total_of_printed,
 )
 
@@ -77,6 +80,26 @@ def test_grade_counts_and_line():
     counts = grade_counts([Grade.GOOD, Grade.EXCELLENT, Grade.GOOD, None, Grade.FAIR])
     assert counts == {Grade.EXCELLENT: 1, Grade.GOOD: 2, Grade.FAIR: 1, Grade.POOR: 0}
     assert grade_count_line(counts) == "优 1 个、良 2 个、中 1 个"
+    assert grade_count_line(counts, unrated=1) == "优 1 个、良 2 个、中 1 个、未评价 1 个"
+
+
+def test_unrated_projects_count_in_the_placeholders():
+    grades = [Grade.GOOD, Grade.EXCELLENT, None, Grade.POOR]
+    values = summary_values([SimpleNamespace(expenditure=None)] * 4, grades, None)
+    assert (values["评价数"], values["优数"], values["良数"], values["差数"], values["未评价数"]) == ("4", "1", "1", "1", "1")
+    assert values["等级分布"] == "优 1 个、良 1 个、差 1 个、未评价 1 个"
+
+
+def test_a_sentence_whose_counts_do_not_add_up_is_a_warning():
+    grades = [Grade.GOOD, Grade.EXCELLENT, None, Grade.POOR, Grade.POOR]
+    full = "评价{评价数}个，优{优数}个，良{良数}个，中{中数}个，差{差数}个，未评价的{未评价数}个。"
+    assert check_counts_add_up(full, grades) == []
+    assert check_counts_add_up("共{评价数}个：{等级分布}。", grades) == []  # 等级分布 lists every count
+    assert check_counts_add_up("优{优数}个。", grades) == []  # no total quoted: nothing to add up to
+    (finding,) = check_counts_add_up("评价{评价数}个，优{优数}个，良{良数}个。", grades, ("paragraphs", 0))
+    assert finding.loc == ("paragraphs", 0) and finding.severity is Severity.WARNING
+    assert finding.message == ("正文中各等级个数之和2与评价数5不符，未写出评价等级为“差”的2个、没有评分和等级的1个；"
+                               "请在句中加上{差数}、{未评价数}，例如“未评价的{未评价数}个”")
 
 
 def test_total_is_the_sum_of_printed_rows():

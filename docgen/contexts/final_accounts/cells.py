@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from docgen.rules import format_amount, format_decimal
+from docgen.rules import format_amount, format_decimal, format_percent
 from docgen.rules.accounts import ZERO, share, year_on_year
 
 
@@ -19,9 +19,14 @@ def wan(value: Decimal | None) -> str:
     return f"{format_amount(value or ZERO)}万元"
 
 
+def percent(value: Decimal) -> str:
+    """A percentage as every sentence prints it: two decimals (``66.38%``, ``0.00%``)."""
+    return format_percent(value)
+
+
 def pct(part: Decimal | None, whole: Decimal | None) -> str:
     """占比 with two decimals, half up; 0.00% when the whole is zero."""
-    return f"{format_decimal(share(part, whole))}%"
+    return percent(share(part, whole))
 
 
 def change(current: Decimal, prior: Decimal | None, noun: str = "") -> str:

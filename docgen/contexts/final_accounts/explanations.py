@@ -9,9 +9,9 @@ from docgen.contexts.common import Heading
 from docgen.models.accounts import Accounts, Department, Explanations
 from docgen.rules import Numbering, number_label
 from docgen.rules.accounts import (
-    THREE_PUBLIC, ZERO, Computed, fund_lines_total, performance_facts, three_public_totals
+    THREE_PUBLIC, ZERO, Computed, fund_lines_total, printed_performance_facts, three_public_totals
 )
-from docgen.contexts.final_accounts.cells import change, pct, reason, wan
+from docgen.contexts.final_accounts.cells import change, pct, percent, reason, wan
 
 
 def build_explanations(department: Department, accounts: Accounts, ex: Explanations, c: Computed) -> list[Heading]:
@@ -113,12 +113,11 @@ def build_explanations(department: Department, accounts: Accounts, ex: Explanati
     if py.operating_costs is not None:
         running_text += f"，比{y - 1}年{change(running, py.operating_costs)}"
     running_text += f"，{reason(r.operating_costs)}" if r.operating_costs else "。"
-    facts = performance_facts(c)
+    facts = printed_performance_facts(ex, c)
     perf = ex.performance
-    project_total = spent.get("project")
     performance = (
         f"根据预算绩效管理要求，一是组织对{y}年度年初预算安排的所有项目资金全面开展了绩效自评，涉及二级项目"
-        f"{facts['projects']}个，资金{wan(facts['amount'])}，占项目支出总额的{pct(facts['amount'], project_total)}，"
+        f"{facts['projects']}个，资金{wan(facts['amount'])}，占项目支出总额的{percent(facts['share'])}，"
         f"其中一般公共预算项目支出{wan(facts['amount'])}、政府性基金预算项目支出{wan(ZERO)}、"
         f"国有资金经营预算项目支出{wan(ZERO)}、社会保险基金预算项目支出{wan(ZERO)}。自评结果为："
         f"{facts['excellent']}个项目自评等级为“优”，{facts['good']}个项目自评等级为“良”，{facts['fair']}个项目自评等级为“中”，"
@@ -162,23 +161,20 @@ def _three_public(y: int, accounts: Accounts, ex: Explanations) -> list[Heading]
     actual = three_public_totals(accounts.three_public.actual)
     prior = three_public_totals(ex.prior_year.three_public)
 
-    def rate(a, b):
-        return pct(a, b) if b else "0%"
-
     def versus(now, before):
         if now == before:
             return "与上年相同"
         return change(now, before, "较上年")
 
     overall = (f"{y}年度“三公”经费财政拨款支出全年预算{wan(budget['total'])}，支出决算{wan(actual['total'])}，"
-               f"完成全年预算的{rate(actual['total'], budget['total'])}，"
+               f"完成全年预算的{pct(actual['total'], budget['total'])}，"
                + ("与上年“三公”经费财政拨款支出决算相同" if actual["total"] == prior["total"]
                   else change(actual["total"], prior["total"], "较上年")) + "。其中：")
     notes = ex.three_public
     lines = []
     for i, (k, label) in enumerate(THREE_PUBLIC):
         note = getattr(notes, k)
-        text = f"{label}支出{wan(actual[k])}，完成全年预算的{rate(actual[k], budget[k])}，{versus(actual[k], prior[k])}"
+        text = f"{label}支出{wan(actual[k])}，完成全年预算的{pct(actual[k], budget[k])}，{versus(actual[k], prior[k])}"
         if note.reason:
             text += f"，主要原因是：{note.reason}"
         lines.append(text + ("。" if i == len(THREE_PUBLIC) - 1 else "；"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from docgen.models.accounts import SelfEvaluation
 from docgen.rules import format_amount, format_decimal
+from docgen.rules.formatting import places_for
 from docgen.rules.summary import merge_spans
 from docgen.rules.accounts import SelfEvaluationFigures
 
@@ -47,7 +47,7 @@ class SelfEvaluationForm:
     annual_goal: str
     actual_result: str
     indicators: list[IndicatorRow]
-    indicators_span: int
+    indicators_span: int  # indicator rows under the 绩效指标 header (the column continues over them)
     total_score: str
     grade: str
     analysis: list[AnalysisRowView]
@@ -55,35 +55,42 @@ class SelfEvaluationForm:
     next_steps: str
 
 
-def exact(value: Decimal | None) -> str:
-    """An amount at the precision it was entered (39.586 stays 39.586), at least two decimals."""
-    if value is None:
-        return ""
-    return format_amount(value, max(2, -value.normalize().as_tuple().exponent))
+#: 执行率 (%) and every point figure (分值, 得分, 总分) print with two decimals (FORMATS.md:
+#: percentages and scores show two decimals).
+RATE_PLACES = SCORE_PLACES = 2
 
 
 def build_form(form: SelfEvaluation, fig: SelfEvaluationFigures) -> SelfEvaluationForm:
+    """One format per kind of figure: the form's 万元 amounts share one precision (two decimals,
+    more when a typed amount has more, so that 39.586 is printed as typed and its neighbours as
+    50.500); 执行率 two decimals; every point figure (分值, 得分, 总分) two decimals."""
+    shown = [fig.shown_total_row, *fig.shown_rows]
+    places = places_for([v for r in shown for v in (r.declared, r.budgeted, r.annual_budget, r.executed, r.balance)])
+
+    def money(value):
+        return "" if value is None else format_amount(value, places)
+
     def funding_row(label, r):
-        return [label, exact(r.declared), exact(r.budgeted), exact(r.annual_budget), exact(r.executed),
-                exact(r.balance), format_decimal(r.rate) if r.rate is not None else "",
-                format_decimal(r.score) if r.score is not None else ""]
+        return [label, money(r.declared), money(r.budgeted), money(r.annual_budget), money(r.executed),
+                money(r.balance), format_decimal(r.rate, RATE_PLACES), format_decimal(r.score, SCORE_PLACES)]
 
     level1 = merge_spans([i.level1 for i in form.indicators])
     level2 = merge_spans([(i.level1, i.level2) for i in form.indicators])
     indicators = [IndicatorRow(i.level1, s1, i.level2, s2, i.name, i.initial or "", i.adjusted or "", i.actual or "",
-                               format_decimal(i.weight, 0 if i.weight == i.weight.to_integral() else 2),
-                               "" if i.score is None else str(i.score), i.deviation or "")
+                               format_decimal(i.weight, SCORE_PLACES), format_decimal(i.score, SCORE_PLACES),
+                               i.deviation or "")
                   for i, s1, s2 in zip(form.indicators, level1, level2)]
     groups = merge_spans([a.group or f"\0{n}" for n, a in enumerate(form.analysis)])
     analysis = [AnalysisRowView(a.group or "", span if a.group else 1, a.label, a.text, bool(a.group))
                 for a, span in zip(form.analysis, groups)]
-    funding = [funding_row("资金总额：", fig.total_row)] + [funding_row(r.source, r) for r in fig.rows]
+    # the figures as printed: typed ones (the published form) as typed, the others computed
+    funding = [funding_row("资金总额：", fig.shown_total_row)] + [funding_row(r.source, r) for r in fig.shown_rows]
     return SelfEvaluationForm(
         title=f"{form.project}项目支出绩效自评表", year_line=f"（{form.year}年度）", project=form.project,
         department=form.department, budget_unit=form.budget_unit,
         funding=funding, funding_span=len(funding) + 2,  # the two header rows, then the funding rows
         annual_goal=form.annual_goal, actual_result=form.actual_result,
-        indicators=indicators, indicators_span=len(indicators) + 1,
-        total_score=format_decimal(fig.total_score), grade=fig.grade.value,
+        indicators=indicators, indicators_span=len(indicators),
+        total_score=format_decimal(fig.shown_total_score, SCORE_PLACES), grade=fig.shown_grade,
         analysis=analysis, analysis_span=len(analysis), next_steps=form.next_steps or "",
     )

@@ -141,7 +141,8 @@ def _t10(accounts: Accounts, figures: StatisticsFigures) -> list[list[Cell]]:
     for i, (k, label) in enumerate(VEHICLE_KINDS, start=1):
         v = getattr(st.vehicles, k)
         rows.append([Cell(f"{i}.{label}"), Cell(str(7 + i)), Cell(str(v) if v else "")])
-    rows.append([Cell("（二）单价100万元（含）以上设备（不含车辆）"), Cell("16"),
+    # 行次 17, as the published table numbers it (after 15 其他用车; 16 is not printed)
+    rows.append([Cell("（二）单价100万元（含）以上设备（不含车辆）"), Cell("17"),
                  Cell(str(st.large_equipment) if st.large_equipment else "")])
     return rows
 

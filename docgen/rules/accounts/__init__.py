@@ -2,9 +2,11 @@
 arithmetic.
 
 Pure functions over :mod:`docgen.models.accounts`. Every figure the disclosure prints (in the
-tables and in the sentences of 情况说明) is computed here once; what the user also typed
+tables and in the sentences of 情况说明) is decided here once; what the user also typed
 (款/类 lines, 合计 rows, printed totals) is checked against it: a difference within the 尾数
-tolerance (0.01 per summed figure) is a warning, anything larger an error.
+tolerance (0.01 per summed figure) is a warning, anything larger an error. A typed figure is
+the published one: the documents print it as typed (:func:`shown`), and the figures above it sum it
+as printed; only what nobody typed is computed for print.
 
 One module per table group: :mod:`.common` (类 codes, sums, comparing), :mod:`.functions`
 (公开02/03/05表), :mod:`.economic` (公开06表), :mod:`.summaries` (公开01/04表, 07/08表 totals),
@@ -13,8 +15,14 @@ and :mod:`.compute` (all at once). Everything is importable from this package.
 """
 
 from docgen.rules.accounts.changes import YearOnYear, share, year_on_year
-from docgen.rules.accounts.common import CATEGORIES, ZERO, agree, compare, total
-from docgen.rules.accounts.compute import Computed, check_explanations, compute, performance_facts
+from docgen.rules.accounts.common import CATEGORIES, ZERO, agree, compare, shown, total
+from docgen.rules.accounts.compute import (
+    Computed,
+    check_explanations,
+    compute,
+    performance_facts,
+    printed_performance_facts,
+)
 from docgen.rules.accounts.economic import PERSONNEL_CODES, EconomicRow, EconomicTable, economic_table
 from docgen.rules.accounts.functions import (
     TABLE_COLUMNS,
@@ -30,6 +38,7 @@ from docgen.rules.accounts.self_evaluation import (
     check_self_evaluation,
     funding_figures,
     self_evaluation_figures,
+    shown_funding,
 )
 from docgen.rules.accounts.statistics import (
     THREE_PUBLIC,
@@ -56,6 +65,7 @@ __all__ = [
     "FiscalSummaryFigures", "FunctionTables", "FundingFigures", "SelfEvaluationFigures", "StatisticsFigures",
     "YearOnYear", "accounts_summary", "agree", "check_explanations", "check_overlap", "check_self_evaluation",
     "check_statistics", "compare", "compute", "economic_table", "fiscal_summary", "fund_line_total",
-    "fund_lines_total", "function_tables", "funding_figures", "performance_facts", "self_evaluation_figures",
-    "share", "statistics_figures", "three_public_totals", "total", "year_on_year",
+    "fund_lines_total", "function_tables", "funding_figures", "performance_facts", "printed_performance_facts",
+    "self_evaluation_figures", "share", "shown", "shown_funding", "statistics_figures", "three_public_totals", "total",
+    "year_on_year",
 ]

@@ -53,6 +53,13 @@ def agree(loc: tuple, what_a: str, a: Decimal, what_b: str, b: Decimal, parts: i
     return [Finding(loc, text)]
 
 
+def shown(entered, computed):
+    """The figure to print: the one the user typed (the published, official figure) when there is
+    one, else the computed one. A typed figure is checked against the computed one (尾数 warning
+    or error), never replaced by it."""
+    return computed if entered is None else entered
+
+
 def check_entered(loc, what, entered: Decimal | None, computed: Decimal | None, parts: int = 1) -> list[Finding]:
     """Typed figures are checked, absent ones are simply computed."""
     if entered is None:

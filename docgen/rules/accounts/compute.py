@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docgen.diagnostics import Finding
-from docgen.models import Grade, GradeBands
+from docgen.models import GRADE_SYNONYMS, Grade, GradeBands
 from docgen.models.accounts import Accounts, Explanations, SelfEvaluation
-from docgen.rules.accounts.common import compare, total
+from docgen.rules.accounts.changes import share
+from docgen.rules.accounts.common import compare, shown, total
 from docgen.rules.accounts.economic import EconomicTable, economic_table
 from docgen.rules.accounts.functions import FunctionTables, check_overlap, function_tables
 from docgen.rules.accounts.self_evaluation import SelfEvaluationFigures, check_self_evaluation, self_evaluation_figures
@@ -80,8 +81,31 @@ def check_explanations(explanations: Explanations, computed: Computed) -> list[F
 
 
 def performance_facts(computed: Computed) -> dict:
+    """The figures of 预算绩效管理工作开展情况 as computed from the 自评表 (what the typed ones
+    are checked against)."""
     counts = grade_counts([f.grade for f in computed.forms])
     # 涉及资金: what the self-evaluated projects spent (全年执行数), as the disclosures print it
     return {"projects": len(computed.forms), "amount": total(f.total_row.executed for f in computed.forms),
             "excellent": counts[Grade.EXCELLENT], "good": counts[Grade.GOOD],
             "fair": counts[Grade.FAIR], "poor": counts[Grade.POOR]}
+
+
+def printed_performance_facts(explanations: Explanations, computed: Computed) -> dict:
+    """The same figures as 情况说明 prints them: what the department typed (the published
+    figures, ``performance.printed``) as typed; the others counted from the 自评表 as printed,
+    so that the sentence agrees with the attached forms. ``share`` is the 占项目支出总额比例 (%)."""
+    typed = explanations.performance.printed
+    counts = grade_counts([_grade_word(f.shown_grade) for f in computed.forms])
+    facts = {"projects": len(computed.forms),
+             "amount": total(f.shown_total_row.executed for f in computed.forms),
+             "excellent": counts[Grade.EXCELLENT], "good": counts[Grade.GOOD],
+             "fair": counts[Grade.FAIR], "poor": counts[Grade.POOR]}
+    facts["share"] = share(facts["amount"], computed.functions.total("expenditure").get("project"))
+    return {key: shown(getattr(typed, key), value) for key, value in facts.items()}
+
+
+def _grade_word(text: str) -> Grade | None:
+    word = text.strip()
+    if word in GRADE_SYNONYMS:
+        return GRADE_SYNONYMS[word]
+    return next((g for g in Grade if g.value == word), None)

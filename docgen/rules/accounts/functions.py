@@ -1,5 +1,5 @@
 """功能分类 tables (公开02表, 公开03表, 公开05表): 款, 类 and 合计 computed from the lowest
-entered lines, and what was typed checked against them."""
+entered lines, and what was typed checked against them (and printed as typed)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts, BudgetColumns, ExpenditureColumns, FunctionLine, IncomeColumns
-from docgen.rules.accounts.common import CATEGORIES, ZERO, check_entered, total
+from docgen.rules.accounts.common import CATEGORIES, ZERO, check_entered, shown, total
 from docgen.rules.formatting import format_amount
 
 #: Columns of the three 功能分类 tables; the first of each is the row total.
@@ -36,7 +36,7 @@ class CodeRow:
 
 @dataclass
 class FunctionTables:
-    """Tables 02, 03 and 05 computed from the entered lines."""
+    """Tables 02, 03 and 05 as printed: typed figures as typed, the others computed."""
 
     rows: dict[str, list[CodeRow]] = field(default_factory=dict)  # table → rows (合计 first)
 
@@ -56,7 +56,10 @@ def _entered(line: FunctionLine, table: str) -> dict[str, Decimal | None]:
 
 
 def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
-    """Compute 款/类/合计 from the lowest entered lines of each table and check what was typed."""
+    """Compute 款/类/合计 from the lines below them and check what was typed.
+
+    A line (or 合计) the user typed prints as typed, and the lines above it sum it as printed;
+    only the figures nobody typed are computed for print."""
     findings: list[Finding] = []
     lines = accounts.functions
     index = {}
@@ -104,19 +107,22 @@ def function_tables(accounts: Accounts) -> tuple[FunctionTables, list[Finding]]:
                 computed = {c: entered.get(c) or ZERO for c in parts}
             else:
                 continue
-            row_total = total(computed.values())
+            # what the table prints: the typed figure where there is one (the published figure)
+            printed = {c: shown(entered.get(c), computed[c]) for c in parts}
+            row_total = total(printed.values())
             findings += check_entered(("functions", index[line.code], table, "total"),
                                        f"{TABLE_NAMES[table]}{line.code}{_title(table, 'total')}",
                                        entered.get("total"), row_total, len(parts))
-            values[line.code] = {"total": row_total, **computed}
+            values[line.code] = {"total": shown(entered.get("total"), row_total), **printed}
         rows = [CodeRow(l.code, l.name, l.level, values[l.code]) for l in order if l.code in values]
         grand = {c: total(r.values[c] for r in rows if r.level == 1) for c in columns}
-        rows.insert(0, CodeRow("", "合计", 0, grand))
-        printed = getattr(accounts.printed_totals, table)
-        if printed is not None:
+        typed = getattr(accounts.printed_totals, table)
+        if typed is not None:
             for c in columns:
                 findings += check_entered(("printed_totals", table, c), f"{TABLE_NAMES[table]}合计{_title(table, c)}",
-                                           getattr(printed, c), grand[c], sum(1 for r in rows if r.level == 1))
+                                           getattr(typed, c), grand[c], sum(1 for r in rows if r.level == 1))
+            grand = {c: shown(getattr(typed, c), grand[c]) for c in columns}
+        rows.insert(0, CodeRow("", "合计", 0, grand))
         tables.rows[table] = rows
     return tables, findings
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models import Grade, GradeBands
 from docgen.models.accounts import SelfEvaluation
-from docgen.rules.accounts.common import ZERO, compare, total
+from docgen.rules.accounts.common import ZERO, compare, shown, total
 from docgen.rules.grades import grade_for
 from docgen.rules.numbers import round_half_up
 
@@ -39,13 +39,30 @@ def funding_figures(source: str, declared, budgeted, annual_budget: Decimal, exe
     )
 
 
+def shown_funding(entered, computed: FundingFigures) -> FundingFigures:
+    """A funding row as the form prints it: each figure the user typed (``FundingLine`` or
+    ``FundingTotals``, the published row) as typed, the others computed."""
+    if entered is None:
+        return computed
+    return replace(computed, **{name: shown(getattr(entered, name), getattr(computed, name))
+                                for name in ("declared", "budgeted", "annual_budget", "executed", "balance",
+                                             "rate", "score")})
+
+
 @dataclass(frozen=True)
 class SelfEvaluationFigures:
+    """A 自评表's figures: computed (``rows`` … ``grade``, what the checks use) and as printed
+    (``shown_*``: what the user typed from the published form, else the computed figure)."""
+
     rows: list[FundingFigures]
     total_row: FundingFigures
     indicator_score: Decimal
     total_score: Decimal
     grade: Grade
+    shown_rows: list[FundingFigures] = field(default_factory=list)
+    shown_total_row: FundingFigures | None = None
+    shown_total_score: Decimal | None = None
+    shown_grade: str = ""
 
 
 def self_evaluation_figures(form: SelfEvaluation, bands: GradeBands | None = None) -> SelfEvaluationFigures:
@@ -61,7 +78,15 @@ def self_evaluation_figures(form: SelfEvaluation, bands: GradeBands | None = Non
                                 form.budget_weight)
     indicator_score = total(i.score for i in form.indicators)
     total_score = (total_row.score or ZERO) + indicator_score
-    return SelfEvaluationFigures(rows, total_row, indicator_score, total_score, grade_for(total_score, bands))
+    shown_total = shown(form.printed_total, total_score)
+    typed_grade = (form.printed_grade or "").strip()
+    return SelfEvaluationFigures(
+        rows, total_row, indicator_score, total_score, grade_for(total_score, bands),
+        shown_rows=[shown_funding(f, r) for f, r in zip(form.funding, rows)],
+        shown_total_row=shown_funding(form.printed_total_row, total_row),
+        shown_total_score=shown_total,
+        shown_grade=typed_grade or grade_for(shown_total, bands).value,
+    )
 
 
 def check_self_evaluation(form: SelfEvaluation, figures: SelfEvaluationFigures) -> list[Finding]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts
-from docgen.rules.accounts.common import ZERO, check_entered, total
+from docgen.rules.accounts.common import ZERO, check_entered, shown, total
 
 THREE_PUBLIC = [("overseas", "因公出国（境）费"), ("vehicle_purchase", "公务用车购置费"),
                 ("vehicle_operation", "公务用车运行维护费"), ("reception", "公务接待费")]
@@ -27,7 +27,8 @@ VEHICLE_KINDS = [("vice_ministerial", "副部（省）级及以上领导用车")
 
 @dataclass(frozen=True)
 class StatisticsFigures:
-    """公开10表's derived figures, shared by the table and 其他重要事项情况说明."""
+    """公开10表's totals as printed (typed ones as typed), shared by the table and
+    其他重要事项情况说明."""
 
     procurement_total: Decimal  # 政府采购: 货物 + 工程 + 服务
     operating_costs_total: Decimal  # 机关运行经费: 行政单位 + 参照公务员法管理事业单位
@@ -35,7 +36,7 @@ class StatisticsFigures:
     vehicles_total: int
 
 
-def statistics_figures(accounts: Accounts) -> StatisticsFigures:
+def _computed(accounts: Accounts) -> StatisticsFigures:
     st = accounts.statistics
     p, costs = st.procurement, st.operating_costs
     vehicles = [(label, getattr(st.vehicles, k) or 0) for k, label in VEHICLE_KINDS]
@@ -46,9 +47,16 @@ def statistics_figures(accounts: Accounts) -> StatisticsFigures:
     )
 
 
+def statistics_figures(accounts: Accounts) -> StatisticsFigures:
+    st = accounts.statistics
+    computed = _computed(accounts)
+    return replace(computed, procurement_total=shown(st.procurement.total, computed.procurement_total),
+                   vehicles_total=shown(st.vehicles.total, computed.vehicles_total))
+
+
 def check_statistics(accounts: Accounts) -> list[Finding]:
     st = accounts.statistics
-    figures = statistics_figures(accounts)
+    figures = _computed(accounts)
     findings = []
     findings += check_entered(("statistics", "procurement", "total"), "政府采购合计", st.procurement.total,
                                figures.procurement_total, 3)

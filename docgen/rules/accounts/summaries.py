@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from docgen.diagnostics import Finding
 from docgen.models.accounts import Accounts
-from docgen.rules.accounts.common import CATEGORIES, ZERO, check_entered, agree, compare, total
+from docgen.rules.accounts.common import CATEGORIES, ZERO, agree, check_entered, compare, shown, total
 from docgen.rules.accounts.functions import FunctionTables
 
 
@@ -20,7 +20,7 @@ INCOME_ITEMS = [("general_budget", "一般公共预算财政拨款收入"), ("go
 
 @dataclass(frozen=True)
 class AccountsSummaryFigures:
-    """收入支出决算总表 (公开01表), computed."""
+    """收入支出决算总表 (公开01表) as printed: typed figures as typed, the others computed."""
 
     income: list[tuple[str, Decimal | None]]
     income_total: Decimal
@@ -36,7 +36,7 @@ class AccountsSummaryFigures:
 
 @dataclass(frozen=True)
 class FiscalSummaryFigures:
-    """财政拨款收入支出决算总表 (公开04表), computed."""
+    """财政拨款收入支出决算总表 (公开04表) as printed: typed figures as typed, the others computed."""
 
     income: dict[str, Decimal | None]
     income_total: Decimal
@@ -73,23 +73,28 @@ def _by_category(lines, columns) -> dict[str, Decimal]:
 
 
 def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[AccountsSummaryFigures, list[Finding]]:
+    """公开01表: what is not typed comes from 公开02/03表 and the identities; what is typed prints
+    as typed and is checked against them."""
     s = accounts.summary
     findings: list[Finding] = []
     income_02 = tables.total("income")
     computed_income = {key: getattr(s.income, key) for key in FUNDS}
     for key in ("superior", "business", "operating", "affiliated", "other"):
-        computed_income[key] = income_02.get(key) or None
         findings += check_entered(("summary", "income", key), f"收入支出决算总表{dict(INCOME_ITEMS)[key]}",
                                    getattr(s.income, key), income_02.get(key))
+        computed_income[key] = shown(getattr(s.income, key), income_02.get(key) or None)
     fiscal = total(computed_income[k] for k in FUNDS)
     findings += agree(("summary", "income"), "收入支出决算总表财政拨款收入（三项之和）", fiscal,
                       "公开02表“财政拨款收入”合计", income_02.get("fiscal"), 3)
     income_total = total(computed_income.values())
     findings += check_entered(("summary", "income_total"), "本年收入合计", s.income_total, income_total, 8)
+    income_total = shown(s.income_total, income_total)
     grand_income = income_total + (s.unused_non_fiscal_balance or ZERO) + (s.opening_balance or ZERO)
     findings += check_entered(("summary", "grand_income"), "收入总计", s.grand_income, grand_income, 3)
+    grand_income = shown(s.grand_income, grand_income)
     by_code = {r.code: r for r in tables.categories("expenditure")}
-    categories = [(code, name, by_code[code].get("total") if code in by_code else None)
+    categories = [(code, name, shown(s.expenditure_categories.get(code),
+                                     by_code[code].get("total") if code in by_code else None))
                   for code, name in CATEGORIES.items()]
     for code, printed in s.expenditure_categories.items():
         computed = by_code[code].get("total") if code in by_code else ZERO
@@ -98,8 +103,10 @@ def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[Accoun
     expenditure_total = tables.total("expenditure").get("total")
     findings += check_entered(("summary", "expenditure_total"), "本年支出合计", s.expenditure_total, expenditure_total,
                                len(by_code))
+    expenditure_total = shown(s.expenditure_total, expenditure_total)
     grand_expenditure = expenditure_total + (s.surplus_distribution or ZERO) + (s.closing_balance or ZERO)
     findings += check_entered(("summary", "grand_expenditure"), "支出总计", s.grand_expenditure, grand_expenditure, 3)
+    grand_expenditure = shown(s.grand_expenditure, grand_expenditure)
     findings += agree(("summary",), "收入总计", grand_income, "支出总计", grand_expenditure, 2)
     return AccountsSummaryFigures(
         income=[(label, computed_income[key]) for key, label in INCOME_ITEMS],
@@ -111,6 +118,7 @@ def accounts_summary(accounts: Accounts, tables: FunctionTables) -> tuple[Accoun
 
 
 def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSummaryFigures, list[Finding]]:
+    """公开04表: computed from 公开05/07/08表 and the balances; typed figures print as typed."""
     f = accounts.fiscal_summary
     findings: list[Finding] = []
     income = {k: getattr(f.income, k) for k in FUNDS}
@@ -119,9 +127,11 @@ def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSu
                                    getattr(accounts.summary.income, k), income[k] or ZERO)
     income_total = total(income.values())
     findings += check_entered(("fiscal_summary", "income_total"), "财政拨款本年收入合计", f.income_total, income_total, 3)
+    income_total = shown(f.income_total, income_total)
     opening = {k: getattr(f.opening_balance, k) for k in FUNDS}
     grand_income = income_total + total(opening.values())
     findings += check_entered(("fiscal_summary", "grand_income"), "财政拨款收入总计", f.grand_income, grand_income, 4)
+    grand_income = shown(f.grand_income, grand_income)
     general = {r.code: r.get("total") for r in tables.categories("general_budget")}
     funds = _by_category(accounts.government_fund, ("basic", "project"))
     capital = _by_category(accounts.state_capital, ("basic", "project"))
@@ -129,17 +139,19 @@ def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSu
     for code, name in CATEGORIES.items():
         cols = {"general_budget": general.get(code), "government_fund": funds.get(code), "state_capital": capital.get(code)}
         cols["total"] = total(cols.values()) if any(v is not None for v in cols.values()) else None
-        categories.append((code, name, cols))
         printed = f.expenditure_categories.get(code)
         if printed is not None:
             for k in ("total", *FUNDS):
                 findings += check_entered(("fiscal_summary", "expenditure_categories", code, k),
                                            f"财政拨款收入支出决算总表{name}", getattr(printed, k), cols[k] or ZERO)
+            cols = {k: shown(getattr(printed, k), v) for k, v in cols.items()}
+        categories.append((code, name, cols))
     expenditure_total = {k: total(c[2][k] for c in categories) for k in ("total", *FUNDS)}
     if f.expenditure_total is not None:
         for k in ("total", *FUNDS):
             findings += check_entered(("fiscal_summary", "expenditure_total", k), "财政拨款本年支出合计",
                                        getattr(f.expenditure_total, k), expenditure_total[k], len(general))
+        expenditure_total = {k: shown(getattr(f.expenditure_total, k), v) for k, v in expenditure_total.items()}
     closing = {k: getattr(f.closing_balance, k) for k in FUNDS}
     grand_expenditure = {k: expenditure_total[k] + (closing.get(k) or ZERO) for k in FUNDS}
     grand_expenditure["total"] = total(grand_expenditure.values())
@@ -147,6 +159,7 @@ def fiscal_summary(accounts: Accounts, tables: FunctionTables) -> tuple[FiscalSu
         for k in ("total", *FUNDS):
             findings += check_entered(("fiscal_summary", "grand_expenditure", k), "财政拨款支出总计",
                                        getattr(f.grand_expenditure, k), grand_expenditure[k], 3)
+        grand_expenditure = {k: shown(getattr(f.grand_expenditure, k), v) for k, v in grand_expenditure.items()}
     findings += agree(("fiscal_summary",), "财政拨款收入总计", grand_income, "财政拨款支出总计",
                       grand_expenditure["total"], 2)
     return FiscalSummaryFigures(income, income_total, opening, grand_income, categories, expenditure_total,

@@ -50,6 +50,8 @@ def test_category_and_group_lines_are_computed_and_checked(tmp_path, monkeypatch
     assert messages(data) == [
         "fa.yaml:10: accounts.functions[0].expenditure.basic: 支出决算表（公开03表）201“基本支出”：填报90.00，计算为100.00，相差10.00",
         "fa.yaml:11: accounts.functions[1].expenditure.total: 警告: 支出决算表（公开03表）20103“本年支出合计”：填报150.52，计算为150.50，相差0.02（尾数误差）",
+        # the typed 90.00 is what the table prints, so the 合计 above it and 公开01表 carry it too
+        "fa.yaml:17: accounts.summary: 收入总计160.50与支出总计150.50不一致，相差10.00",
     ]
 
 

@@ -108,13 +108,14 @@ def test_every_character_has_its_glyph(rendered_jiyuan):
 
 
 def test_glyph_check_finds_a_character_no_font_has(tmp_path):
-    # U+E000 is a private-use code point: no installed font draws it, so the check must see it
-    project = PROJECTS[0].project.model_copy(update={"name": "住房\ue000保障"})
+    # U+10FFFD is a private-use code point no installed font draws (AR PL UKai draws some of
+    # U+E000…), so the check must see it
+    project = PROJECTS[0].project.model_copy(update={"name": "住房\U0010fffd保障"})
     path = tmp_path / "t.pdf"
     path.write_bytes(PdfRenderer().render("result-sheet", {"sheet": build_result_sheet(project, SAMPLE.publisher)}))
     drawn = embedded_glyphs(path)
-    assert drawn["住"] and drawn["\ue000"] is False
-    with pytest.raises(AssertionError, match="\ue000"):
+    assert drawn["住"] and drawn["\U0010fffd"] is False
+    with pytest.raises(AssertionError, match="\U0010fffd"):
         assert_every_glyph_drawn(path)
 
 
@@ -173,9 +174,9 @@ def test_output_is_byte_identical_across_runs(tmp_path):
     sample = [SAMPLES / "jiyuan-2023"]
     render(Family.RESULT_SHEET, sample, first, Format.ALL)
     render(Family.RESULT_SHEET, sample, second, Format.ALL)
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir()) and len(names) == 16
-    for name in names:
+    names = sorted(p.name for p in first.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in second.iterdir() if p.is_file()) and len(names) == 16
+    for name in names + [".docgen/rendered.json"]:  # render's record of what it wrote too
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -186,4 +187,6 @@ def test_docx_zip_has_fixed_timestamps(rendered_jiyuan):
 
 
 def test_no_temporary_files_left(rendered_jiyuan):
-    assert not [p for p in rendered_jiyuan.iterdir() if p.name.startswith(".")]
+    """Only the documents, and render's record of what it wrote (.docgen/rendered.json)."""
+    assert [p.name for p in rendered_jiyuan.iterdir() if p.name.startswith(".")] == [".docgen"]
+    assert [p.name for p in (rendered_jiyuan / ".docgen").iterdir()] == ["rendered.json"]

@@ -65,7 +65,7 @@ def test_results_summary_totals_and_sentences(batch):
     for text in (docx_text(out / "results-summary.docx"), pdf_text(out / "results-summary.pdf")):
         assert "合计18,662.74" in text
         assert ("确定重点项目绩效评价36个，涉及金额18662.74万元，评价等级为“优”的3个，"
-                "评价等级为“良”的31个，评价等级为“中”的1个。") in text
+                "评价等级为“良”的31个，评价等级为“中”的1个，评价等级为“差”的1个。") in text
         assert "附件：测试县2023年重点绩效评价项目结果汇总表" in text
         assert "13,954.79" in text
 
@@ -90,6 +90,77 @@ def test_results_summary_from_the_detail_rows(summary_samples):
     doc = Document(str(out / "shangdang-2022" / "results-summary.docx"))
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows][1:-1]
     assert len(rows) == 43
-    order = {"优": 0, "良": 1, "中": 2, "差": 3, "": 4}
+    order = {"优": 0, "良": 1, "中": 2, "差": 3, "未评价": 4}
     assert [order[r[5]] for r in rows] == sorted(order[r[5]] for r in rows)
     assert len(grades) == 43
+
+
+# --- a project without a score or a grade (issue 14, defect 4): shangdang-2022 has 43 projects,
+# the 43rd (全民健身设施补短板工程, projects[37]) has only a note and no score or grade.
+
+UNRATED_NOTE = "项目可能不能按照项目计划时间完成建设内容，项目产生的效益也相应推迟。"
+
+
+def test_unrated_project_is_reported_by_validate(monkeypatch):
+    from typer.testing import CliRunner
+
+    from docgen.cli.app import app
+
+    monkeypatch.chdir(SAMPLES.parent)
+    result = CliRunner().invoke(app, ["validate", "samples/shangdang-2022"])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.output.splitlines() if "未评价" in ln]
+    assert lines == [ln for ln in lines if ln.startswith("samples/shangdang-2022/projects.yaml:529: "
+                                                          "projects[37].result_note: 警告: ")]
+    assert len(lines) == 1 and "没有评价得分和评价等级" in lines[0]
+
+
+def test_unrated_project_is_counted_so_that_the_sentence_adds_up():
+    doc = build_results_summary(SHANGDANG.results_summary, [p.project for p in SHANGDANG.projects],
+                                SHANGDANG.grade_bands)
+    (sentence,) = doc.paragraphs
+    assert sentence == ("确定2022年度财政支出重点绩效评价项目43个，评价等级为“优”的15个，评价等级为“良”的23个，"
+                        "评价等级为“中”的2个，评价等级为“差”的2个，未评价的1个。")
+    last = doc.rows[-1]
+    assert (last.number, last.score, last.grade) == ("43", "", "未评价")
+    assert doc.notes == [f"注：序号43项目未评价：{UNRATED_NOTE}"]
+
+
+def test_a_sentence_whose_counts_leave_out_the_unrated_is_reported(tmp_path):
+    import shutil
+
+    for name in ("projects.yaml", "summary.yaml"):
+        shutil.copy(SAMPLES / "shangdang-2022" / name, tmp_path / name)
+    summary = tmp_path / "summary.yaml"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("，未评价的{未评价数}个", ""), encoding="utf-8")
+    data = load_dataset([tmp_path])
+    (finding,) = [d for d in data.diagnostics.warnings if d.path.startswith("results_summary")]
+    assert (finding.file.rsplit("/", 1)[-1], finding.line, finding.path) == (
+        "summary.yaml", 8, "results_summary.paragraphs[0]")
+    assert "各等级个数之和42与评价数43不符" in finding.message and "{未评价数}" in finding.message
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_unrated_row_prints_a_grade_word_and_its_note_below_the_table(summary_samples, fmt):
+    path = summary_samples / "shangdang-2022" / f"results-summary.{fmt}"
+    if fmt == "docx":
+        doc = Document(str(path))
+        rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+        unrated = [r for r in rows if r[1].startswith("长治市上党区2022年基建支出-全民健身设施补短板工程")]
+        # one cell over 评分结果 and 评分等级 (python-docx reads it in both columns)
+        assert [(r[0], r[4], r[5]) for r in unrated] == [("43", "未评价", "未评价")]
+        tr = next(tr for tr in doc.tables[0]._tbl.tr_lst if "全民健身设施补短板" in "".join(tr.itertext()))
+        assert [tc.grid_span for tc in tr.tc_lst] == [1, 1, 1, 1, 2, 1]
+        assert not any(UNRATED_NOTE in c for r in rows for c in r)  # not poured into a cell
+        text = docx_text(path)
+    else:
+        import subprocess
+
+        text = pdf_text(path)
+        layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                                text=True).stdout.splitlines()
+        # “未评价” on one line in the row of 序号43 (the 13 mm 评分等级 column alone would break it)
+        assert any(ln.lstrip().startswith("43 ") and ln.rstrip().endswith("未评价") for ln in layout)
+    assert squash(f"注：序号43项目未评价：{UNRATED_NOTE}") in text
+    assert text.count(squash(UNRATED_NOTE)) == 1
+    assert squash("评价等级为“差”的2个，未评价的1个。") in text
