@@ -27,6 +27,8 @@ class BuildResult:
     seconds: float = 0.0
     render_seconds: dict[str, float] = field(default_factory=lambda: {"docx": 0.0, "pdf": 0.0, "combined": 0.0})
     notes: list[str] = field(default_factory=list)
+    #: docgen check's findings per output file (built now, or when it was), as in the manifest
+    preflight: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

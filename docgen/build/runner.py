@@ -147,6 +147,8 @@ class Build:
             return False
         result.unchanged = True
         result.up_to_date = [o["file"] for o in outputs]
+        result.preflight = {o["file"]: o["preflight"] for o in outputs if isinstance(o.get("preflight"), list)
+                            and o["preflight"]}
         result.warnings = list(state.get("warnings", []))
         return True
 
@@ -217,6 +219,7 @@ class Build:
             o["file"] for e in self.entries for o in e["outputs"]}
         self.stale = remove_stale(self.out_dir, self.old, current, self.result)
         self._checkpoint(final=True)
+        self._preflight()
 
         # what each file held: kept for files that cannot be read now (that is when it is needed)
         files = {k: v for k, v in self.state.get("files", {}).items() if (spec.path.parent / k).is_file()}
@@ -288,6 +291,8 @@ class Build:
                 if (not force and old_out and old_out.get("inputs_sha256") == key
                         and file_matches(self.out_dir / name, old_out)):
                     out.update(sha256=old_out["sha256"], bytes=old_out["bytes"])
+                    if isinstance(old_out.get("preflight"), list):  # checked when it was built
+                        out["preflight"] = old_out["preflight"]
                     result.up_to_date.append(name)
                     continue
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
@@ -359,6 +364,22 @@ class Build:
             self._keep_old(entry, self.old_outputs.get((entry["family"], entry["stem"], out["format"])))
         if self.persistent:
             self._checkpoint()
+
+    def _preflight(self) -> None:
+        """Check the files built now (the manifest just written says which are drafts); keep
+        the findings in the manifest and the result, with those of the files up to date."""
+        from docgen.build.preflight import run_preflight
+
+        built = sorted(self.result.built, key=lambda n: n.lower().endswith(".docx"))  # PDFs start first
+        found = run_preflight(self.out_dir, built, self.executor or self.local, self.local) if built else {}
+        for record in (o for o in outputs_of(self.manifest) if "sha256" in o):
+            if record["file"] in found:
+                record["preflight"] = found[record["file"]]
+            if record.get("preflight"):
+                self.result.preflight[record["file"]] = record["preflight"]
+            else:
+                record.pop("preflight", None)
+        self._checkpoint(final=True)
 
     def _checkpoint(self, final: bool = False) -> None:
         """The manifest is rewritten now and then during a build, so that the work done

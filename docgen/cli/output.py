@@ -40,11 +40,36 @@ def report_build(result, out: Path, seconds: float) -> None:
         typer.echo(f"以下 {len(result.failed)} 项未能生成：", err=True)
         for failure in result.failed:
             typer.echo(f"  {failure.what}：{failure.cause}", err=True)
+    report_preflight(result.preflight)
     typer.echo(
         f"生成 {len(result.built)} 个，已是最新 {len(result.up_to_date)} 个，失败 {len(result.failed)} 个，"
         f"删除 {len(result.removed)} 个，警告 {len(result.warnings)} 个；用时 {seconds:.2f} 秒"
         f"（{out / 'manifest.json'}）"
     )
+
+
+#: How many of a build's preflight findings are printed (all are in manifest.json).
+PREFLIGHT_SHOWN = 30
+
+
+def report_preflight(findings: dict[str, list[dict]]) -> None:
+    """The preflight's findings on the files of a build (docgen check), per file and page."""
+    from docgen.build.preflight import count
+
+    errors, warnings = count(findings)
+    if not errors and not warnings:
+        return
+    typer.echo(f"预检（docgen check）发现 {errors} 个错误、{warnings} 个警告：", err=True)
+    shown = 0
+    for name, items in findings.items():
+        for item in items:
+            if shown == PREFLIGHT_SHOWN:
+                typer.echo("  ……其余见 manifest.json 的 preflight，或运行 docgen check", err=True)
+                return
+            page = f"第{item['page']}页：" if item.get("page") else ""
+            warning = "警告: " if item.get("severity") != "error" else ""
+            typer.echo(f"  {name} {page}{warning}{item.get('message', '')}", err=True)
+            shown += 1
 
 
 def build_summary_json(result, seconds: float) -> str:
@@ -55,7 +80,7 @@ def build_summary_json(result, seconds: float) -> str:
         "exit_code": result.exit_code, "unchanged": result.unchanged, "built": result.built,
         "up_to_date": result.up_to_date, "removed": result.removed, "kept": result.kept,
         "drafts": result.drafts, "failed": [{"what": f.what, "cause": f.cause} for f in result.failed],
-        "warnings": len(result.warnings), "seconds": round(seconds, 3),
+        "warnings": len(result.warnings), "seconds": round(seconds, 3), "preflight": result.preflight,
     }, ensure_ascii=False)
 
 
