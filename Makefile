@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEBS   := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 poppler-utils
 PACKETS := $(sort $(wildcard samples/*/packet.yaml))
 
-.PHONY: all install sysdeps demo test fuzz bench clean
+.PHONY: all install sysdeps demo test fuzz bench check-docx clean
 
 all: test
 
@@ -57,5 +57,20 @@ bench: install
 	fi
 	$(BIN)/docgen bench -n 3
 
+# The demo's DOCX as LibreOffice lays them out, through the preflight: each DOCX converted to PDF
+# (out-lo/<packet>/), with docgen's fontconfig aliases for the official faces, then docgen check.
+# LibreOffice is installed here only, when run as root.
+check-docx: demo
+	@if ! command -v soffice >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "installing: libreoffice-writer-nogui (for the DOCX check only)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	fi
+	@rm -rf out-lo; for d in out/*/; do \
+	  name=$$(basename $$d); mkdir -p out-lo/$$name; \
+	  FONTCONFIG_FILE=$(CURDIR)/docgen/resources/fonts.conf soffice --headless --convert-to pdf \
+	    --outdir out-lo/$$name $$d*.docx >/dev/null || exit $$?; \
+	done
+	$(BIN)/docgen check out-lo/*/
+
 clean:
-	rm -rf out .pytest_cache
+	rm -rf out out-lo .pytest_cache
