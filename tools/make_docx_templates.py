@@ -348,6 +348,8 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
     note = add_par(doc, "附件：{{ summary.attachment_title }}", "Body", FANGSONG)
     note.paragraph_format.space_before = Pt(28.95)
+    # GB/T 9704 §7.3.4: two characters in; a wrapped name goes on under its own first character
+    note.paragraph_format.left_indent, note.paragraph_format.first_line_indent = Pt(16 * 5), Pt(-16 * 3)
     add_par(doc, "{%p if summary.signature or summary.date %}", "Body", FANGSONG)
     signature = add_par(doc, "{{ summary.signature }}", "Signature", FANGSONG)
     signature.paragraph_format.space_before = Pt(28.95)

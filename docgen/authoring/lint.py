@@ -167,7 +167,7 @@ def lint_html(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
     path = templates.path(name)
     if not path.is_file():
         return [LintFinding(name, "1", "缺少模板文件")]
-    env = make_environment(templates.loader())
+    env = make_environment(templates.loader(), html=True)
     shown = str(path)
     findings: list[LintFinding] = []
     sources = [(shown, path.read_text(encoding="utf-8"))]

@@ -51,7 +51,7 @@ def contents_html(title: str, entries: list[tuple[str, str, int | None]], first_
 
     lines = [ContentsEntry(kind, text, None if kind == "group" else page + first_page + 1)
              for kind, text, page in entries]
-    template = make_environment(TemplateSet.default().loader()).get_template(CONTENTS_TEMPLATE)
+    template = make_environment(TemplateSet.default().loader(), html=True).get_template(CONTENTS_TEMPLATE)
     return template.render(title=title, entries=lines, link=LINK_SCHEME)
 
 

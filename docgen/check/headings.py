@@ -1,6 +1,5 @@
 """Titles and headings wrap only between words (GB/T 9704 §7.3.1, "词意完整"): never
-"绩效评/价". Words come from jieba's dictionary segmentation (no HMM guessing of new words,
-so that a name it does not know is never taken for one long word that may not be broken).
+"绩效评/价". Words are :func:`docgen.rules.words.words` (jieba), as the PDF renderer keeps them.
 
 A heading is text set larger than any body text (:data:`HEADING_MIN_SIZE`); its lines are the
 consecutive lines of one size, one below the other. An explicit break (``<br>``) that falls
@@ -9,11 +8,11 @@ between words passes like any other; one inside a word is reported like any othe
 
 from __future__ import annotations
 
-import logging
 import re
 
 from docgen.check.findings import PageFinding, Rule
 from docgen.check.pdf_pages import PageView, TextLine
+from docgen.rules.words import words
 
 #: Body text is 3号 (16 pt) at most; titles are 18 pt (part headings) to 30 pt (covers).
 HEADING_MIN_SIZE = 17.0
@@ -21,21 +20,6 @@ HEADING_MIN_SIZE = 17.0
 #: Lines of one heading are at most this many sizes apart (titles are set 1.3–1.6 line
 #: heights); two headings in a row are further apart by their margins.
 LINE_PITCH = 1.7
-
-_jieba = None
-
-
-def words(text: str) -> list[str]:
-    """``text`` cut into words by jieba (loaded once per process, on first use)."""
-    global _jieba
-    if _jieba is None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        _jieba = jieba
-    return _jieba.lcut(text, HMM=False)
-
 
 def heading_blocks(page: PageView) -> list[list[TextLine]]:
     """The page's headings, each as its lines top to bottom (only those that wrap matter)."""

@@ -121,7 +121,7 @@ class PdfRenderer:
 
         mend_html_parser()
         self.templates = templates or TemplateSet.default()
-        self.env = make_environment(self.templates.loader())
+        self.env = make_environment(self.templates.loader(), html=True)
         self.font_config = FontConfiguration()
         faces = prepared_faces()
         self.font_css = font_face_css(faces)

@@ -33,7 +33,7 @@ def test_override_one_file_and_fall_back_for_the_rest(tmp_path):
     user = tmp_path / "mine"
     (user / "css").mkdir(parents=True)
     html = (ROOT / "templates" / "result-sheet.html").read_text(encoding="utf-8")
-    (user / "result-sheet.html").write_text(html.replace("{{ sheet.title }}</h1>", "{{ sheet.title }}（本局版）</h1>"),
+    (user / "result-sheet.html").write_text(html.replace("{{ sheet.title | words }}</h1>", "{{ sheet.title }}（本局版）</h1>"),
                                             encoding="utf-8")
     (user / "css" / "result-sheet.css").write_text(".title { color: #123456; }", encoding="utf-8")
     report = render(Family.RESULT_SHEET, JIYUAN, tmp_path / "out", Format.ALL, TemplateSet(user))

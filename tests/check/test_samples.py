@@ -30,9 +30,6 @@ KNOWN_DEFECTS = [
     # detail table rows split: 序号 and 评价结果 stay, 单位名称 and 项目名称 move on
     ("shangdang-2022", "detail-table.pdf", Rule.ROW_SPLIT, "单位名称、项目名称"),
     ("shangdang-2022", "上党区2022年度绩效评价结果.pdf", Rule.ROW_SPLIT, "单位名称、项目名称"),
-    # titles wrapped inside a word
-    ("shangdang-2022", "results-summary.pdf", Rule.HEADING_BROKEN_IN_WORD, "绩效评/价"),
-    ("jiyuan-2023", "济源示范区2023年度评价结果.pdf", Rule.HEADING_BROKEN_IN_WORD, "预/算"),
     # combined packets: the 目录 cites physical pages, the folios restart at — 1 —
     ("jiyuan-2023", "济源示范区2023年度评价结果.pdf", Rule.CONTENTS_PAGE_WRONG, "— 1 —"),
     ("jiyuan-2023", "济源示范区2023年度评价结果.pdf", Rule.FOLIO_BROKEN, "— 1 —"),

@@ -157,3 +157,16 @@ def test_a_huge_resource_in_the_set_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(TemplateResourceRefused, match="模板资源logo.png过大（1024 MB），最多64 MB") as refused:
         PdfRenderer(TemplateSet(tmp_path)).render("evil", {})
     assert refused.value.where == "evil.html:2"
+
+
+def test_the_words_filter_keeps_each_word_on_one_line_and_escapes_it():
+    """Titles wrap only between words (issue 14): each jieba word in a nowrap span, data escaped."""
+    from docgen.render.environment import make_environment
+
+    env = make_environment(html=True)
+    html = env.from_string("{{ t | words }}").render(t="重点绩效评价<b>结果</b>")
+    assert html == ('<span class="w">重点</span><span class="w">绩效评价</span><span class="w">&lt;</span>'
+                    '<span class="w">b</span><span class="w">&gt;</span><span class="w">结果</span>'
+                    '<span class="w">&lt;</span><span class="w">/</span><span class="w">b</span>'
+                    '<span class="w">&gt;</span>')
+    assert "words" not in make_environment().filters  # Word templates: no HTML

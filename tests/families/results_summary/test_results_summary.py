@@ -164,3 +164,23 @@ def test_unrated_row_prints_a_grade_word_and_its_note_below_the_table(summary_sa
     assert squash(f"注：序号43项目未评价：{UNRATED_NOTE}") in text
     assert text.count(squash(UNRATED_NOTE)) == 1
     assert squash("评价等级为“差”的2个，未评价的1个。") in text
+
+
+
+def test_the_attachment_note_wraps_under_the_attachment_name(summary_samples):
+    """GB/T 9704 §7.3.4 (issue 14, defect 12): “附件：” two characters in; a name that wraps goes
+    on under its own first character, in the PDF and the DOCX."""
+    from docx.shared import Pt
+
+    from docgen.check.pdf_pages import read_pdf
+
+    out = summary_samples / "shangdang-2022"
+    page = read_pdf(out / "results-summary.pdf").pages[0]
+    lines = sorted(page.body_lines, key=lambda ln: ln.top)
+    at = next(i for i, ln in enumerate(lines) if ln.text.replace(" ", "").startswith("附件："))
+    name_start = next(g for g in page.glyphs if g.text == "长" and abs(g.top - lines[at].top) < 2)
+    assert abs(lines[at + 1].x0 - name_start.x0) < 1.0  # “表” under “长”
+    body = next(ln for ln in lines if ln.text.strip().startswith("确定"))
+    assert abs(lines[at].x0 - body.x0) < 1.0  # “附件” indented as the body's first line: two characters
+    note = next(p for p in Document(str(out / "results-summary.docx")).paragraphs if p.text.startswith("附件："))
+    assert (note.paragraph_format.left_indent, note.paragraph_format.first_line_indent) == (Pt(80), Pt(-48))
