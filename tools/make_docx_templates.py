@@ -331,10 +331,20 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     cell_text(row.cells[3], "{{ r.grade }}", "Cell Center", FANGSONG)
     tag_row(table, widths, "{%tr endfor %}")
     section_loop(doc, "report.sections_after_table")
-    signature = add_par(doc, "{{ report.signature }}", "Signature", FANGSONG)
-    signature.paragraph_format.space_before = Pt(28.95)
-    add_par(doc, "{{ report.date }}", "Signature", FANGSONG)
+    signature_lines(doc, "report")
     return save(doc, folder / "summary-report.docx")
+
+
+def signature_lines(doc, root: str) -> None:
+    """The 发文机关署名 and 成文日期 (GB/T 9704 §7.3.5.2), one blank line below the body:
+    right-aligned, each with the right indent the context computes (``signature_indents``)."""
+    for field, space_before in (("signature", Pt(28.95)), ("date", Pt(0))):
+        paragraph = add_par(doc, f"{{{{ {root}.{field} }}}}", "Signature", FANGSONG)
+        paragraph.paragraph_format.space_before = space_before
+        paragraph.paragraph_format.right_indent = Pt(0)  # the w:ind element, its value templated:
+        indent = paragraph._p.pPr.find(qn("w:ind"))
+        key = "name" if field == "signature" else "date"
+        indent.set(qn("w:right"), f"{{{{ {root}.signature_indents.{key} | twips }}}}")
 
 
 def results_summary(folder: Path = TEMPLATES) -> Path:
@@ -351,9 +361,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     # GB/T 9704 §7.3.4: two characters in; a wrapped name goes on under its own first character
     note.paragraph_format.left_indent, note.paragraph_format.first_line_indent = Pt(16 * 5), Pt(-16 * 3)
     add_par(doc, "{%p if summary.signature or summary.date %}", "Body", FANGSONG)
-    signature = add_par(doc, "{{ summary.signature }}", "Signature", FANGSONG)
-    signature.paragraph_format.space_before = Pt(28.95)
-    add_par(doc, "{{ summary.date }}", "Signature", FANGSONG)
+    signature_lines(doc, "summary")
     add_par(doc, "{%p endif %}", "Body", FANGSONG)
     label = add_par(doc, "附件", "Attachment Label", HEITI)
     label.paragraph_format.page_break_before = True

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
 from docgen.rules import effective_grade, format_amount, format_date, format_decimal
+from docgen.rules.formatting import SignatureIndents, signature_indents
 from docgen.rules import placeholders
 from docgen.rules.summary import (
     UNRATED, amounts_in, fill_down, merge_spans, order_rows, summary_values, total_of_printed
@@ -38,6 +39,8 @@ class ResultsSummaryDoc:
     total: str
     signature: str
     date: str
+    #: right indents (characters) of the signature and date lines, GB/T 9704 §7.3.5.2
+    signature_indents: SignatureIndents
     notes: list[str]  # under the table: what the unrated rows' 评价结果说明 say (``注：序号43项目未评价：…``)
 
 
@@ -82,6 +85,7 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
     values = summary_values(projects, grades, TABLE_UNIT)
     amounts = amounts_in(projects, TABLE_UNIT)
     rows, notes = summary_rows(projects, summary.order, bands)
+    date = format_date(summary.date) if summary.date else ""
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),
         paragraphs=[placeholders.fill(p, values) for p in summary.paragraphs],
@@ -90,7 +94,8 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
         rows=rows,
         total=format_amount(total_of_printed(amounts)) if any(a is not None for a in amounts) else "",
         signature=summary.signature or "",
-        date=format_date(summary.date) if summary.date else "",
+        date=date,
+        signature_indents=signature_indents(summary.signature or "", date),
         notes=notes,
     )
 

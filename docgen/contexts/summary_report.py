@@ -8,6 +8,7 @@ from docgen.contexts.common import Heading
 
 from docgen.models import EvaluatedProject, GradeBands, OfficialReport, Ordering, TextSection, Unit
 from docgen.rules import Numbering, effective_grade, format_date, format_decimal, number_label
+from docgen.rules.formatting import SignatureIndents, signature_indents
 from docgen.rules import placeholders
 from docgen.rules.summary import grade_count_line, grade_counts, order_rows, summary_values
 
@@ -39,6 +40,8 @@ class SummaryReport:
     sections_after_table: list[Heading]
     signature: str
     date: str
+    #: right indents (characters) of the signature and date lines, GB/T 9704 §7.3.5.2
+    signature_indents: SignatureIndents
     evaluated: int
     grade_line: str
 
@@ -86,6 +89,7 @@ def build_summary_report(report: OfficialReport, projects: list[EvaluatedProject
         sections_after_table=headings[split:],
         signature=report.signature,
         date=format_date(report.date),
+        signature_indents=signature_indents(report.signature, format_date(report.date)),
         evaluated=len(projects),
         grade_line=grade_count_line(grade_counts(grades)),
     )

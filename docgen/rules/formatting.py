@@ -6,6 +6,7 @@ Every printed figure goes through one of these, so DOCX and PDF agree to the cha
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
@@ -96,6 +97,35 @@ def fit_pt(text: str, width_pt: float = 442, largest_pt: float = 36) -> str:
     return f"{min(largest_pt, width_pt / max(len(text), 1)):.1f}"
 
 
+def text_width(text: str) -> Decimal:
+    """Width of ``text`` in characters (em) as the official faces set it: an ASCII character
+    (Arabic numerals of dates) is half a character, any other a whole one."""
+    return sum((Decimal("0.5") if ord(c) < 0x80 else Decimal(1) for c in text), Decimal(0))
+
+
+@dataclass(frozen=True)
+class SignatureIndents:
+    """Right indents (characters) of the 发文机关署名 and the 成文日期 lines."""
+
+    name: Decimal
+    date: Decimal
+
+
+def signature_indents(name: str, date: str) -> SignatureIndents:
+    """GB/T 9704 §7.3.5.2 (no seal, one issuing body): the name two characters from the right;
+    the date on the next line, its first character two characters right of the name's; a date
+    longer than that allows is two characters from the right and the name moves left."""
+    name_width, date_width = text_width(name), text_width(date)
+    if date_width + 2 <= name_width:
+        return SignatureIndents(Decimal(2), name_width - date_width)
+    return SignatureIndents(4 + date_width - name_width, Decimal(2))
+
+
+def twips(characters: Decimal | int, size_pt: int = 16) -> int:
+    """Characters of ``size_pt`` type in twips (Word's unit: 1/20 pt), for indents of Word templates."""
+    return int(round_half_up(Decimal(characters) * size_pt * 20, 0))
+
+
 #: Filters registered in both renderers' Jinja environments.
 FILTERS = {
     "amount": format_amount,
@@ -106,4 +136,5 @@ FILTERS = {
     "cn_numeral": chinese_numeral,
     "number_label": number_label,
     "fit_pt": fit_pt,
+    "twips": twips,
 }

@@ -122,3 +122,32 @@ def test_second_level_headings_are_set_in_kai(summary_samples):
     pdf = summary_samples / "shuozhou-edz-2024" / "summary-report.pdf"
     assert _fonts_of(pdf, "（一）绩效管理体系建设有待进一步完善") == {"docgen-Kai-SC"}
     assert "docgen-Serif-SC" in _fonts_of(pdf, "一些部门绩效管理体系里的相关环节尚不完善")
+
+
+def test_signature_and_date_follow_gbt9704_in_pdf_and_docx(summary_samples):
+    """§7.3.5.2 (issue 14, defect 12): the name two characters (32 pt) from the text block's right
+    edge, the date's first character two characters right of the name's; the DOCX says the same
+    with right indents of 2 and 3 characters (the date is 7 characters wide, the name 10)."""
+    from docgen.check.pdf_pages import read_pdf
+
+    out = summary_samples / "shuozhou-edz-2024"
+    pages = read_pdf(out / "summary-report.pdf").pages
+    lines = {ln.text.replace(" ", ""): ln for p in pages for ln in p.body_lines}
+    name, date = lines["朔州经济开发区财政局"], lines["2024年12月31日"]
+    right_edge = 595.28 - 26 / 25.4 * 72  # A4 less the 26 mm right margin
+    assert abs(right_edge - 32 - name.x1) < 1 and abs(date.x0 - (name.x0 + 32)) < 1
+    assert 0 < date.top - name.top < 40  # the next line
+    doc = Document(str(out / "summary-report.docx"))
+    indents = {p.text: p.paragraph_format.right_indent.pt for p in doc.paragraphs if p.style.name == "Signature"}
+    assert indents == {"朔州经济开发区财政局": 32.0, "2024年12月31日": 48.0}
+
+
+def test_a_date_longer_than_the_name_allows_moves_the_name_left():
+    from decimal import Decimal
+
+    from docgen.rules.formatting import signature_indents
+
+    long = signature_indents("朔州经济开发区财政局", "2024年12月31日")  # name 10, date 7 characters
+    assert (long.name, long.date) == (Decimal(2), Decimal(3))
+    short = signature_indents("上党区财政局", "2023年1月10日")  # name 6, date 6.5 characters
+    assert (short.name, short.date) == (Decimal("4.5"), Decimal(2))
