@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
-from docgen.render.compat.weasyprint import harfbuzz_subset_available
+from docgen.render.compat.weasyprint import enable_cjk_justification, harfbuzz_subset_available
 from docgen.diagnostics import DocumentError
 from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
@@ -120,6 +120,7 @@ class PdfRenderer:
         from docgen.render.fonts import font_face_css, prepared_faces
 
         mend_html_parser()
+        enable_cjk_justification()
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader(), html=True)
         self.font_config = FontConfiguration()

@@ -63,3 +63,79 @@ def bookmark_tree(pages) -> list:
         matrix = Matrix(a=scale, d=-scale, f=page.height * scale)
         previous = make_page_bookmark_tree(page, skipped, last_by_depth, previous, number, matrix)
     return root
+
+
+#: A line is spread between its characters by at most this much a character (em): a line
+#: that would need more (cut short by an unbreakable token) stays as it is.
+MAX_CJK_SPACING = 0.25
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def enable_cjk_justification() -> None:
+    """``text-align: justify`` for Chinese: WeasyPrint spreads a justified line only at its
+    spaces, so a line of Chinese, which has none, stayed ragged (GB/T 9704 wants the text
+    block's right edge straight). A line without spaces that holds Chinese is spread evenly
+    between its characters instead, as Word does; lines with spaces are left to WeasyPrint.
+
+    Replaces ``weasyprint.layout.inline.justify_line`` (undocumented; called for each justified
+    line but the last of a paragraph) and sets each text box's letter spacing through a copy of
+    its style, re-creating its Pango layout as ``add_word_spacing`` does; WeasyPrint 70.0. Once
+    per process."""
+    from weasyprint.layout import inline
+    from weasyprint.text.line_break import create_layout
+
+    if getattr(inline.justify_line, "docgen", False):
+        return
+    original = inline.justify_line
+
+    def text_boxes(box):
+        if isinstance(box, inline.boxes.TextBox):
+            yield box
+        elif isinstance(box, (inline.boxes.LineBox, inline.boxes.InlineBox)):
+            for child in box.children:
+                if child.is_in_normal_flow():
+                    yield from text_boxes(child)
+
+    def spread(context, box, spacing, x_advance):
+        if isinstance(box, inline.boxes.TextBox):
+            box.position_x += x_advance
+            style = box.style.copy()
+            letter = style["letter_spacing"]
+            style["letter_spacing"] = (0 if letter == "normal" else letter) + spacing
+            box.style = style
+            box.pango_layout = create_layout(box.text, style, context, max_width=None,
+                                             justification_spacing=box.justification_spacing)
+            box.pango_layout.deactivate()
+            extra = spacing * len(box.text)
+            box.width += extra
+            return x_advance + extra
+        if isinstance(box, (inline.boxes.LineBox, inline.boxes.InlineBox)):
+            box.position_x += x_advance
+            before = x_advance
+            for child in box.children:
+                if child.is_in_normal_flow():
+                    x_advance = spread(context, child, spacing, x_advance)
+            box.width += x_advance - before
+            return x_advance
+        box.translate(x_advance, 0)  # an atomic inline box
+        return x_advance
+
+    def justify_line(context, line, extra_width):
+        if inline.count_expandable_spaces(line) or extra_width <= 0:
+            return original(context, line, extra_width)
+        texts = [b for b in text_boxes(line)]
+        characters = sum(len(b.text) for b in texts)
+        if characters < 2 or not any(_is_cjk(c) for b in texts for c in b.text):
+            return None
+        spacing = extra_width / (characters - 1)
+        if spacing > MAX_CJK_SPACING * max(b.style["font_size"] for b in texts):
+            return None
+        spread(context, line, spacing, 0)
+        return None
+
+    justify_line.docgen = True
+    inline.justify_line = justify_line

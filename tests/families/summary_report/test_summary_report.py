@@ -151,3 +151,50 @@ def test_a_date_longer_than_the_name_allows_moves_the_name_left():
     assert (long.name, long.date) == (Decimal(2), Decimal(3))
     short = signature_indents("上党区财政局", "2023年1月10日")  # name 6, date 6.5 characters
     assert (short.name, short.date) == (Decimal("4.5"), Decimal(2))
+
+
+MM = 72 / 25.4
+TEXT_TOP, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT = 37 * MM, 841.89 - 35 * MM, 28 * MM, 595.28 - 26 * MM
+
+
+def test_gbt9704_geometry_of_the_report_pdf(summary_samples):
+    """GB/T 9704 measured on the report (issue 14, defect 10), each within 1 mm: the 发文机关标志's
+    upper edge (its em box) 35 mm below the text block; the red line 4 mm below the 发文字号;
+    the folio's dash 7 mm below the text block, one character in from the outer edge."""
+    from docgen.check.pdf_pages import read_pdf
+
+    pages = read_pdf(summary_samples / "shuozhou-edz-2024" / "summary-report.pdf").pages
+    first = pages[0]
+    mark = next(g for g in first.glyphs if g.size > 30)
+    number = next(g for g in first.glyphs if g.text == "〔")
+    red = next(r for r in first.rules if r.x1 - r.x0 > 400)
+    assert abs((mark.baseline - 0.88 * mark.size - TEXT_TOP) / MM - 35) < 1
+    assert abs(((red.top + red.bottom) / 2 - (number.baseline + 0.12 * number.size)) / MM - 4) < 1
+    assert abs(red.x0 - TEXT_LEFT) < 1 and abs(red.x1 - TEXT_RIGHT) < 1  # as wide as the text block
+    for page in pages:
+        dash = next(g for g in page.glyphs if g.text == "—" and g.top > TEXT_BOTTOM)
+        middle = dash.baseline - 0.2675 * dash.size  # the dash's stroke: 0.242–0.293 em
+        assert abs((middle - TEXT_BOTTOM) / MM - 7) < 1, page.number
+        line = page.folio_line
+        outer = TEXT_RIGHT - line.x1 if page.number % 2 else line.x0 - TEXT_LEFT
+        assert abs(outer - 14) < 1.5, page.number  # one 4号 character in
+
+
+def test_body_lines_hold_28_characters_and_end_at_the_text_blocks_edge(summary_samples):
+    """§5.2.3: 28 characters a line; justified, a line that goes on to the next ends exactly at
+    the text block's right edge, Chinese lines included (spread between characters). A line
+    gives a character to the next where that one may not start a line (，。、）…): 27 then."""
+    from docgen.check.pdf_pages import read_pdf
+
+    pages = read_pdf(summary_samples / "shuozhou-edz-2024" / "summary-report.pdf").pages
+    full, lengths = 0, []
+    for page in pages:
+        body = sorted((ln for ln in page.body_lines if abs(ln.size - 16) < 0.5 and ln.x0 < TEXT_LEFT + 1),
+                      key=lambda ln: ln.top)
+        for line, following in zip(body, body[1:]):
+            if 0 < following.top - line.top < 11 * MM and abs(following.x0 - TEXT_LEFT) < 1:  # goes on
+                assert abs(line.x1 - TEXT_RIGHT) < 1, (page.number, line.text)
+                full += 1
+                if line.text.isascii() is False and not any(c.isascii() for c in line.text.replace(" ", "")):
+                    lengths.append(len(line.text.replace(" ", "")))
+    assert full > 80 and set(lengths) <= {27, 28} and lengths.count(28) > 0.8 * len(lengths), lengths
