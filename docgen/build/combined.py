@@ -6,6 +6,14 @@ the inputs.
 The 目录 page is the template ``packet-contents.html`` of the built-in set; it is laid out
 once and cached in the build's state folder (the combined PDF of a rebuild then needs no
 WeasyPrint in the build's own process).
+
+Folios run on through the packet (GB/T 9704: documents bound together are numbered
+continuously), so the 目录's numbers are the ones printed on the pages: the first document
+is its own PDF, each later one an *edition* laid out again with its folios starting where the
+packet has got to (cached in the state folder by what it holds and where it starts: a rebuild
+lays out only the documents that changed or moved). In a packet for printing (``duplex``) each
+document starts on a right-hand page: a blank page comes before one that would start on a
+left-hand page, and the 目录 takes an even number of pages.
 """
 
 from __future__ import annotations
@@ -24,14 +32,27 @@ CONTENTS_TEMPLATE = "packet-contents.html"
 
 
 @dataclass
+class CombinedPart:
+    """A document of the packet: its PDF, and what lays it out again as a packet edition."""
+
+    family: str
+    stem: str
+    path: str
+    sha256: str  # of its own PDF
+    context: dict
+    templates: str
+
+
+@dataclass
 class CombinedSpec:
     title: str
-    parts: list[tuple[str, str, str]]  # (family, stem, pdf path) in packet order
+    parts: list[CombinedPart]  # in packet order
     pdf_date: str | None
     identifier: str  # the PDF's file identifier: a hash of what it holds
     key: str  # the manifest's inputs_sha256: the identifier, fonts, libraries and docgen's code
     cache_dir: str
     salt: str  # fonts, libraries and the 目录 template: part of the cached contents page's key
+    duplex: bool = True  # for printing on both sides: each document starts on a right-hand page
 
 
 @dataclass(frozen=True)
@@ -40,19 +61,58 @@ class ContentsEntry:
 
     kind: str
     text: str
-    page: int | None = None  # the physical page number in the combined PDF
+    page: int | None = None  # the folio printed on the document's first page
+    target: int | None = None  # that page's physical number in the combined PDF (the link)
 
 
 def contents_html(title: str, entries: list[tuple[str, str, int | None]], first_page: int) -> str:
     """The 目录 page's HTML from its template (the built-in set's, rendered by Jinja alone, so
-    the page's cache key needs no WeasyPrint): ``entries`` are (kind, text, page index in the
-    documents); ``first_page`` is how many pages the 目录 itself takes."""
+    the page's cache key needs no WeasyPrint): ``entries`` are (kind, text, folio);
+    ``first_page`` is how many pages come before the page of folio 1 (the 目录's)."""
     from docgen.render.environment import TemplateSet, make_environment
 
-    lines = [ContentsEntry(kind, text, None if kind == "group" else page + first_page + 1)
-             for kind, text, page in entries]
+    lines = [ContentsEntry(kind, text, folio, None if folio is None else folio + first_page)
+             for kind, text, folio in entries]
     template = make_environment(TemplateSet.default().loader(), html=True).get_template(CONTENTS_TEMPLATE)
     return template.render(title=title, entries=lines, link=LINK_SCHEME)
+
+
+def folio_starts(page_counts: list[int], duplex: bool) -> list[int]:
+    """The folio of each document's first page: the packet numbers on from 1; for printing on
+    both sides a document starts on an odd (right-hand) page, after a blank one if need be."""
+    starts, folio = [], 1
+    for count in page_counts:
+        if duplex and folio % 2 == 0:
+            folio += 1
+        starts.append(folio)
+        folio += count
+    return starts
+
+
+def numbered_from(html: str, folio: int) -> str:
+    """``html`` with its folios counted from ``folio`` (a packet edition of the document)."""
+    style = f"<style>@page :first {{ counter-reset: page {int(folio)} }}</style>"
+    body = re.search(r"<body\b[^>]*>", html, re.I)
+    return html[:body.end()] + style + html[body.end():] if body else style + html
+
+
+def packet_edition(part: CombinedPart, folio: int, spec: CombinedSpec, renderer) -> bytes:
+    """The document's PDF with folios from ``folio`` (its own PDF for folio 1), cached in the
+    state folder by its PDF's hash, the folio and the salt (fonts, libraries, code)."""
+    if folio == 1:
+        return Path(part.path).read_bytes()
+    key = sha256_bytes(f"{part.sha256}|{folio}|{spec.pdf_date}|{spec.salt}".encode())[:32]
+    cached = Path(spec.cache_dir) / "editions" / f"edition-{key}.pdf"
+    if cached.is_file():
+        return cached.read_bytes()
+    if renderer is None:  # no WeasyPrint here: a worker lays it out
+        raise ContentsNotCached()
+    from docgen.build.tasks import RENDERERS
+
+    pdf = RENDERERS.pdf(part.templates)  # the part's own template set
+    data, _, _ = pdf.write(numbered_from(pdf.html(part.family, part.context), folio), spec.pdf_date)
+    write_atomic(cached, data)
+    return data
 
 
 def _outline_tree(reader) -> list[tuple[str, int, list]]:
@@ -80,7 +140,7 @@ def _outline_tree(reader) -> list[tuple[str, int, list]]:
 def _toc_entries(parts: list[tuple[str, str, str, int, str]]):
     """Group the documents of one family under their common title prefix (``重大政策和重点项目
     预算绩效评价结果：项目名`` → group ``重大政策…结果``, entry ``项目名``).
-    ``parts``: (family, stem, path, first page index in the documents, title)."""
+    ``parts``: (family, stem, path, folio of its first page, title)."""
     entries: list[tuple[str, str, int | None]] = []
     outline: list[tuple[str, int, list]] = []
     i = 0
@@ -119,20 +179,22 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     from docgen.render.assemble import share_fonts, unique_subset_names, write_compact
     from docgen.render.compat.pypdf import set_file_identifier
 
-    readers, parts, offset = [], [], 0
-    for family, stem, path in spec.parts:
-        reader = PdfReader(path)
+    own = [PdfReader(part.path) for part in spec.parts]
+    starts = folio_starts([len(r.pages) for r in own], spec.duplex)
+    readers, parts = [], []
+    for part, reader, folio in zip(spec.parts, own, starts, strict=True):
+        edition = reader if folio == 1 else PdfReader(io.BytesIO(packet_edition(part, folio, spec, renderer)))
         meta = reader.metadata
-        title = (meta.title if meta and meta.title else "") or stem
-        parts.append((family, stem, path, offset, title))
-        readers.append(reader)
-        offset += len(reader.pages)
+        title = (meta.title if meta and meta.title else "") or part.stem
+        parts.append((part.family, part.stem, part.path, folio, title))
+        readers.append(edition)
     entries, outline = _toc_entries(parts)
 
-    # the contents page(s): numbers depend on how many pages the contents take
+    # the contents page(s): a leaf of its own (an even number of pages) for printing
     toc_pages, toc_pdf = 1, b""
     for _ in range(4):
-        html = contents_html(spec.title, entries, toc_pages)
+        before = toc_pages + (toc_pages % 2 if spec.duplex else 0)
+        html = contents_html(spec.title, entries, before)
         key = sha256_bytes((html + (spec.pdf_date or "") + spec.salt).encode())[:32]
         cached = Path(spec.cache_dir) / f"contents-{key}.pdf"
         if cached.is_file():
@@ -151,10 +213,14 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
         if pages == toc_pages:
             break
         toc_pages = pages
+    before = toc_pages + (toc_pages % 2 if spec.duplex else 0)  # pages before folio 1
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(toc_pdf)), import_outline=False)
-    for reader in readers:
+    for reader, start in zip(readers, starts, strict=True):
+        while len(writer.pages) < before + start - 1:  # blank pages: the 目录's verso, a left-hand page
+            box = reader.pages[0].mediabox
+            writer.add_blank_page(width=box.width, height=box.height)
         writer.append(reader, import_outline=False)
 
     # the 目录 links: URI annotations docgen-page:N become jumps to page N
@@ -183,14 +249,15 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
         if len(own) == 1:
             own = own[0][2]  # the document's title heading: its sections go under our entry
         doc_outlines[page] = own
+    base = before - 1  # a folio's page index is base + folio
     for title, page, children in outline:
-        node = writer.add_outline_item(title=title, page_number=toc_pages + page)
+        node = writer.add_outline_item(title=title, page_number=base + page)
         if children:
             for ctitle, cpage, _ in children:
-                child = writer.add_outline_item(title=ctitle, page_number=toc_pages + cpage, parent=node)
-                add(doc_outlines.get(cpage, []), child, toc_pages + cpage)
+                child = writer.add_outline_item(title=ctitle, page_number=base + cpage, parent=node)
+                add(doc_outlines.get(cpage, []), child, base + cpage)
         else:
-            add(doc_outlines.get(page, []), node, toc_pages + page)
+            add(doc_outlines.get(page, []), node, base + page)
     writer.page_mode = "/UseOutlines"
 
     metadata = {"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen build"}
@@ -200,7 +267,7 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     ident = set_file_identifier(writer, bytes.fromhex(spec.identifier[:32]))  # from the inputs, not random
     share_fonts(writer)  # one subset per face for the whole packet, not one per document
     unique_subset_names(writer)  # and no two subsets under one name (the 目录 page's, say)
-    return write_compact(writer, ident), toc_pages + offset
+    return write_compact(writer, ident), len(writer.pages)
 
 
 def _pdf_date(w3c: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.build import keys
-from docgen.build.combined import CombinedSpec
+from docgen.build.combined import CombinedPart, CombinedSpec
 from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, default_jobs, make_executor
 from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
@@ -254,6 +254,7 @@ class Build:
         # where a long PDF's first part posts its page count: this process's memory when the
         # parts are laid out here (docgen render leaves nothing but its documents), else .docgen/
         scratch = MEMORY if not self.persistent and self.jobs == 1 else str(self.out_dir / STATE_DIR)
+        self.contexts = {(d.family, d.stem): d.context for d in docs}  # packet editions (combined.py)
         for d in docs:
             entry = {"family": d.family, "stem": d.stem, "slice_sha256": d.slice, "outputs": []}
             if d.context.get("draft"):
@@ -414,7 +415,8 @@ class Build:
                 self.result.notes.append(f"有文档未生成，合并PDF {spec.combined} 未更新")
                 self._keep_old_combined()
                 return None
-            parts.append((e["family"], e["stem"], str(self.out_dir / pdf["file"])))
+            parts.append(CombinedPart(e["family"], e["stem"], str(self.out_dir / pdf["file"]), pdf["sha256"],
+                                      self.contexts[(e["family"], e["stem"])], str(spec.templates)))
             shas.append(pdf["sha256"])
         if not parts or self.result.failed or self.result.data_errors:  # it would miss documents
             self._keep_old_combined()
@@ -422,7 +424,8 @@ class Build:
         contents = keys.template_fingerprints(keys.builtin_templates(), "packet-contents")["pdf"]
         # the file identifier follows what the PDF holds; the key also docgen's code (a changed
         # assembly rebuilds it)
-        identifier = keys.hash_json({"scheme": keys.KEY_SCHEME, "title": spec.title, "parts": [p[:2] for p in parts],
+        identifier = keys.hash_json({"scheme": keys.KEY_SCHEME, "title": spec.title, "parts": [(p.family, p.stem) for p in parts],
+                                     "duplex": spec.duplex,
                                      "pdfs": shas, "date": spec.pdf_date, "contents": contents})
         key = keys.hash_json({"identifier": identifier, "fonts": self.pdf_env["fonts"],
                               "system": self.pdf_env["system"], "env": self.env})
@@ -441,6 +444,6 @@ class Build:
         salt = keys.hash_json({"pdf": self.pdf_env, "env": self.env, "contents": contents})
         return Task(-1, "combined", spec.combined, str(self.out_dir / spec.combined), str(spec.templates), guard=guard,
                     combined=CombinedSpec(spec.title, parts, spec.pdf_date, identifier, key,
-                                          str(self.out_dir / STATE_DIR), salt))
+                                          str(self.out_dir / STATE_DIR), salt, spec.duplex))
 
     # ------------------------------------------------------------------ cleaning up

@@ -36,6 +36,7 @@ class PacketSpec:
     allow_errors: bool = False  # documents with wrong figures are built as drafts (草稿)
     in_memory: bool = False  # described by a command line (docgen render), not by a file
     limits: RenderLimits = RenderLimits()  # of each document's rendering
+    duplex: bool = True  # the combined PDF for printing on both sides (each document on a right-hand page)
 
     @classmethod
     def in_memory_spec(cls, inputs: list[Path], family_names: list[str] | None, formats: list[str],
@@ -158,4 +159,5 @@ def load_packet(path: Path):
         combined=packet.combined if "pdf" in formats else None,
         docx_timestamp=docx_timestamp, pdf_date=pdf_date, date_label=label, allow_errors=packet.allow_errors,
         limits=RenderLimits(packet.limits.seconds, packet.limits.memory_mb),
+        duplex=packet.duplex,
     ), diagnostics

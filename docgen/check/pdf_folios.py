@@ -31,7 +31,9 @@ def check_folios(document: str, pages: list[PageView]) -> list[PageFinding]:
     previous: PageView | None = None
     for page in pages:
         if page.folio is None:
-            if previous is not None:
+            # a blank page (a verso left empty so that the next document starts on a right-hand
+            # page) carries no folio but is counted
+            if previous is not None and (page.glyphs or page.rules):
                 out.append(PageFinding(document, page.number, Rule.FOLIO_BROKEN, "本页没有页码"))
             continue
         if previous is not None:

@@ -75,6 +75,9 @@ class Packet(BaseModel):
     allow_errors: bool = Field(
         False, title="有错误时生成草稿",
         description="数据有错误时，内容完整的文档仍生成并标注“草稿”（同docgen render --allow-errors）")
+    duplex: bool = Field(
+        True, title="双面打印",
+        description="合并PDF按双面打印编排：每份文档从右页（奇数页码）开始，需要时前面加空白页；false：不加空白页")
     limits: Limits = Field(
         default_factory=Limits, title="生成限制",
         description="每份文档生成的时间和内存上限，超过时该文档报错、其他文档照常生成")

@@ -355,7 +355,10 @@ def test_the_combined_pdf_has_contents_and_bookmarks(two_builds):
     out = two_builds[0]
     combined = PdfReader(str(out / "合并.pdf"))
     parts = [PdfReader(str(out / n)) for n in ("01-housing.pdf", "02-emergency.pdf", "detail-table.pdf")]
-    assert len(combined.pages) == 1 + sum(len(p.pages) for p in parts)
+    # the 目录, its blank verso (printed on both sides), the documents, each on a right-hand page
+    assert [len(p.pages) for p in parts] == [2, 2, 3]
+    assert len(combined.pages) == 2 + sum(len(p.pages) for p in parts)
+    assert combined.pages[1].extract_text().strip() == ""
     assert combined.metadata.title == "测试公开包"
     assert combined.trailer["/ID"][0] == combined.trailer["/ID"][1]  # from the inputs, not random
 
@@ -371,16 +374,21 @@ def test_the_combined_pdf_has_contents_and_bookmarks(two_builds):
                 yield depth, item.title, combined.get_destination_page_number(item)
 
     outline = list(titles(combined.outline))
-    sheet2 = 1 + len(parts[0].pages)
+    sheet2 = 2 + len(parts[0].pages)
     assert (0, "目录", 0) in outline
-    assert (0, "重大政策和重点项目预算绩效评价结果", 1) in outline
+    assert (0, "重大政策和重点项目预算绩效评价结果", 2) in outline
     assert (1, "2022年度应急局部门整体评价", sheet2) in outline
     assert (0, "测试明细表", sheet2 + len(parts[1].pages)) in outline
 
-    # the 目录 entries jump to their pages
+    # the 目录 entries jump to their pages, and cite the folios printed there (issue 14, defect 7)
     targets = {combined.get_page_number(a.get_object()["/Dest"][0].get_object())
                for a in combined.pages[0]["/Annots"]}
-    assert targets == {1, sheet2, sheet2 + len(parts[1].pages)}
+    assert targets == {2, sheet2, sheet2 + len(parts[1].pages)}
+    cited = [int(n) for n in re.findall(r"\.\s*(\d+)\s*$", combined.pages[0].extract_text(), re.M)]
+    assert cited == [1, 3, 5], cited
+    for index, folio in ((2, 1), (sheet2, 3), (sheet2 + len(parts[1].pages), 5), (len(combined.pages) - 1, 7)):
+        assert f"— {folio} —" in combined.pages[index].extract_text() or f"—{folio}—" in squash(
+            combined.pages[index].extract_text()), (index, folio)
 
 
 @needs_poppler
@@ -397,10 +405,14 @@ def test_the_combined_pdf_embeds_each_face_once_and_keeps_the_pages(two_builds):
                               text=True).stdout
         return text.split("\f")[:-1]
 
+    def unnumbered(text: str) -> str:  # a page without its folio: the packet numbers on
+        return re.sub(r"—\s*\d+\s*—", "", text)
+
     combined = fonts(out / "合并.pdf")
     assert len(combined) == len(set(combined))  # one subset per face for the whole packet
-    assert set(combined) >= {f for n in names for f in fonts(out / n)}
-    assert pages(out / "合并.pdf")[1:] == [p for n in names for p in pages(out / n)]
+    assert {f.split("+")[1] for f in combined} >= {f.split("+")[1] for n in names for f in fonts(out / n)}
+    assert [unnumbered(p) for p in pages(out / "合并.pdf")[2:]] == [unnumbered(p) for n in names
+                                                                   for p in pages(out / n)]
     assert_every_glyph_drawn(out / "合并.pdf")
     assert (out / "合并.pdf").stat().st_size < sum((out / n).stat().st_size for n in names)
 
