@@ -222,7 +222,7 @@ def test_a_blank_verso_counts_but_needs_no_folio(make_pdf):
     """A packet for printing leaves a verso blank so that the next document starts on a
     right-hand page: no folio there, and the next page goes on counting past it."""
     style = '@page blank { @bottom-center { content: none } }'
-    body = f'<p>第一页</p><div style="page: blank; break-before: page"></div><p style="break-before: page">第三页</p>'
+    body = '<p>第一页</p><div style="page: blank; break-before: page"></div><p style="break-before: page">第三页</p>'
     assert rules(check_pdf(make_pdf(body, style)), Rule.FOLIO_BROKEN) == []
-    unnumbered = f'<p>第一页</p><div style="page: blank; break-before: page">有字的页</div><p style="break-before: page">三</p>'
+    unnumbered = '<p>第一页</p><div style="page: blank; break-before: page">有字的页</div><p style="break-before: page">三</p>'
     assert [f.page for f in rules(check_pdf(make_pdf(unnumbered, style)), Rule.FOLIO_BROKEN)] == [2]
