@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from docgen import __version__, families
-from docgen.cli.output import build_summary_json, print_diagnostics, report_build, report_check
+from docgen.cli.output import (EXIT_DATA_ERROR, build_summary_json, output_folder_errors, print_diagnostics,
+                               report_build, report_check)
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 app = typer.Typer(
@@ -20,8 +21,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-EXIT_DATA_ERROR = 2
 
 
 @app.command()
@@ -78,7 +77,7 @@ def render(
     ] = False,
 ) -> None:
     """生成文档：结果表每个评价对象一份，汇总文档每批一份（DOCX和/或PDF）。"""
-    from docgen.build import OutputNotWritable, PacketSpec, UnsafeOutput, render_documents
+    from docgen.build import PacketSpec, render_documents
     from docgen.limits import RenderLimits
     from docgen.render import TemplateSet, harfbuzz_subset_available
 
@@ -93,14 +92,8 @@ def render(
     names = None if family.value == "all" else [family.value]
     spec = PacketSpec.in_memory_spec(inputs, names, formats, template_root, allow_errors,
                                      RenderLimits(time_limit, memory_limit))
-    try:
+    with output_folder_errors():
         result = render_documents(spec, out, jobs=1, overwrite_edited=force)
-    except UnsafeOutput as unsafe:
-        typer.echo(str(unsafe), err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
-    except OutputNotWritable as refused:
-        typer.echo(str(refused), err=True)
-        raise typer.Exit(1)
     print_diagnostics(result.diagnostics)
     for failure in result.failed:
         typer.echo(f"{failure.what}：{failure.cause}", err=True)
@@ -136,7 +129,7 @@ def build(
     """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
     import time as time_
 
-    from docgen.build import BuildBusy, OutputNotWritable, UnsafeOutput, build_packet, watch as watch_packet
+    from docgen.build import build_packet, watch as watch_packet
     from docgen.cli.progress import ProgressBar, Reporter
 
     def reporter():
@@ -145,7 +138,7 @@ def build(
         return ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
 
     start = time_.perf_counter()
-    try:
+    with output_folder_errors():
         if watch:
             def report(result) -> None:
                 report_build(result, out, result.seconds)
@@ -155,15 +148,6 @@ def build(
 
             watch_packet(packet, out, jobs, force, reporter, report, waiting)
         result = build_packet(packet, out, jobs=jobs, force=force, reporter=reporter())
-    except BuildBusy as busy:
-        typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
-        raise typer.Exit(1)
-    except UnsafeOutput as unsafe:
-        typer.echo(str(unsafe), err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
-    except OutputNotWritable as refused:
-        typer.echo(str(refused), err=True)
-        raise typer.Exit(1)
     if as_json:
         print_diagnostics(result.diagnostics)
         typer.echo(build_summary_json(result, time_.perf_counter() - start))

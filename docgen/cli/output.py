@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import typer
 
 from docgen.diagnostics import Diagnostics
+
+#: The exit code of bad input (data, packet, a refused output folder).
+EXIT_DATA_ERROR = 2
 
 
 def print_diagnostics(diagnostics: Diagnostics) -> None:
@@ -15,6 +20,25 @@ def print_diagnostics(diagnostics: Diagnostics) -> None:
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     if errors or warnings:
         typer.echo(f"共 {errors} 个错误，{warnings} 个警告", err=True)
+
+
+@contextmanager
+def output_folder_errors() -> Iterator[None]:
+    """What render and build say when the output folder refuses them: another build holds it
+    (exit 1), its .docgen is a link or not a folder (exit 2), it cannot be written (exit 1)."""
+    from docgen.build import BuildBusy, OutputNotWritable, UnsafeOutput
+
+    try:
+        yield
+    except BuildBusy as busy:
+        typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
+        raise typer.Exit(1)
+    except UnsafeOutput as unsafe:
+        typer.echo(str(unsafe), err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    except OutputNotWritable as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1)
 
 
 def report_build(result, out: Path, seconds: float) -> None:
