@@ -681,6 +681,9 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
             section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
             margins = (Mm(22), Mm(22), Mm(20), Mm(20)) if landscape else (Mm(37), Mm(35), Mm(28), Mm(26))
             section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = margins
+            # the folio 7 mm below the text block (GB/T 9704 §7.5), inside this section's own margin:
+            # a footer farther up than the margin is tall overlaps the body and LibreOffice drops it
+            section.footer_distance = margins[1] - Mm(7)
         portrait = not landscape
         t = f"accounts.tables[{index}]"
         name = add_par(doc, f"{{{{ {t}.title }}}}", "Heading 2", HEITI)

@@ -277,3 +277,14 @@ def test_self_evaluation_pages_repeat_the_indicator_header_and_keep_the_remarks(
         if "备注：1.“年初预算数”" in text:
             before = text.split("备注：1.")[0].replace("草稿", "")
             assert before and not before.startswith("—"), text[:80]  # a table row shares the page
+
+
+def test_every_section_of_the_docx_prints_its_folio_inside_its_bottom_margin(out):
+    """The landscape sections' footers sat 28 mm up with a 22 mm bottom margin: inside the body,
+    and LibreOffice dropped their folios (docgen check over make check-docx's PDFs)."""
+    from docx.shared import Mm
+
+    doc = Document(str(out / "final-accounts.docx"))
+    assert len(doc.sections) > 2
+    for section in doc.sections:
+        assert abs(section.bottom_margin - section.footer_distance - Mm(7)) < Mm(0.5)
