@@ -192,3 +192,76 @@ def family_samples() -> dict[str, Path]:
             found.setdefault(name, folder)
     assert set(found) == set(families.names()), "every family needs a sample under samples/"
     return found
+
+
+# --- where glyphs lie on the page (pdfplumber; tests that use these importorskip it)
+
+MM = 72 / 25.4
+
+
+def glyphs_outside_text_block(path: Path, margins_mm: dict[str, tuple[float, float]],
+                              tolerance: float = 1.0) -> list[tuple[int, str, float, float]]:
+    """(page, character, x0, x1) of every character that reaches into the left or right margin.
+    ``margins_mm`` gives (left, right) in mm for "portrait" and "landscape" pages (told apart by
+    the page's width and height)."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            left, right = margins_mm["landscape" if page.width > page.height else "portrait"]
+            low, high = left * MM - tolerance, float(page.width) - right * MM + tolerance
+            out.extend((number, c["text"], round(c["x0"], 1), round(c["x1"], 1))
+                       for c in page.chars if c["x0"] < low or c["x1"] > high)
+    return out
+
+
+def glyphs_across_rules(path: Path, tolerance: float = 0.6) -> list[tuple[int, str, float]]:
+    """(page, character, rule x) of every character that a vertical rule (a table's cell
+    border) crosses: the character sticks out of its cell."""
+    import bisect
+
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rules = sorted((float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in page.edges
+                           if e["orientation"] == "v" and e["bottom"] - e["top"] > 2)
+            xs = [r[0] for r in rules]
+            for c in page.chars:
+                if not c["text"].strip():
+                    continue
+                start = bisect.bisect_right(xs, c["x0"] + tolerance)
+                stop = bisect.bisect_left(xs, c["x1"] - tolerance)
+                for x, top, bottom in rules[start:stop]:
+                    if top < c["bottom"] - tolerance and bottom > c["top"] + tolerance:
+                        out.append((number, c["text"], round(x, 1)))
+                        break
+    return out
+
+
+def docx_tables_wider_than_text(path: Path) -> list[tuple[int, float, float]]:
+    """(table index, grid width, text width) in mm of every table whose columns (w:gridCol) add
+    up to more than the text width of its section (page width less left and right margins)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    body = Document(str(path)).element.body
+    pending, out, index = [], [], 0
+
+    def text_width(sect) -> float:
+        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))) / 1440 * 25.4
+
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            grid = sum(int(c.get(qn("w:w"))) for c in child.iter(qn("w:gridCol"))) / 1440 * 25.4
+            pending.append((index, grid))
+            index += 1
+        sect = child if child.tag == qn("w:sectPr") else child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            width = text_width(sect)
+            out.extend((i, round(g, 1), round(width, 1)) for i, g in pending if g > width + 0.5)
+            pending = []
+    return out

@@ -236,6 +236,23 @@ def grid_table(doc, widths, style_name="Table Grid"):
     return table
 
 
+def cell_margins(table, pt: float) -> None:
+    """Left and right cell margins of ``table`` (Word's default is 5.4 pt): the 部门决算 tables'
+    labels need the 2 pt of the PDF's 公开01表 to fit their columns on one line."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(pt * 20)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema puts tblCellMar just before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
 def add_row(table, widths, texts=(), style="Cell Field", font=FANGSONG, merge=None):
     row = table.add_row()
     for c, w in zip(row.cells, widths):
@@ -491,12 +508,14 @@ def result_sheet(folder: Path = TEMPLATES) -> Path:
 
 
 #: Header rows of 公开01表…10表: each row a list of (text, colspan, rowspan); None marks a cell
-#: covered by a rowspan from above. Numeric body columns are right-aligned.
+#: covered by a rowspan from above. Numeric body columns are right-aligned. Column widths (mm)
+#: add up to the text width of the table's page (portrait 156, landscape 257), as in the PDF
+#: (templates/final-accounts-tables.html).
 ACCOUNT_HEADERS = {
     "t01": ([[("收入", 3, 1), ("支出", 3, 1)],
              [("项目", 1, 1), ("行次", 1, 1), ("金额", 1, 1), ("项目", 1, 1), ("行次", 1, 1), ("金额", 1, 1)],
              [("栏次", 1, 1), ("", 1, 1), ("1", 1, 1), ("栏次", 1, 1), ("", 1, 1), ("2", 1, 1)]],
-            [64, 12, 26, 64, 12, 26], {2, 5}),
+            [52.6, 8.1, 19, 49.4, 8.1, 18.8], {2, 5}),
     "t02": ([[("项目", 2, 1)] + [(t, 1, 2) for t in ("本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")],
              [("科目代码", 1, 1), ("科目名称", 1, 1)] + [None] * 7,
              [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 8)]],
@@ -515,11 +534,11 @@ ACCOUNT_HEADERS = {
             [22, 70, 22, 21, 21], {2, 3, 4}),
     "t06": ([[("人员经费", 3, 1), ("公用经费", 9, 1)],
              [(t, 1, 1) for t in ("科目代码", "科目名称", "决算数") * 4]],
-            [13, 36, 16] * 4, {2, 5, 8, 11}),
+            [13, 35.25, 16] * 4, {2, 5, 8, 11}),
     "t07": ([[("项目", 2, 1), ("年初结转和结余", 1, 2), ("本年收入", 1, 2), ("本年支出", 3, 1), ("年末结转和结余", 1, 2)],
              [("科目代码", 1, 1), ("科目名称", 1, 1), None, None, ("小计", 1, 1), ("基本支出", 1, 1), ("项目支出", 1, 1), None],
              [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 7)]],
-            [20, 76, 27, 27, 27, 27, 27, 27], set(range(2, 8))),
+            [20, 75, 27, 27, 27, 27, 27, 27], set(range(2, 8))),
     "t08": ([[("项目", 2, 1), ("本年支出", 3, 1)],
              [(t, 1, 1) for t in ("科目代码", "科目名称", "合计", "基本支出", "项目支出")],
              [("栏次", 2, 1), ("1", 1, 1), ("2", 1, 1), ("3", 1, 1)]],
@@ -694,6 +713,7 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
                 "Table Meta", FANGSONG)
         widths = [Mm(w) for w in widths_mm]
         table = grid_table(doc, widths)
+        cell_margins(table, 2)
         header_rows(table, widths, rows)
         tag_row(table, widths, f"{{%tr if {t}.empty %}}")
         add_row(table, widths, ["本表无数据"], style="Cell Center", merge=(0, len(widths) - 1))

@@ -10,7 +10,8 @@ from helpers import Family, Format, render
 from docgen.input import load_dataset
 from docgen.rules import format_amount
 
-from conftest import SAMPLES, assert_every_glyph_drawn, docx_text, pdf_text, squash
+from conftest import (SAMPLES, assert_every_glyph_drawn, docx_tables_wider_than_text, docx_text,
+                      glyphs_outside_text_block, pdf_text, squash)
 
 SAMPLE = SAMPLES / "shangdang-gov-office-2023"
 DATA = load_dataset([SAMPLE])
@@ -277,3 +278,18 @@ def test_self_evaluation_pages_repeat_the_indicator_header_and_keep_the_remarks(
         if "备注：1.“年初预算数”" in text:
             before = text.split("备注：1.")[0].replace("草稿", "")
             assert before and not before.startswith("—"), text[:80]  # a table row shares the page
+
+
+#: (left, right) margins in mm of final-accounts.css: GB/T 9704 portrait pages, landscape tables.
+MARGINS = {"portrait": (28, 26), "landscape": (20, 20)}
+
+
+def test_every_glyph_lies_inside_the_text_block(out):
+    """公开01表 (portrait) ran 49 characters past the page edge; 06 and 07 into the margin."""
+    pytest.importorskip("pdfplumber")
+    outside = glyphs_outside_text_block(out / "final-accounts.pdf", MARGINS)
+    assert not outside, outside[:10]
+
+
+def test_docx_tables_fit_their_pages(out):
+    assert not docx_tables_wider_than_text(out / "final-accounts.docx")
