@@ -766,7 +766,8 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     title = add_par(doc, "{{ f.title }}", "Form Title", HEITI)
     title.paragraph_format.page_break_before = True
     add_par(doc, "{{ f.year_line }}", "Table Number", FANGSONG).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    widths = [Mm(w) for w in (15, 14, 17, 14, 14, 14, 14, 12, 11, 31)]
+    # the PDF's proportions (templates/final-accounts.html): 8, 8, 10, 10, 12, 12, 12, 8, 7, 13 % of 156 mm
+    widths = [Mm(w) for w in (12.5, 12.5, 15.5, 15.5, 18.75, 18.75, 18.75, 12.5, 11, 20.25)]
     table = grid_table(doc, widths)
     row = add_row(table, widths)
     cell_text(row.cells[0].merge(row.cells[1]), "项目名称", "Cell Center", FANGSONG)
