@@ -72,11 +72,10 @@ def workdir(tmp_path, monkeypatch):
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 
 
-def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
-    """Text of each table column across all pages (whitespace removed), from poppler's word
-    boxes: a row that breaks across pages interleaves its cells in the content stream, so a
-    cell's text is only contiguous when read column by column. The repeated header row (same
-    words at the same x on every page) and the page numbers are left out."""
+def pdf_page_columns(path: Path, widths_mm: list[float]) -> list[list[str]]:
+    """Text of each table column on each page (whitespace removed), from poppler's word boxes:
+    ``[page][column]``. The repeated header row (same words at the same x on every page) and the
+    page numbers are left out."""
     import html
 
     out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
@@ -92,8 +91,9 @@ def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
         pages.append([w for w in words if w not in footer])
     placed = [{(round(w[0]), w[3]) for w in page} for page in pages]
     repeated = set.intersection(*placed) if len(pages) > 1 else set()
-    columns = [""] * len(widths_mm)
+    result = []
     for words in pages:
+        columns = [""] * len(widths_mm)
         left = min(w[0] for w in words)  # the text block's left edge (the 单位 line, the table)
         edges = [left]
         for w in widths_mm:
@@ -105,7 +105,17 @@ def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
             for i in range(len(widths_mm)):
                 if edges[i] <= centre < edges[i + 1]:
                     columns[i] += text
-    return [squash(c) for c in columns]
+        result.append([squash(c) for c in columns])
+    return result
+
+
+def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
+    """Text of each table column across all pages (whitespace removed), from poppler's word
+    boxes: a row that breaks across pages interleaves its cells in the content stream, so a
+    cell's text is only contiguous when read column by column. The repeated header row (same
+    words at the same x on every page) and the page numbers are left out."""
+    pages = pdf_page_columns(path, widths_mm)
+    return ["".join(page[i] for page in pages) for i in range(len(widths_mm))]
 
 
 def embedded_glyphs(path: Path) -> dict[str, bool]:

@@ -21,9 +21,6 @@ from docgen.check import Rule, check_paths
 
 #: (sample, file, rule, text the message contains): defects in today's output.
 KNOWN_DEFECTS = [
-    # detail table rows split: 序号 and 评价结果 stay, 单位名称 and 项目名称 move on
-    ("shangdang-2022", "detail-table.pdf", Rule.ROW_SPLIT, "单位名称、项目名称"),
-    ("shangdang-2022", "上党区2022年度绩效评价结果.pdf", Rule.ROW_SPLIT, "单位名称、项目名称"),
     # combined packets: the 目录 cites physical pages, the folios restart at — 1 —
     ("jiyuan-2023", "济源示范区2023年度评价结果.pdf", Rule.CONTENTS_PAGE_WRONG, "— 1 —"),
     ("jiyuan-2023", "济源示范区2023年度评价结果.pdf", Rule.FOLIO_BROKEN, "— 1 —"),
@@ -47,12 +44,6 @@ def _found(reports, sample, file, rule, text):
                          ids=[f"{s}:{f}:{r.value}:{t}" for s, f, r, t in KNOWN_DEFECTS])
 def test_known_defects_found(reports, sample, file, rule, text):
     assert _found(reports, sample, file, rule, text)
-
-
-def test_known_defects_where_the_issue_saw_them(reports):
-    """Pages and measures as issue 14 describes them."""
-    split = _found(reports, "shangdang-2022", "detail-table.pdf", Rule.ROW_SPLIT, "")
-    assert any("序号" in f.message and "评价结果留在本页" in f.message for f in split)
 
 
 def test_the_draft_is_stamped_on_every_page_and_nothing_else_is(reports, sample_outputs):
