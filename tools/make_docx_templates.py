@@ -161,6 +161,11 @@ def cell_text(cell, text: str, style: str, east_asia: str):
     return cell.paragraphs[0]
 
 
+def cant_split(row) -> None:
+    """The row moves to the next page whole (w:cantSplit), as the PDF's rows do."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def repeat_header(row) -> None:
     """The row repeats at the top of every page (w:tblHeader) and never splits."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -237,8 +242,9 @@ def grid_table(doc, widths, style_name="Table Grid"):
 
 
 def cell_margins(table, pt: float) -> None:
-    """Left and right cell margins of ``table`` (Word's default is 5.4 pt): the 部门决算 tables'
-    labels need the 2 pt of the PDF's 公开01表 to fit their columns on one line."""
+    """Left and right cell margins of ``table`` (Word's default is 5.4 pt), as the PDF's cell
+    padding: the 部门决算 tables' labels need the 2 pt of 公开01表 to fit their columns on one
+    line, the 汇总表's names the 4 pt of gbt9704.css."""
     tbl_pr = table._tbl.tblPr
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
@@ -383,8 +389,12 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     label = add_par(doc, "附件", "Attachment Label", HEITI)
     label.paragraph_format.page_break_before = True
     add_par(doc, "{{ summary.attachment_title }}", "Table Title", HEITI)
-    widths = [Mm(11), Mm(44), Mm(24), Mm(25), Mm(15), Mm(13), Mm(24)]
+    # Fixed widths (the PDF's follow the content: contexts/results_summary.py, column_widths):
+    # with the PDF's 4 pt cell margins, 单位 and 评价机构 hold six characters a line (a name of
+    # twelve on two lines), 二级项目名称 eight, 项目支出 13,954.79.
+    widths = [Mm(11), Mm(40), Mm(28.5), Mm(22), Mm(14), Mm(12), Mm(28.5)]
     table = grid_table(doc, widths)
+    cell_margins(table, 4)
     head = add_row(table, widths, ["序号", "二级项目名称", "单位", "{{ summary.amount_header }}", "评分结果",
                                    "评分等级", "评价机构"], style="Cell Head", font=HEITI)
     repeat_header(head)
@@ -395,6 +405,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
         tag_row(table, widths, "{%tr if r.unrated %}")
         for unrated in (True, False):
             row = add_row(table, widths)
+            cant_split(row)
             cells = [("{{ r.number }}", "Cell Center"), ("{{ r.name }}", "Cell Text"),
                      ("{{ r.department }}", "Cell Text"), ("{{ r.amount }}", "Cell Number")]
             for i, (text, style) in enumerate(cells):
@@ -417,6 +428,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     tag_row(table, widths, "{%tr endif %}")
     tag_row(table, widths, "{%tr endfor %}")
     total = add_row(table, widths, ["合计", None, None, "{{ summary.total }}"], style="Cell Center")
+    cant_split(total)
     total.cells[0].merge(total.cells[2])
     total.cells[3].paragraphs[0].style = doc.styles["Cell Number"]
     # 注 under the table: the 评价结果说明 of rows without a score or grade
