@@ -72,11 +72,10 @@ def workdir(tmp_path, monkeypatch):
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 
 
-def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
-    """Text of each table column across all pages (whitespace removed), from poppler's word
-    boxes: a row that breaks across pages interleaves its cells in the content stream, so a
-    cell's text is only contiguous when read column by column. The repeated header row (same
-    words at the same x on every page) and the page numbers are left out."""
+def pdf_page_columns(path: Path, widths_mm: list[float]) -> list[list[str]]:
+    """Text of each table column on each page (whitespace removed), from poppler's word boxes:
+    ``[page][column]``. The repeated header row (same words at the same x on every page) and the
+    page numbers are left out."""
     import html
 
     out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
@@ -92,8 +91,9 @@ def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
         pages.append([w for w in words if w not in footer])
     placed = [{(round(w[0]), w[3]) for w in page} for page in pages]
     repeated = set.intersection(*placed) if len(pages) > 1 else set()
-    columns = [""] * len(widths_mm)
+    result = []
     for words in pages:
+        columns = [""] * len(widths_mm)
         left = min(w[0] for w in words)  # the text block's left edge (the 单位 line, the table)
         edges = [left]
         for w in widths_mm:
@@ -105,7 +105,17 @@ def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
             for i in range(len(widths_mm)):
                 if edges[i] <= centre < edges[i + 1]:
                     columns[i] += text
-    return [squash(c) for c in columns]
+        result.append([squash(c) for c in columns])
+    return result
+
+
+def pdf_columns(path: Path, widths_mm: list[float]) -> list[str]:
+    """Text of each table column across all pages (whitespace removed), from poppler's word
+    boxes: a row that breaks across pages interleaves its cells in the content stream, so a
+    cell's text is only contiguous when read column by column. The repeated header row (same
+    words at the same x on every page) and the page numbers are left out."""
+    pages = pdf_page_columns(path, widths_mm)
+    return ["".join(page[i] for page in pages) for i in range(len(widths_mm))]
 
 
 def embedded_glyphs(path: Path) -> dict[str, bool]:
@@ -192,3 +202,76 @@ def family_samples() -> dict[str, Path]:
             found.setdefault(name, folder)
     assert set(found) == set(families.names()), "every family needs a sample under samples/"
     return found
+
+
+# --- where glyphs lie on the page (pdfplumber; tests that use these importorskip it)
+
+MM = 72 / 25.4
+
+
+def glyphs_outside_text_block(path: Path, margins_mm: dict[str, tuple[float, float]],
+                              tolerance: float = 1.0) -> list[tuple[int, str, float, float]]:
+    """(page, character, x0, x1) of every character that reaches into the left or right margin.
+    ``margins_mm`` gives (left, right) in mm for "portrait" and "landscape" pages (told apart by
+    the page's width and height)."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            left, right = margins_mm["landscape" if page.width > page.height else "portrait"]
+            low, high = left * MM - tolerance, float(page.width) - right * MM + tolerance
+            out.extend((number, c["text"], round(c["x0"], 1), round(c["x1"], 1))
+                       for c in page.chars if c["x0"] < low or c["x1"] > high)
+    return out
+
+
+def glyphs_across_rules(path: Path, tolerance: float = 0.6) -> list[tuple[int, str, float]]:
+    """(page, character, rule x) of every character that a vertical rule (a table's cell
+    border) crosses: the character sticks out of its cell."""
+    import bisect
+
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rules = sorted((float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in page.edges
+                           if e["orientation"] == "v" and e["bottom"] - e["top"] > 2)
+            xs = [r[0] for r in rules]
+            for c in page.chars:
+                if not c["text"].strip():
+                    continue
+                start = bisect.bisect_right(xs, c["x0"] + tolerance)
+                stop = bisect.bisect_left(xs, c["x1"] - tolerance)
+                for x, top, bottom in rules[start:stop]:
+                    if top < c["bottom"] - tolerance and bottom > c["top"] + tolerance:
+                        out.append((number, c["text"], round(x, 1)))
+                        break
+    return out
+
+
+def docx_tables_wider_than_text(path: Path) -> list[tuple[int, float, float]]:
+    """(table index, grid width, text width) in mm of every table whose columns (w:gridCol) add
+    up to more than the text width of its section (page width less left and right margins)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    body = Document(str(path)).element.body
+    pending, out, index = [], [], 0
+
+    def text_width(sect) -> float:
+        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))) / 1440 * 25.4
+
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            grid = sum(int(c.get(qn("w:w"))) for c in child.iter(qn("w:gridCol"))) / 1440 * 25.4
+            pending.append((index, grid))
+            index += 1
+        sect = child if child.tag == qn("w:sectPr") else child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            width = text_width(sect)
+            out.extend((i, round(g, 1), round(width, 1)) for i, g in pending if g > width + 0.5)
+            pending = []
+    return out

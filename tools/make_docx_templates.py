@@ -161,6 +161,11 @@ def cell_text(cell, text: str, style: str, east_asia: str):
     return cell.paragraphs[0]
 
 
+def cant_split(row) -> None:
+    """The row moves to the next page whole (w:cantSplit), as the PDF's rows do."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def repeat_header(row) -> None:
     """The row repeats at the top of every page (w:tblHeader) and never splits."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -234,6 +239,24 @@ def grid_table(doc, widths, style_name="Table Grid"):
     for column, width in zip(table.columns, widths):
         column.width = width  # w:gridCol, which Word and LibreOffice lay out by
     return table
+
+
+def cell_margins(table, pt: float) -> None:
+    """Left and right cell margins of ``table`` (Word's default is 5.4 pt), as the PDF's cell
+    padding: the 部门决算 tables' labels need the 2 pt of 公开01表 to fit their columns on one
+    line, the 汇总表's names the 4 pt of gbt9704.css."""
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(pt * 20)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema puts tblCellMar just before tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
 
 
 def add_row(table, widths, texts=(), style="Cell Field", font=FANGSONG, merge=None):
@@ -366,8 +389,12 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     label = add_par(doc, "附件", "Attachment Label", HEITI)
     label.paragraph_format.page_break_before = True
     add_par(doc, "{{ summary.attachment_title }}", "Table Title", HEITI)
-    widths = [Mm(11), Mm(44), Mm(24), Mm(25), Mm(15), Mm(13), Mm(24)]
+    # Fixed widths (the PDF's follow the content: contexts/results_summary.py, column_widths):
+    # with the PDF's 4 pt cell margins, 单位 and 评价机构 hold six characters a line (a name of
+    # twelve on two lines), 二级项目名称 eight, 项目支出 13,954.79.
+    widths = [Mm(11), Mm(40), Mm(28.5), Mm(22), Mm(14), Mm(12), Mm(28.5)]
     table = grid_table(doc, widths)
+    cell_margins(table, 4)
     head = add_row(table, widths, ["序号", "二级项目名称", "单位", "{{ summary.amount_header }}", "评分结果",
                                    "评分等级", "评价机构"], style="Cell Head", font=HEITI)
     repeat_header(head)
@@ -378,6 +405,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
         tag_row(table, widths, "{%tr if r.unrated %}")
         for unrated in (True, False):
             row = add_row(table, widths)
+            cant_split(row)
             cells = [("{{ r.number }}", "Cell Center"), ("{{ r.name }}", "Cell Text"),
                      ("{{ r.department }}", "Cell Text"), ("{{ r.amount }}", "Cell Number")]
             for i, (text, style) in enumerate(cells):
@@ -400,6 +428,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     tag_row(table, widths, "{%tr endif %}")
     tag_row(table, widths, "{%tr endfor %}")
     total = add_row(table, widths, ["合计", None, None, "{{ summary.total }}"], style="Cell Center")
+    cant_split(total)
     total.cells[0].merge(total.cells[2])
     total.cells[3].paragraphs[0].style = doc.styles["Cell Number"]
     # 注 under the table: the 评价结果说明 of rows without a score or grade
@@ -491,12 +520,14 @@ def result_sheet(folder: Path = TEMPLATES) -> Path:
 
 
 #: Header rows of 公开01表…10表: each row a list of (text, colspan, rowspan); None marks a cell
-#: covered by a rowspan from above. Numeric body columns are right-aligned.
+#: covered by a rowspan from above. Numeric body columns are right-aligned. Column widths (mm)
+#: add up to the text width of the table's page (portrait 156, landscape 257), as in the PDF
+#: (templates/final-accounts-tables.html).
 ACCOUNT_HEADERS = {
     "t01": ([[("收入", 3, 1), ("支出", 3, 1)],
              [("项目", 1, 1), ("行次", 1, 1), ("金额", 1, 1), ("项目", 1, 1), ("行次", 1, 1), ("金额", 1, 1)],
              [("栏次", 1, 1), ("", 1, 1), ("1", 1, 1), ("栏次", 1, 1), ("", 1, 1), ("2", 1, 1)]],
-            [64, 12, 26, 64, 12, 26], {2, 5}),
+            [52.6, 8.1, 19, 49.4, 8.1, 18.8], {2, 5}),
     "t02": ([[("项目", 2, 1)] + [(t, 1, 2) for t in ("本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入")],
              [("科目代码", 1, 1), ("科目名称", 1, 1)] + [None] * 7,
              [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 8)]],
@@ -515,11 +546,11 @@ ACCOUNT_HEADERS = {
             [22, 70, 22, 21, 21], {2, 3, 4}),
     "t06": ([[("人员经费", 3, 1), ("公用经费", 9, 1)],
              [(t, 1, 1) for t in ("科目代码", "科目名称", "决算数") * 4]],
-            [13, 36, 16] * 4, {2, 5, 8, 11}),
+            [13, 35.25, 16] * 4, {2, 5, 8, 11}),
     "t07": ([[("项目", 2, 1), ("年初结转和结余", 1, 2), ("本年收入", 1, 2), ("本年支出", 3, 1), ("年末结转和结余", 1, 2)],
              [("科目代码", 1, 1), ("科目名称", 1, 1), None, None, ("小计", 1, 1), ("基本支出", 1, 1), ("项目支出", 1, 1), None],
              [("栏次", 2, 1)] + [(str(i), 1, 1) for i in range(1, 7)]],
-            [20, 76, 27, 27, 27, 27, 27, 27], set(range(2, 8))),
+            [20, 75, 27, 27, 27, 27, 27, 27], set(range(2, 8))),
     "t08": ([[("项目", 2, 1), ("本年支出", 3, 1)],
              [(t, 1, 1) for t in ("科目代码", "科目名称", "合计", "基本支出", "项目支出")],
              [("栏次", 2, 1), ("1", 1, 1), ("2", 1, 1), ("3", 1, 1)]],
@@ -697,6 +728,7 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
                 "Table Meta", FANGSONG)
         widths = [Mm(w) for w in widths_mm]
         table = grid_table(doc, widths)
+        cell_margins(table, 2)
         header_rows(table, widths, rows)
         tag_row(table, widths, f"{{%tr if {t}.empty %}}")
         add_row(table, widths, ["本表无数据"], style="Cell Center", merge=(0, len(widths) - 1))
@@ -749,7 +781,8 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
     title = add_par(doc, "{{ f.title }}", "Form Title", HEITI)
     title.paragraph_format.page_break_before = True
     add_par(doc, "{{ f.year_line }}", "Table Number", FANGSONG).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    widths = [Mm(w) for w in (15, 14, 17, 14, 14, 14, 14, 12, 11, 31)]
+    # the PDF's proportions (templates/final-accounts.html): 8, 8, 10, 10, 12, 12, 12, 8, 7, 13 % of 156 mm
+    widths = [Mm(w) for w in (12.5, 12.5, 15.5, 15.5, 18.75, 18.75, 18.75, 12.5, 11, 20.25)]
     table = grid_table(doc, widths)
     row = add_row(table, widths)
     cell_text(row.cells[0].merge(row.cells[1]), "项目名称", "Cell Center", FANGSONG)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from dataclasses import dataclass
 
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
@@ -42,13 +44,74 @@ class ResultsSummaryDoc:
     #: right indents (characters) of the signature and date lines, GB/T 9704 §7.3.5.2
     signature_indents: SignatureIndents
     notes: list[str]  # under the table: what the unrated rows' 评价结果说明 say (``注：序号43项目未评价：…``)
+    column_widths: list[float]  # presentation hint: the seven columns' widths, % of the table
+
+
+# --- presentation hint: the 汇总表's column widths from what the columns hold
+
+#: The 汇总表 as templates/results-summary.html sets it (gbt9704.css): 12 pt type on the 156 mm
+#: text width holds 36.85 characters; each cell's padding and rule take 0.75 of one.
+TABLE_CHARS = 156 / 25.4 * 72 / 12
+CELL_CHARS = 0.75
+#: Characters a 单位 or 评价机构 line holds at least and at most, and 二级项目名称 at least.
+NAME_COLUMN = (4.0, 8.0)
+PROJECT_COLUMN = 9.0
+
+
+def text_width(text: str) -> float:
+    """Width of ``text`` in characters of the type: a CJK character (or full-width form) is one,
+    a digit, letter or ASCII mark a little over half of one."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def column_widths(rows: list[SummaryRow]) -> list[float]:
+    """Widths of the 汇总表's columns (序号, 二级项目名称, 单位, 项目支出, 评分结果, 评分等级,
+    评价机构) in % of the table, from their content, for the HTML template's ``<col>`` elements
+    (the Word template has fixed widths).
+
+    序号, 项目支出 and 评分结果 get their longest figure on one line and their header on at most
+    two; 评分等级 its header on two lines (an unrated row's 未评价 spans both). 单位 and 评价机构 get their longest name on two lines, between 4 and 8
+    characters (a column with no names keeps the two characters of its header's lines), and
+    二级项目名称 the rest. When that leaves it fewer than 9 characters, 单位 and 评价机构 give way,
+    the wider first, down to 4. This is layout, not arithmetic of the document: it belongs to
+    the template's type size and text width (:data:`TABLE_CHARS`)."""
+    low, high = NAME_COLUMN
+
+    def longest(texts, floor: float = 0.0) -> float:
+        return max([floor, *(text_width(t) for t in texts)])
+
+    def names(texts) -> float:
+        widest = longest(texts)
+        return 2.0 if widest == 0 else min(high, max(low, math.ceil(widest / 2)))
+
+    number = longest((r.number for r in rows), 2.0)
+    amount = longest((r.amount for r in rows), 4.0)
+    score = longest((r.score for r in rows), 2.0)
+    grade = 2.0
+    department = names(r.department for r in rows)
+    agency = names(r.agency for r in rows)
+    content = TABLE_CHARS - 7 * CELL_CHARS
+    fixed = number + amount + score + grade
+
+    def project() -> float:
+        return content - fixed - department - agency
+
+    while project() < PROJECT_COLUMN and max(department, agency) > low:
+        if department >= agency:
+            department = max(low, department - 0.5)
+        else:
+            agency = max(low, agency - 0.5)
+    chars = [number, project(), department, amount, score, grade, agency]
+    widths = [round((c + CELL_CHARS) / TABLE_CHARS * 100, 2) for c in chars]
+    widths[1] = round(100 - sum(widths) + widths[1], 2)
+    return widths
 
 
 def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
                  bands: GradeBands | None) -> tuple[list[SummaryRow], list[str]]:
     """The 汇总表's rows, and the notes under it: a row without a score or a grade prints
     “未评价” across its 评分结果 and 评分等级 cells, and its 评价结果说明 (a sentence, too long
-    for the 15 mm 评分结果 column) goes under the table as ``注：序号43项目未评价：…``."""
+    for the narrow 评分结果 column) goes under the table as ``注：序号43项目未评价：…``."""
     # An empty 评价机构 continues the one above it (in input order), before any regrouping.
     agencies = dict(zip(map(id, projects), fill_down([p.agency for p in projects])))
     ordered = order_rows(projects, ordering, lambda p: p.score, lambda p: effective_grade(p, bands),
@@ -97,6 +160,7 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
         date=date,
         signature_indents=signature_indents(summary.signature or "", date),
         notes=notes,
+        column_widths=column_widths(rows),
     )
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
-from docgen.render.compat.weasyprint import enable_cjk_justification, harfbuzz_subset_available
+from docgen.render.compat.weasyprint import enable_cjk_justification, harfbuzz_subset_available, parsed_tree
 from docgen.diagnostics import DocumentError
 from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
@@ -133,7 +133,17 @@ class PdfRenderer:
         return self.env.get_template(f"{family}.html").render(context)
 
     def layout(self, html: str):
-        """Lay out ``html`` (resources from the template set, docgen's prepared fonts declared)."""
+        """Lay out ``html`` (resources from the template set, docgen's prepared fonts declared).
+        Merged cells marked ``data-repeat`` are cut at page breaks and shown again on each page
+        (:mod:`docgen.render.merged`)."""
+        from docgen.render.merged import REPEAT, lay_out_repeating
+
+        if REPEAT in html:
+            return lay_out_repeating(html, self._lay_out)
+        return self._lay_out(html)[0]
+
+    def _lay_out(self, html: str):
+        """(the laid-out document, the root element of the tree WeasyPrint parsed ``html`` into)."""
         from weasyprint import CSS, HTML
 
         key = id(self.font_config)  # a build may share one font configuration between renderers
@@ -143,11 +153,9 @@ class PdfRenderer:
         from weasyprint.urls import FatalURLFetchingError
 
         try:
-            return HTML(
-                string=html,
-                base_url=self.templates.root.as_uri() + "/",
-                url_fetcher=self.fetcher,
-            ).render(font_config=self.font_config, stylesheets=[self._font_sheets[key]])
+            parsed = HTML(string=html, base_url=self.templates.root.as_uri() + "/", url_fetcher=self.fetcher)
+            return (parsed.render(font_config=self.font_config, stylesheets=[self._font_sheets[key]]),
+                    parsed_tree(parsed))
         except FatalURLFetchingError as refused:
             url = getattr(refused, "url", "")
             raise TemplateResourceRefused(str(refused), _reference_line(self.templates, url) if url else None) from None

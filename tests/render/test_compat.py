@@ -93,6 +93,24 @@ def test_weasyprint_bookmark_tree_is_the_outline_write_pdf_writes(document):
     assert float(children[0]["/Top"]) == pytest.approx(tree[0][2][0][1][2], abs=1e-3)
 
 
+def test_weasyprint_table_rows_by_page_and_parsed_tree():
+    from weasyprint import HTML as Html
+
+    from docgen.render.compat.weasyprint import parsed_tree, table_rows_by_page
+
+    rows = "".join(f'<tr id="r{i}"><td>{i}</td>' + ('<td rowspan="60">甲</td>' if i == 0 else "")
+                   + "<td>乙</td></tr>" for i in range(60))
+    parsed = Html(string=f"<table>{rows}</table>")
+    root = parsed_tree(parsed)
+    assert root.tag == "html" and len(list(root.iter("tr"))) == 60
+    pages = table_rows_by_page(parsed.render())
+    assert len(pages) >= 2 and sum(len(p) for p in pages) == 60
+    first_row, cells = pages[0][0]
+    assert first_row is next(root.iter("tr")) and [c for _, c in cells] == [0, 1, 2]
+    assert [c for _, c in pages[1][0][1]] == [0, 2]  # the merged cell stays with its first row
+    assert [el.get("id") for page in pages for el, _ in page] == [f"r{i}" for i in range(60)]
+
+
 # --------------------------------------------------------------------------- pypdf
 
 

@@ -99,10 +99,10 @@ def _page_texts(path) -> list[str]:
 @needs_poppler
 def test_pages_text_and_folios_as_in_one_piece(in_parts, in_one_piece):
     assert in_parts[1:] == in_one_piece[1:]  # title, page count
-    assert in_parts[2] == 51
+    assert in_parts[2] == 50
     parts, whole = _page_texts(in_parts[0]), _page_texts(in_one_piece[0])
     assert parts == whole
-    assert "— 51 —" in parts[50] and "— 30 —" in parts[29]  # the later part numbered on
+    assert "— 50 —" in parts[49] and "— 30 —" in parts[29]  # the later part numbered on
 
 
 def _outline(reader):
@@ -181,7 +181,7 @@ def test_pages_look_the_same(in_parts, in_one_piece, tmp_path):
     for name, (path, *_) in (("parts", in_parts), ("whole", in_one_piece)):
         subprocess.run(["pdftoppm", "-r", "30", "-gray", str(path), str(tmp_path / name)], check=True)
     parts = sorted(tmp_path.glob("parts-*.pgm"))
-    assert len(parts) == 51
+    assert len(parts) == 50
     for page in parts:
         assert page.read_bytes() == (tmp_path / page.name.replace("parts", "whole")).read_bytes(), page.name
 
@@ -222,7 +222,7 @@ def test_the_draft_stamp_is_on_every_page_of_both_parts(tmp_path):
     renderer = _RENDERERS.pdf(str(spec.templates))
     data, _, pages = renderer.write(renderer.html("final-accounts", {**docs[0].context, "draft": True}))
     reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == pages == 51
+    assert len(reader.pages) == pages == 50
     assert all(stamped_pages(reader))
 
 

@@ -139,3 +139,38 @@ def enable_cjk_justification() -> None:
 
     justify_line.docgen = True
     inline.justify_line = justify_line
+
+
+def table_rows_by_page(document) -> list[list[tuple[object, list[tuple[object, int]]]]]:
+    """For each page of a laid-out ``document``, the table rows laid out on it in order: (the
+    row's element, [(each of its cells' element, the cell's grid column)]). A row that a page
+    break splits is on both pages. The elements are those of the parsed tree the document was
+    laid out from (``HTML.etree_element``), so :mod:`docgen.render.merged` can tell on which
+    page each row of a merged cell lies.
+
+    Touches ``Page._page_box``, ``Box.children``, ``Box.element``, ``TableCellBox.grid_x`` and
+    ``weasyprint.formatting_structure.boxes`` (undocumented: the laid-out box tree); WeasyPrint 70.0."""
+    from weasyprint.formatting_structure.boxes import ParentBox, TableRowBox
+
+    pages = []
+    for page in document.pages:
+        rows = []
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, TableRowBox):
+                rows.append((box.element, [(cell.element, cell.grid_x) for cell in box.children]))
+            elif isinstance(box, ParentBox):
+                stack.extend(reversed(box.children))
+        pages.append(rows)
+    return pages
+
+
+def parsed_tree(html):
+    """The root element of the tree a ``weasyprint.HTML`` parsed its source into (tinyhtml5's
+    ``xml.etree.ElementTree`` elements, tags without a namespace), which the boxes of its
+    layout point back to (:func:`table_rows_by_page`).
+
+    Touches ``HTML.etree_element`` (an attribute the documented API does not list);
+    WeasyPrint 70.0."""
+    return html.etree_element

@@ -9,7 +9,7 @@ from docx import Document
 from docgen.input import load_dataset
 from summary_batch import ROWS
 
-from conftest import SAMPLES, pdf_columns, pdf_text, squash
+from conftest import SAMPLES, pdf_columns, pdf_page_columns, pdf_text, squash
 
 SHANGDANG = load_dataset([SAMPLES / "shangdang-2022"])
 
@@ -101,3 +101,51 @@ def test_shangdang_interpretations_are_warnings():
     assert any(d.path == "projects[37].result_note" and "没有评价得分和评价等级" in d.message for d in warnings)
     assert any(d.path == "projects[12].grade" and "良好" in d.message for d in warnings)
     assert all(d.line for d in warnings)
+
+
+def test_every_row_is_whole_on_one_page(summary_samples):
+    """Issue 14, defect 3: rows 5, 16, 38 and 43 were split so that 序号 and 评价结果 stayed on
+    one page while 单位名称 and 项目名称 moved to the next. A row now moves whole: on every page
+    each column holds exactly the cells of the rows whose 项目名称 is there. Only a row taller
+    than a page continues on the next one; it then starts a page of its own, every one of its
+    cells begins on that page and the short ones (序号 … 项目实施单位, 评价结果, 备注) end there."""
+    from docgen.contexts.detail_table import build_detail_table
+
+    html = (SAMPLES.parent / "templates" / "detail-table.html").read_text(encoding="utf-8")
+    widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)mm">', html)]
+    pages = pdf_page_columns(summary_samples / "shangdang-2022" / "detail-table.pdf", widths)
+    doc = build_detail_table(SHANGDANG.detail_table, [p.project for p in SHANGDANG.projects])
+    pages[0] = [c.removeprefix(squash(doc.title)).removeprefix(squash(doc.unit_label)) for c in pages[0]]
+
+    def cells(row) -> list[str]:
+        return [squash(t) for t in (row.number, row.department, row.name, row.implementing_units,
+                                    "".join(p.text for p in row.implementation), row.result,
+                                    "".join(p.full for p in row.problems), "".join(p.full for p in row.suggestions),
+                                    row.remarks)]
+
+    on_page: list[list] = [[] for _ in pages]
+    page, offset = 0, 0  # where the previous row's 项目名称 ended (names repeat: 部门整体评价)
+    for row in doc.rows:
+        while page < len(pages) and (found := pages[page][2].find(squash(row.name), offset)) < 0:
+            page, offset = page + 1, 0
+        assert page < len(pages), f"row {row.number}: 项目名称 not whole on any page"
+        on_page[page].append(row)
+        offset = found + len(squash(row.name))
+    continued = []
+    carry = [""] * 9  # the rest of a row that continues from the page before
+    for number, (page, held) in enumerate(zip(pages, on_page), start=1):
+        expected = ["".join(texts) for texts in zip(carry, *(cells(r) for r in held))]
+        if page == expected:
+            carry = [""] * 9
+            continue
+        # only a row taller than a page may go on: alone on its page, every cell begun there
+        assert len(held) == 1 and not any(carry), (number, [r.number for r in held])
+        [row] = held
+        for column, (shown, cell) in enumerate(zip(page, cells(row))):
+            assert cell.startswith(shown) and (shown or not cell), (row.number, column)
+            if column in (0, 1, 2, 3, 5, 8):
+                assert shown == cell, (row.number, column)
+        carry = [cell[len(shown):] for shown, cell in zip(page, cells(row))]
+        continued.append(row.number)
+    assert not any(carry)
+    assert len(continued) <= 4, continued  # the sample's rows taller than a landscape page

@@ -10,7 +10,8 @@ from helpers import Family, Format, render
 from docgen.input import load_dataset
 from docgen.rules import format_amount
 
-from conftest import SAMPLES, assert_every_glyph_drawn, docx_text, pdf_text, squash
+from conftest import (SAMPLES, assert_every_glyph_drawn, docx_tables_wider_than_text, docx_text,
+                      glyphs_across_rules, glyphs_outside_text_block, pdf_text, squash)
 
 SAMPLE = SAMPLES / "shangdang-gov-office-2023"
 DATA = load_dataset([SAMPLE])
@@ -272,7 +273,7 @@ def test_self_evaluation_pages_repeat_the_indicator_header_and_keep_the_remarks(
     header = "绩效指标一级指标二级指标三级指标年初指标值调整后指标值实际完成值分值得分"
     first = next(i for i, t in enumerate(pages) if t.startswith("区政府办业务费项目支出绩效自评表"))
     continued = pages[first + 1]
-    assert continued.startswith(header) and "办公耗材及设备购置时间" in continued
+    assert continued.startswith(header) and "区政府办业务成本" in continued
     for text in pages:
         if "备注：1.“年初预算数”" in text:
             before = text.split("备注：1.")[0].replace("草稿", "")
@@ -288,3 +289,44 @@ def test_every_section_of_the_docx_prints_its_folio_inside_its_bottom_margin(out
     assert len(doc.sections) > 2
     for section in doc.sections:
         assert abs(section.bottom_margin - section.footer_distance - Mm(7)) < Mm(0.5)
+
+
+#: (left, right) margins in mm of final-accounts.css: GB/T 9704 portrait pages, landscape tables.
+MARGINS = {"portrait": (28, 26), "landscape": (20, 20)}
+
+
+def test_every_glyph_lies_inside_the_text_block(out):
+    """公开01表 (portrait) ran 49 characters past the page edge; 06 and 07 into the margin."""
+    pytest.importorskip("pdfplumber")
+    outside = glyphs_outside_text_block(out / "final-accounts.pdf", MARGINS)
+    assert not outside, outside[:10]
+
+
+def test_docx_tables_fit_their_pages(out):
+    assert not docx_tables_wider_than_text(out / "final-accounts.docx")
+
+
+def test_no_glyph_crosses_a_cell_rule(out):
+    """Issue 14, defect 2: 自评表 targets such as ≤2468500元 (page 30) and ≥542500次 (page 36)
+    ran over their cell rules into the next cell; a token wider than its cell wraps inside it."""
+    pytest.importorskip("pdfplumber")
+    crossed = glyphs_across_rules(out / "final-accounts.pdf")
+    assert not crossed, crossed[:10]
+
+
+def test_figures_that_fit_their_cells_stay_whole(out):
+    """Breaking long tokens must not break the figures: every amount of the ten tables and every
+    figure of the 自评表 funding rows, 分值 and 得分 is one word on one line of the PDF."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from docgen.contexts.final_accounts import documents
+
+    [document] = documents(DATA)
+    accounts = document.context["accounts"]
+    figures = {c.text for t in accounts.tables for row in t.rows for c in row if c.numeric and c.text}
+    for form in accounts.forms:
+        figures |= {v for row in form.funding for v in row[1:] if v}
+        figures |= {v for i in form.indicators for v in (i.weight, i.score) if v}
+    with pdfplumber.open(str(out / "final-accounts.pdf")) as pdf:
+        words = {w["text"] for page in pdf.pages for w in page.extract_words(x_tolerance=1.5)}
+    assert len(figures) > 50
+    assert sorted(f for f in figures if f not in words) == []

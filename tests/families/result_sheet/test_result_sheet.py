@@ -15,8 +15,8 @@ from docgen.contexts.result_sheet import build_result_sheet
 from docgen.input import load_dataset
 from docgen.render import DocxRenderer, PdfRenderer
 
-from conftest import (SAMPLES, assert_every_glyph_drawn, docx_text, embedded_glyphs, needs_poppler, pdf_text,
-                      pdftotext, squash)
+from conftest import (SAMPLES, assert_every_glyph_drawn, docx_text, embedded_glyphs, glyphs_across_rules,
+                      glyphs_outside_text_block, needs_poppler, pdf_text, pdftotext, squash)
 
 SAMPLE = load_dataset([SAMPLES / "jiyuan-2023"])
 PROJECTS = SAMPLE.projects
@@ -167,6 +167,20 @@ def test_data_is_printed_literally_never_evaluated(tmp_path):
     pdf_body = pdf_text(pdf_path)
     assert squash(TRICKY) in pdf_body
     assert squash("<b>粗体</b>&nbsp;") in pdf_body
+
+
+def test_long_tokens_break_inside_their_cells(tmp_path):
+    """Issue 14, defect 2: a URL or a long number has no break point; it wraps inside its cell
+    instead of running over the cell rule and off the page."""
+    pytest.importorskip("pdfplumber")
+    url = "https://www.example.gov.cn/zwgk/2024/jxpj/report-000123-final-version-with-appendix.pdf"
+    number = "1234567890" * 8
+    project = PROJECTS[0].project.model_copy(update={"name": f"项目{number}", "problems": [f"见{url}。"]})
+    path = tmp_path / "t.pdf"
+    path.write_bytes(PdfRenderer().render("result-sheet", {"sheet": build_result_sheet(project, SAMPLE.publisher)}))
+    assert squash(url) in pdf_text(path) and number in pdf_text(path)
+    assert not glyphs_outside_text_block(path, {"portrait": (28, 26)})
+    assert not glyphs_across_rules(path)
 
 
 def test_output_is_byte_identical_across_runs(tmp_path):

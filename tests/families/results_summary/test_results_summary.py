@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,15 +50,111 @@ def test_results_summary_merges_agency_cells_from_the_data(batch):
 
 
 def test_merged_group_crosses_a_page_in_the_pdf(batch):
+    """Issue 14, defect 5: a merged 评价机构 cell broken by a page break left its rows on the next
+    page blank. The cell is cut at the break: the name shows once on each page of its rows."""
     folder, out = batch
     data = load_dataset([folder])
     context = {"summary": build_results_summary(data.results_summary, [p.project for p in data.projects])}
     html = PdfRenderer().html("results-summary", context)
     assert html.count('rowspan="30"') == 1 and html.count('rowspan="2"') == 1
     pages = [p.extract_text() for p in PdfReader(str(out / "results-summary.pdf")).pages]
-    holding = [i for i, t in enumerate(pages) if "测试项目04号" in t or "测试项目33号" in t]
-    assert len(set(holding)) == 2, "the 30-row group should start and end on different pages"
-    assert sum(squash(t).count("丙咨询有限公司") for t in pages) == 1
+    group = [f"测试项目{i:02d}号" for i in range(4, 34)]
+    holding = [i for i, t in enumerate(pages) if any(name in t for name in group)]
+    assert len(holding) >= 2, "the 30-row group should start and end on different pages"
+    assert [squash(pages[i]).count("丙咨询有限公司") for i in holding] == [1] * len(holding)
+    assert sum(squash(t).count("丙咨询有限公司") for t in pages) == len(holding)
+
+
+def cell_lines(path: Path, header: str) -> list[tuple[int, str, int]]:
+    """(page, text, lines) of every body cell of the column headed ``header``, measured with
+    pdfplumber from the table's rules: the column lies between two vertical rules, a cell
+    between the horizontal rules that cross the column (a merged cell spans several rows)."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            edges = page.edges
+            xs: list[float] = []
+            for x in sorted(float(e["x0"]) for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 5):
+                if not xs or x - xs[-1] > 1.5:
+                    xs.append(x)
+            for x0, x1 in zip(xs, xs[1:]):
+                ys: list[float] = []
+                for y in sorted(float(e["top"]) for e in edges if e["orientation"] == "h"
+                                and e["x0"] <= x0 + 1.5 and e["x1"] >= x1 - 1.5):
+                    if not ys or y - ys[-1] > 1.5:
+                        ys.append(y)
+                cells = []
+                for top, bottom in zip(ys, ys[1:]):
+                    chars = [c for c in page.chars if x0 < (c["x0"] + c["x1"]) / 2 < x1
+                             and top < (c["top"] + c["bottom"]) / 2 < bottom]
+                    lines: list[float] = []
+                    for y in sorted(round(float(c["top"]), 1) for c in chars):
+                        if not lines or y - lines[-1] > 2:
+                            lines.append(y)
+                    cells.append(("".join(c["text"] for c in chars), len(lines)))
+                if cells and squash(cells[0][0]) == header:
+                    out.extend((number, text, lines) for text, lines in cells[1:])
+    return out
+
+
+@pytest.fixture(scope="module")
+def with_agency(tmp_path_factory):
+    """The shangdang-2022 projects with one 评价机构 of 12 characters: empty agencies continue
+    it, so each grade's rows are one merged agency cell (the 良 group runs over pages)."""
+    from helpers import Family, Format, render
+
+    folder = tmp_path_factory.mktemp("agency")
+    data = folder / "data"
+    data.mkdir()
+    for name in ("projects.yaml", "summary.yaml"):
+        shutil.copy(SAMPLES / "shangdang-2022" / name, data / name)
+    projects = data / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    projects.write_text(text.replace("  - department:", f'  - agency: "{AGENCY}"\n    department:', 1),
+                        encoding="utf-8")
+    report = render(Family.RESULTS_SUMMARY, [data], folder / "out", Format.ALL)
+    assert not report.diagnostics.errors, [str(d) for d in report.diagnostics]
+    return folder / "out"
+
+
+AGENCY = "长治市正信资产评估事务所"
+
+
+def test_merged_agency_name_on_every_page_of_its_rows(with_agency):
+    """Each page of a merged 评价机构 cell's rows shows the name in that column, and the cell's
+    rows on the page are not blank (the preflight finds no blank continuation)."""
+    pytest.importorskip("pdfplumber")
+    from docgen.check import Rule, check_paths
+
+    path = with_agency / "results-summary.pdf"
+    agency = cell_lines(path, "评价机构")
+    pages = {page for page, _, _ in cell_lines(path, "序号")}
+    assert len(pages) >= 3
+    assert {page for page, text, _ in agency if squash(text) == AGENCY} == pages
+    assert [text for _, text, _ in agency if squash(text) not in (AGENCY, "")] == []
+    assert [text for _, text, _ in agency].count("") == 1  # the 合计 row's
+    assert not [f for f in check_paths([path]).findings if f.rule is Rule.MERGED_CELL_BLANK]
+
+
+@pytest.mark.parametrize("header", ["单位", "评价机构"])
+def test_unit_and_agency_widths_follow_content(summary_samples, with_agency, header):
+    """Issue 14, defect 5: 单位 and 评价机构 wrapped names over 3–5 lines in a 24 mm column.
+    The columns follow their content: a name of up to 12 characters takes at most two lines."""
+    pytest.importorskip("pdfplumber")
+    path = (summary_samples / "shangdang-2022" if header == "单位" else with_agency) / "results-summary.pdf"
+    cells = [(text, lines) for _, text, lines in cell_lines(path, header) if text]
+    assert len(cells) >= 4
+    assert [(text, lines) for text, lines in cells if len(squash(text)) <= 12 and lines > 2] == []
+
+
+def test_docx_rows_do_not_split(batch, with_agency):
+    """Issue 14, defect 5: a row of the DOCX 汇总表 split across pages; every row is w:cantSplit."""
+    for path in (batch[1] / "results-summary.docx", with_agency / "results-summary.docx"):
+        rows = Document(str(path)).tables[0]._tbl.tr_lst
+        assert len(rows) > 30
+        assert [i for i, tr in enumerate(rows) if tr.trPr is None or tr.trPr.find(qn("w:cantSplit")) is None] == []
 
 
 def test_results_summary_totals_and_sentences(batch):
