@@ -334,7 +334,7 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     mark.runs[0]._r.get_or_add_rPr().append(fit)
     number = add_par(doc, "{{ report.document_number }}", "Doc Number", FANGSONG)
     paragraph_border(number, "bottom", "E60000", 12, space_pt=11)  # red line 4 mm below the 文号
-    add_par(doc, "{{ report.title }}", "Doc Title", XBS)
+    add_par(doc, "{{ report.title | title_lines(22) }}", "Doc Title", XBS)
     add_par(doc, "{{ report.addressee }}：", "Addressee", FANGSONG)
     add_par(doc, "{%p for p in report.preamble %}", "Body", FANGSONG)
     add_par(doc, "{{ p }}", "Body", FANGSONG)
@@ -374,7 +374,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     doc = new_document()
     official_styles(doc)
     page_numbers(doc, odd_even=True)
-    title = add_par(doc, "{{ summary.title }}", "Doc Title", XBS)
+    title = add_par(doc, "{{ summary.title | title_lines(22) }}", "Doc Title", XBS)
     title.paragraph_format.space_before = Pt(0)
     add_par(doc, "{%p for p in summary.paragraphs %}", "Body", FANGSONG)
     add_par(doc, "{{ p }}", "Body", FANGSONG)

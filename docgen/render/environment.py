@@ -55,7 +55,31 @@ def make_environment(loader=None, html: bool = False) -> SandboxedEnvironment:
     env.filters.update(FILTERS)
     if html:
         env.filters["words"] = keep_words
+    env.filters["title_lines"] = html_title_lines if html else docx_title_lines
     return env
+
+
+def _lines(text: Any, size_pt: float, width_mm: float) -> tuple[str, ...]:
+    from docgen.rules.words import title_lines
+
+    # a character fewer than the width holds: Latin and digits are set a little wider than half
+    return title_lines(str(text), int(width_mm * 72 / 25.4 // size_pt) - 1)
+
+
+def html_title_lines(text: Any, size_pt: float, width_mm: float = 156):
+    """The ``title_lines`` filter of HTML templates: the title in even lines broken between words
+    (:func:`docgen.rules.words.title_lines`) for type of ``size_pt`` on ``width_mm``, each line
+    kept whole (official.css ``.w``), ``<br>`` between them. Escaped like any data."""
+    from markupsafe import Markup, escape
+
+    return Markup("<br>").join(Markup('<span class="w">{}</span>').format(escape(line))
+                               for line in _lines(text, size_pt, width_mm))
+
+
+def docx_title_lines(text: Any, size_pt: float, width_mm: float = 156) -> str:
+    """The same filter for Word templates: the lines joined by a line break (docxtpl writes
+    ``\n`` as ``<w:br/>``)."""
+    return "\n".join(_lines(text, size_pt, width_mm))
 
 
 def keep_words(text: Any):
