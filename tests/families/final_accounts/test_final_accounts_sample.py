@@ -241,8 +241,9 @@ def test_self_evaluation_prints_one_format_per_kind_of_figure(out):
         money = [c for r in form if r[1] == "资金总额：" or r[1].endswith("资金") for c in r[2:7] if c]
         assert len({decimals(c) for c in money}) == 1 and decimals(money[0]) >= 2, money
         rates_and_scores = [c for r in form if r[1] == "资金总额：" or r[1].endswith("资金") for c in r[7:9] if c]
-        indicators = [r for r in form if len(set(r)) > 5 and r[0] in ("绩效指标", "产出指标", "效益指标", "满意度指标")
-                      and r[7] != "分值"]
+        # the 绩效指标 column's body cells are a merge of their own, blank below the header cell
+        indicators = [r for r in form if len(set(r)) > 5 and r[0] in ("", "绩效指标", "产出指标", "效益指标", "满意度指标")
+                      and r[1] in ("产出指标", "效益指标", "满意度指标") and r[7] != "分值"]
         weights, scores = [r[7] for r in indicators], [r[8] for r in indicators if r[8]]
         total = next(r[8] for r in form if r[0] == "总分")
         assert weights and all(decimals(c) == 2 for c in rates_and_scores + weights + scores + [total]), \
