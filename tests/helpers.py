@@ -111,3 +111,22 @@ def stamped_pages(pdf) -> list[bool]:
     reader = pdf if isinstance(pdf, PdfReader) else PdfReader(str(pdf))
     contents = [page.get_contents() for page in reader.pages]
     return [content is not None and bool(_STAMP_FILL.search(content.get_data())) for content in contents]
+
+
+def shangdang_with_agency(folder: Path, agency: str) -> Path:
+    """The shangdang-2022 projects and summary in ``folder``/data, the first project given the
+    评价机构 ``agency`` (the sample has none; empty agencies continue it, so each grade's rows
+    are one merged agency cell). Returns the data folder."""
+    import shutil
+
+    from conftest import SAMPLES
+
+    data = folder / "data"
+    data.mkdir(parents=True)
+    for name in ("projects.yaml", "summary.yaml"):
+        shutil.copy(SAMPLES / "shangdang-2022" / name, data / name)
+    projects = data / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    projects.write_text(text.replace("  - department:", f'  - agency: "{agency}"\n    department:', 1),
+                        encoding="utf-8")
+    return data

@@ -5,13 +5,11 @@ test_pdf_rules.py and test_docx_rules.py show that the check reports them)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SAMPLES
 from docgen.check import Rule, check_paths
 
 @pytest.fixture(scope="module")
@@ -41,16 +39,9 @@ def test_results_summary_merged_agency_cell_shown_on_its_continuation(tmp_path):
     """The sample's 评价机构 column is empty (its source table has none), so its merged cell
     has no text to repeat; with an agency, the merged cell is cut at each page break and its
     name shown on every page of its rows (issue 14, defect 5): the preflight finds no blank."""
-    from helpers import Family, Format, render
+    from helpers import Family, Format, render, shangdang_with_agency
 
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("projects.yaml", "summary.yaml"):
-        shutil.copy(SAMPLES / "shangdang-2022" / name, data / name)
-    projects = data / "projects.yaml"
-    text = projects.read_text(encoding="utf-8")
-    projects.write_text(text.replace("  - department:", '  - agency: "山西某会计师事务所"\n    department:', 1),
-                        encoding="utf-8")
+    data = shangdang_with_agency(tmp_path, "山西某会计师事务所")
     rendered = render(Family.RESULTS_SUMMARY, [data], tmp_path / "out", Format.PDF)
     report = check_paths(rendered.written)
     assert [str(f) for f in report.findings if f.rule is Rule.MERGED_CELL_BLANK] == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -103,17 +102,10 @@ def cell_lines(path: Path, header: str) -> list[tuple[int, str, int]]:
 def with_agency(tmp_path_factory):
     """The shangdang-2022 projects with one 评价机构 of 12 characters: empty agencies continue
     it, so each grade's rows are one merged agency cell (the 良 group runs over pages)."""
-    from helpers import Family, Format, render
+    from helpers import Family, Format, render, shangdang_with_agency
 
     folder = tmp_path_factory.mktemp("agency")
-    data = folder / "data"
-    data.mkdir()
-    for name in ("projects.yaml", "summary.yaml"):
-        shutil.copy(SAMPLES / "shangdang-2022" / name, data / name)
-    projects = data / "projects.yaml"
-    text = projects.read_text(encoding="utf-8")
-    projects.write_text(text.replace("  - department:", f'  - agency: "{AGENCY}"\n    department:', 1),
-                        encoding="utf-8")
+    data = shangdang_with_agency(folder, AGENCY)
     report = render(Family.RESULTS_SUMMARY, [data], folder / "out", Format.ALL)
     assert not report.diagnostics.errors, [str(d) for d in report.diagnostics]
     return folder / "out"
