@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from docgen.check import Rule, check_paths
 
+
 @pytest.fixture(scope="module")
 def reports(sample_outputs):
     return {name: check_paths([folder]) for name, folder in sample_outputs.items()}
