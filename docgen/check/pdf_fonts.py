@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.check.findings import PageFinding, Rule
 from docgen.check.pdf_pages import PdfView
+from docgen.render.cmaps import cid_codes, to_unicode_map
 
 #: Characters that may be drawn with an empty glyph: spaces and the zero-width marks.
 BLANK = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -114,10 +114,10 @@ def _inspect(font, use: FontUse) -> None:
     if "/ToUnicode" not in font:
         use.no_unicode = True
         return
-    to_unicode = parse_to_unicode(font["/ToUnicode"].get_object().get_data())
+    to_unicode = to_unicode_map(font["/ToUnicode"].get_object().get_data())
     encoding = font.get("/Encoding")
     encoding = encoding.get_object() if encoding is not None else None
-    code_to_cid = (parse_cid_cmap(encoding.get_data()) if hasattr(encoding, "get_data") else None)
+    code_to_cid = (cid_codes(encoding.get_data()) if hasattr(encoding, "get_data") else None)
     gid_map = cid_font.get("/CIDToGIDMap")
     gid_map = gid_map.get_object().get_data() if gid_map is not None and hasattr(gid_map.get_object(), "get_data") else None
     glyphs = _GlyphTable(data)
@@ -130,61 +130,6 @@ def _inspect(font, use: FontUse) -> None:
             use.notdef.append(text)
         elif glyphs.empty(gid):
             use.empty.append(text)
-
-
-_CIDCHAR = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
-_CIDRANGE = re.compile(rb"begincidrange(.*?)endcidrange", re.S)
-_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*(\d+)")
-_TRIPLE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\d+)")
-
-
-def parse_cid_cmap(data: bytes) -> dict[bytes, int]:
-    """An embedded encoding CMap (WeasyPrint's ``/WP-Encod-0``, written when characters share
-    a glyph, as missing ones share .notdef): character code (bytes) → CID."""
-    codes: dict[bytes, int] = {}
-    for block in _CIDCHAR.findall(data):
-        for code, cid in _PAIR.findall(block):
-            codes[bytes.fromhex(code.decode())] = int(cid)
-    for block in _CIDRANGE.findall(data):
-        for start, end, cid in _TRIPLE.findall(block):
-            first, last, width = int(start, 16), int(end, 16), len(start) // 2
-            if last - first > 0xFFFF:
-                continue
-            for i in range(last - first + 1):
-                codes[(first + i).to_bytes(width, "big")] = int(cid) + i
-    return codes
-
-
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
-_HEX2 = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
-_RANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])")
-
-
-def _utf16(hexdigits: bytes) -> str:
-    return bytes.fromhex(hexdigits.decode()).decode("utf-16-be", errors="replace")
-
-
-def parse_to_unicode(data: bytes) -> dict[bytes, str]:
-    """A ToUnicode CMap: character code (bytes) → text."""
-    out: dict[bytes, str] = {}
-    for block in _BFCHAR.findall(data):
-        for code, text in _HEX2.findall(block):
-            out[bytes.fromhex(code.decode())] = _utf16(text)
-    for block in _BFRANGE.findall(data):
-        for start, end, target in _RANGE.findall(block):
-            first, last, width = int(start, 16), int(end, 16), len(start) // 2
-            if last - first > 0xFFFF:
-                continue
-            if target.startswith(b"["):
-                for i, text in enumerate(re.findall(rb"<([0-9a-fA-F]*)>", target)):
-                    out[(first + i).to_bytes(width, "big")] = _utf16(text)
-                continue
-            base = bytes.fromhex(target[1:-1].decode())
-            for i in range(last - first + 1):
-                value = (int.from_bytes(base, "big") + i).to_bytes(len(base), "big") if base else b""
-                out[(first + i).to_bytes(width, "big")] = value.decode("utf-16-be", errors="replace")
-    return out
 
 
 class _GlyphTable:

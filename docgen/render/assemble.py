@@ -19,6 +19,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Sequence
 
+from docgen.render.cmaps import to_unicode_map
 from docgen.render.compat.pypdf import add_object, info_reference
 
 # An outline entry: (title, (page index, x, y) in PDF points, children, "open" | "closed").
@@ -242,19 +243,12 @@ def format_widths(widths: dict[int, float]):
     return out
 
 
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
-
-
 def parse_to_unicode(cmap: bytes) -> dict[int, str] | None:
-    """A ToUnicode CMap of ``bfchar`` entries as glyph id → text; None for other CMaps."""
+    """A ToUnicode CMap of ``bfchar`` entries as glyph id → text; None for other CMaps (a
+    merged subset is written with ``bfchar`` entries only)."""
     if b"beginbfrange" in cmap:
         return None
-    mapping: dict[int, str] = {}
-    for block in _BFCHAR.findall(cmap):
-        for glyph, text in _PAIR.findall(block):
-            mapping[int(glyph, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
-    return mapping
+    return {int.from_bytes(code, "big"): text for code, text in to_unicode_map(cmap).items()}
 
 
 def format_to_unicode(mapping: dict[int, str]) -> bytes:
