@@ -91,7 +91,9 @@ def folio_starts(page_counts: list[int], duplex: bool) -> list[int]:
 
 def numbered_from(html: str, folio: int) -> str:
     """``html`` with its folios counted from ``folio`` (a packet edition of the document)."""
-    style = f"<style>@page :first {{ counter-reset: page {int(folio)} }}</style>"
+    from docgen.render.parts import folios_from
+
+    style = folios_from(folio)
     body = re.search(r"<body\b[^>]*>", html, re.I)
     return html[:body.end()] + style + html[body.end():] if body else style + html
 

@@ -223,7 +223,7 @@ class ProcessExecutor:
         unfinished = sorted(t for t, task in self._tasks.items() if not task[2].done())
         overdue = [t for t in unfinished if t in self._overdue]
         for token in overdue:
-            self._fail(token, TaskOverdue(f"运行超过{self._deadlines[token]:g}秒仍未结束，已停止"))
+            self._fail(token, self._overdue_error(token))
         unfinished = [t for t in unfinished if t not in self._overdue]
         suspects = [] if overdue else [t for t in unfinished if t in started] or unfinished
         if len(suspects) == 1:
@@ -243,12 +243,15 @@ class ProcessExecutor:
             self._end_overdue()
             wait([future], timeout=0.2)
         if token in self._overdue:
-            self._fail(token, TaskOverdue(f"运行超过{self._deadlines[token]:g}秒仍未结束，已停止"))
+            self._fail(token, self._overdue_error(token))
         if not future.done():
             self._fail(token)
         self._pool.shutdown(wait=not self._broken.is_set(), cancel_futures=True)
         self._pool = None
         self._broken.clear()
+
+    def _overdue_error(self, token: int) -> TaskOverdue:
+        return TaskOverdue(f"运行超过{self._deadlines[token]:g}秒仍未结束，已停止")
 
     def _fail(self, token: int, why: WorkerDied | None = None) -> None:
         task = self._tasks.pop(token, None)

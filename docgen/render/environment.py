@@ -70,10 +70,9 @@ def html_title_lines(text: Any, size_pt: float, width_mm: float = 156):
     """The ``title_lines`` filter of HTML templates: the title in even lines broken between words
     (:func:`docgen.rules.words.title_lines`) for type of ``size_pt`` on ``width_mm``, each line
     kept whole (official.css ``.w``), ``<br>`` between them. Escaped like any data."""
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
-    return Markup("<br>").join(Markup('<span class="w">{}</span>').format(escape(line))
-                               for line in _lines(text, size_pt, width_mm))
+    return Markup("<br>").join(_kept(line) for line in _lines(text, size_pt, width_mm))
 
 
 def docx_title_lines(text: Any, size_pt: float, width_mm: float = 156) -> str:
@@ -86,11 +85,18 @@ def keep_words(text: Any):
     """The ``words`` filter of HTML templates, for titles and headings: each word of ``text``
     (:func:`docgen.rules.words.words`) in a ``<span class="w">`` that official.css keeps on one
     line, so that the title wraps only between words. Escaped like any data."""
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
     from docgen.rules.words import words
 
-    return Markup("").join(Markup('<span class="w">{}</span>').format(escape(w)) for w in words(str(text)))
+    return Markup("").join(_kept(w) for w in words(str(text)))
+
+
+def _kept(text: str):
+    """``text`` escaped in a span that official.css's ``.w`` keeps on one line."""
+    from markupsafe import Markup, escape
+
+    return Markup('<span class="w">{}</span>').format(escape(text))
 
 
 class OutsideTemplateSet(TemplateError):

@@ -69,13 +69,17 @@ def split_html(html: str) -> Split | None:
                  head + common + "".join(pieces[cut:]) + tail, head, tail)
 
 
+def folios_from(first_number: int) -> str:
+    """A ``<style>`` that numbers a document's pages from ``first_number``. WeasyPrint reads a
+    <style> in the body too: it may go right after ``<body>``."""
+    return f"<style>@page :first {{ counter-reset: page {int(first_number)} }}</style>"
+
+
 def page_numbering_html(split: Split, page_names: list[str], first_number: int) -> str:
     """A document of empty pages of the given named page types whose margin boxes number the
     pages from ``first_number``: the later part's folios (页码)."""
-    # WeasyPrint reads a <style> in the body too: no need to find the end of the head
-    style = f"<style>@page :first {{ counter-reset: page {int(first_number)} }}</style>"
     pages = "".join(f'<div style="page: {name or "auto"}; break-before: page"></div>' for name in page_names)
-    return split.head + style + pages + split.tail
+    return split.head + folios_from(first_number) + pages + split.tail
 
 
 def _marks(document) -> list[tuple[float, list]]:
