@@ -74,6 +74,7 @@ check-docx: demo
 	    --outdir out-lo/$$name $$d*.docx >/dev/null || exit $$?; \
 	done; \
 	$(BIN)/docgen check out-lo/*/
+	$(BIN)/pytest -q -m libreoffice  # layouts measured on LibreOffice's pages (GB/T 9704 geometry)
 
 clean:
 	rm -rf out out-lo .pytest_cache

@@ -16,7 +16,7 @@ from docgen.portable import resident_memory
 
 Family = families.family_enum()
 
-__all__ = ["Family", "Format", "Rendered", "render"]
+__all__ = ["Family", "Format", "Rendered", "libreoffice_pdf", "render"]
 
 
 @dataclass
@@ -130,3 +130,24 @@ def shangdang_with_agency(folder: Path, agency: str) -> Path:
     projects.write_text(text.replace("  - department:", f'  - agency: "{agency}"\n    department:', 1),
                         encoding="utf-8")
     return data
+
+
+def libreoffice_pdf(docx: Path, tmp: Path) -> Path:
+    """``docx`` as LibreOffice lays it out (a PDF in ``tmp``), with the official faces' stand-ins
+    of ``docgen/resources/fonts.conf``, as ``make check-docx`` converts; skips the calling test
+    where LibreOffice is not installed (``make check-docx`` installs it as root and runs these)."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        pytest.skip("LibreOffice (soffice) is not installed; make check-docx runs this test")
+    fonts = Path(__file__).resolve().parents[1] / "docgen" / "resources" / "fonts.conf"
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts))
+    subprocess.run([program, f"-env:UserInstallation={(tmp / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp), str(docx)],
+                   env=env, check=True, capture_output=True, timeout=300)
+    return tmp / f"{docx.stem}.pdf"

@@ -196,6 +196,19 @@ def no_top_border(cell) -> None:
         tc_pr.insert(0, borders)
 
 
+def character_spacing(style, twentieths: int) -> None:
+    """Character spacing (w:spacing) on a style's run properties, before w:sz as the schema
+    orders them (Word refuses a document whose run properties are out of order)."""
+    rpr = style.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    size = rpr.find(qn("w:sz"))
+    if size is not None:
+        size.addprevious(spacing)
+    else:
+        rpr.append(spacing)
+
+
 def paragraph_border(paragraph, side: str, color: str, size_eighths: int, space_pt: int = 0) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -233,7 +246,9 @@ def page_number(paragraph, east_asia: str = SONGTI, size: float = 14) -> None:
 def page_numbers(doc, odd_even: bool) -> None:
     """Footers with page numbers: odd pages right and even pages left (公文), or centred."""
     section = doc.sections[0]
-    section.footer_distance = Mm(28)
+    # §7.5: the folio's dash 7 mm below the text block, i.e. 28 mm above the page's edge; the
+    # footer distance counts to the line's foot, 2.35 mm below the dash (14 pt 宋体)
+    section.footer_distance = Mm(28 - 2.35)
     odd = section.footer.paragraphs[0]
     if odd_even:
         doc.settings.odd_and_even_pages_header_footer = True
@@ -298,9 +313,13 @@ def tag_row(table, widths, tag: str):
 def official_styles(doc):
     """公文 styles: 3号仿宋 body on a 22-line page, 黑体 / 楷体 headings, red 发文机关标志."""
     line = 28.95  # 225 mm / 22 lines
+    # The 22 lines come from exact line spacing, not a document grid (w:docGrid type="lines"):
+    # LibreOffice snaps lines to such a grid and moved the mark, the red line and page breaks.
     paragraph_style(doc, "Issuer Mark", XBS, 36, align=WD_ALIGN_PARAGRAPH.CENTER)
     doc.styles["Issuer Mark"].font.color.rgb = RGBColor(0xE6, 0x00, 0x00)
-    doc.styles["Issuer Mark"].paragraph_format.space_before = Mm(35)
+    # §7.2.3: the mark's upper edge 35 mm below the text block. A line begins at the face's
+    # ascent (Noto Serif CJK, the stand-in: winAscent 1.151 em), the em box at 0.88 em.
+    doc.styles["Issuer Mark"].paragraph_format.space_before = Mm(35) - Pt(36 * (1.151 - 0.88))
     paragraph_style(doc, "Doc Number", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=line)
     doc.styles["Doc Number"].paragraph_format.space_before = Pt(2 * line)
     paragraph_style(doc, "Doc Title", XBS, 22, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=35)
@@ -312,6 +331,10 @@ def official_styles(doc):
     paragraph_style(doc, "Heading Two", KAITI, 16, first_indent_chars=2, line_pt=line)
     for name in ("Heading One", "Heading Two"):
         doc.styles[name].paragraph_format.keep_with_next = True
+    # §5.2.3: 28 characters in the 156 mm line; 3号 type is 16 pt, 28 of them 448 pt > 442 pt,
+    # so set them 0.25 pt closer (w:spacing is in twentieths of a point; the PDF: -0.22 pt)
+    for name in ("Body", "Heading One", "Heading Two", "Addressee"):
+        character_spacing(doc.styles[name], -5)
     paragraph_style(doc, "Table Title", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=line)
     doc.styles["Table Title"].paragraph_format.keep_with_next = True
     paragraph_style(doc, "Signature", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, line_pt=line)
@@ -350,7 +373,10 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     fit.set(qn("w:id"), "1")
     mark.runs[0]._r.get_or_add_rPr().append(fit)
     number = add_par(doc, "{{ report.document_number }}", "Doc Number", FANGSONG)
-    paragraph_border(number, "bottom", "E60000", 12, space_pt=11)  # red line 4 mm below the 文号
+    # the red line 4 mm below the 文号 (space counts from the line box, 1.5 mm under the em box),
+    # as wide as the text block: LibreOffice draws a border its own width beyond the paragraph
+    paragraph_border(number, "bottom", "E60000", 12, space_pt=7)
+    number.paragraph_format.left_indent = number.paragraph_format.right_indent = Pt(1.5)
     add_par(doc, "{{ report.title | title_lines(22) }}", "Doc Title", XBS)
     add_par(doc, "{{ report.addressee }}：", "Addressee", FANGSONG)
     add_par(doc, "{%p for p in report.preamble %}", "Body", FANGSONG)
