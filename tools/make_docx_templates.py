@@ -219,6 +219,11 @@ def paragraph_border(paragraph, side: str, color: str, size_eighths: int, space_
     p_pr.append(borders)
 
 
+#: §7.5: the folio's dash 7 mm below the text block; the footer distance counts to the foot of
+#: its line, 2.35 mm below the dash (14 pt 宋体, measured on LibreOffice's pages)
+FOLIO_FOOT = Mm(7 + 2.35)
+
+
 def page_number(paragraph, east_asia: str = SONGTI, size: float = 14) -> None:
     """``— N —`` with a PAGE field, as GB/T 9704 prints page numbers."""
     def run(text=None, fld=None, instr=None):
@@ -246,9 +251,7 @@ def page_number(paragraph, east_asia: str = SONGTI, size: float = 14) -> None:
 def page_numbers(doc, odd_even: bool) -> None:
     """Footers with page numbers: odd pages right and even pages left (公文), or centred."""
     section = doc.sections[0]
-    # §7.5: the folio's dash 7 mm below the text block, i.e. 28 mm above the page's edge; the
-    # footer distance counts to the line's foot, 2.35 mm below the dash (14 pt 宋体)
-    section.footer_distance = Mm(28 - 2.35)
+    section.footer_distance = section.bottom_margin - FOLIO_FOOT
     odd = section.footer.paragraphs[0]
     if odd_even:
         doc.settings.odd_and_even_pages_header_footer = True
@@ -757,7 +760,7 @@ def final_accounts(folder: Path = TEMPLATES) -> Path:
             section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = margins
             # the folio 7 mm below the text block (GB/T 9704 §7.5), inside this section's own margin:
             # a footer farther up than the margin is tall overlaps the body and LibreOffice drops it
-            section.footer_distance = margins[1] - Mm(7)
+            section.footer_distance = margins[1] - FOLIO_FOOT
         portrait = not landscape
         t = f"accounts.tables[{index}]"
         name = add_par(doc, f"{{{{ {t}.title }}}}", "Heading 2", HEITI)
