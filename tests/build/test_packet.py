@@ -556,7 +556,7 @@ def test_render_leaves_only_its_documents(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".docgen", "final-accounts.docx",
                                                                      "final-accounts.pdf"]
     assert [p.name for p in (tmp_path / "out" / ".docgen").iterdir()] == ["rendered.json"]
-    assert len(PdfReader(str(tmp_path / "out" / "final-accounts.pdf")).pages) == 50
+    assert len(PdfReader(str(tmp_path / "out" / "final-accounts.pdf")).pages) == 49
 
 
 def test_a_failed_part_fails_its_document_and_nothing_waits(workdir, monkeypatch):

@@ -99,10 +99,10 @@ def _page_texts(path) -> list[str]:
 @needs_poppler
 def test_pages_text_and_folios_as_in_one_piece(in_parts, in_one_piece):
     assert in_parts[1:] == in_one_piece[1:]  # title, page count
-    assert in_parts[2] == 50
+    assert in_parts[2] == 49
     parts, whole = _page_texts(in_parts[0]), _page_texts(in_one_piece[0])
     assert parts == whole
-    assert "— 50 —" in parts[49] and "— 30 —" in parts[29]  # the later part numbered on
+    assert "— 49 —" in parts[48] and "— 30 —" in parts[29]  # the later part numbered on
 
 
 def _outline(reader):
@@ -181,7 +181,7 @@ def test_pages_look_the_same(in_parts, in_one_piece, tmp_path):
     for name, (path, *_) in (("parts", in_parts), ("whole", in_one_piece)):
         subprocess.run(["pdftoppm", "-r", "30", "-gray", str(path), str(tmp_path / name)], check=True)
     parts = sorted(tmp_path.glob("parts-*.pgm"))
-    assert len(parts) == 50
+    assert len(parts) == 49
     for page in parts:
         assert page.read_bytes() == (tmp_path / page.name.replace("parts", "whole")).read_bytes(), page.name
 
@@ -196,7 +196,7 @@ def test_merge_truetype_unites_subsets_that_kept_glyph_ids():
     cmap = face.getBestCmap()
 
     def subset_of(text: str) -> bytes:
-        font = TTFont(str(prepared_faces()[0].path))
+        font = TTFont(str(prepared_faces()[0].path), recalcTimestamp=False)  # HarfBuzz keeps head's dates too
         options = subset.Options(retain_gids=True, notdef_outline=True)
         sub = subset.Subsetter(options)
         sub.populate(unicodes=[ord(c) for c in text])
@@ -222,7 +222,7 @@ def test_the_draft_stamp_is_on_every_page_of_both_parts(tmp_path):
     renderer = _RENDERERS.pdf(str(spec.templates))
     data, _, pages = renderer.write(renderer.html("final-accounts", {**docs[0].context, "draft": True}))
     reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == pages == 50
+    assert len(reader.pages) == pages == 49
     assert all(stamped_pages(reader))
 
 
