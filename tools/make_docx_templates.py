@@ -509,6 +509,7 @@ def detail_table(folder: Path = TEMPLATES) -> Path:
     repeat_header(head)
     tag_row(table, widths, "{%tr for r in table.rows %}")
     row = add_row(table, widths)
+    cant_split(row)
     cell_text(row.cells[0], "{{ r.number }}", "Cell Center", FANGSONG)
     cell_text(row.cells[1], "{{ r.department }}", "Cell Text", FANGSONG)
     cell_text(row.cells[2], "{{ r.name }}", "Cell Text", FANGSONG)

@@ -149,3 +149,13 @@ def test_every_row_is_whole_on_one_page(summary_samples):
         continued.append(row.number)
     assert not any(carry)
     assert len(continued) <= 4, continued  # the sample's rows taller than a landscape page
+
+
+def test_docx_rows_do_not_split(summary_samples):
+    """The DOCX's rows are w:cantSplit, as the PDF's rows move whole: Word and LibreOffice then
+    split only a row taller than a page (four of the sample's), which they must."""
+    from docx.oxml.ns import qn
+
+    rows = Document(str(summary_samples / "shangdang-2022" / "detail-table.docx")).tables[0]._tbl.tr_lst
+    assert len(rows) == 1 + len(SHANGDANG.projects)
+    assert [i for i, tr in enumerate(rows[1:], 1) if tr.trPr is None or tr.trPr.find(qn("w:cantSplit")) is None] == []
