@@ -438,6 +438,10 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     # Fixed widths (the PDF's follow the content: contexts/results_summary.py, column_widths):
     # with the PDF's 4 pt cell margins, 单位 and 评价机构 hold six characters a line (a name of
     # twelve on two lines), 二级项目名称 eight, 项目支出 13,954.79.
+    # a table the data declares (results_summary.columns) is drawn by the docx_table filter
+    add_par(doc, "{%p if summary.table %}", "Body", FANGSONG)
+    add_par(doc, "{{p summary.table | docx_table }}", "Body", FANGSONG)
+    add_par(doc, "{%p else %}", "Body", FANGSONG)
     widths = [Mm(11), Mm(40), Mm(28.5), Mm(22), Mm(14), Mm(12), Mm(28.5)]
     table = grid_table(doc, widths)
     cell_margins(table, 4)
@@ -477,6 +481,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     cant_split(total)
     total.cells[0].merge(total.cells[2])
     total.cells[3].paragraphs[0].style = doc.styles["Cell Number"]
+    add_par(doc, "{%p endif %}", "Body", FANGSONG)
     # 注 under the table: the 评价结果说明 of rows without a score or grade
     paragraph_style(doc, "Table Note", FANGSONG, 12)
     add_par(doc, "{%p for n in summary.notes %}", "Table Note", FANGSONG)

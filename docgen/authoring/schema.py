@@ -26,7 +26,8 @@ def file_kinds() -> dict[str, tuple[str, type[BaseModel] | tuple[str, ...]]]:
     for kind, title in families.FILE_KINDS.items():
         specs = [spec for spec in families.FAMILIES if spec.file_kind == kind]
         blocks = tuple(b.key for spec in specs for b in (spec.block, *spec.supporting)) + ("grade_bands",)
-        kinds[kind] = (title, blocks + (("projects",) if any(spec.uses_projects for spec in specs) else ()))
+        uses_projects = any(spec.uses_projects for spec in specs)
+        kinds[kind] = (title, blocks + (("custom_fields", "projects") if uses_projects else ()))
     kinds["packet"] = ("公开包（docgen build）", Packet)
     return kinds
 

@@ -6,7 +6,10 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
+from docgen.contexts.table import TableDoc, build_table
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
+from docgen.models.layout import CustomField, TableColumn
+from docgen.rules.columns import check_columns
 from docgen.rules import effective_grade, format_amount, format_date, format_decimal
 from docgen.rules.formatting import SignatureIndents, signature_indents
 from docgen.rules import placeholders
@@ -45,6 +48,8 @@ class ResultsSummaryDoc:
     signature_indents: SignatureIndents
     notes: list[str]  # under the table: what the unrated rows' 评价结果说明 say (``注：序号43项目未评价：…``)
     column_widths: list[float]  # presentation hint: the seven columns' widths, % of the table
+    #: the 汇总表 as ``columns:`` declares it (None: the default layout, :data:`DEFAULT_COLUMNS`)
+    table: TableDoc | None = None
 
 
 # --- presentation hint: the 汇总表's column widths from what the columns hold
@@ -142,12 +147,26 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
     return rows, [("注：" if i == 0 else "") + n for i, n in enumerate(notes)]
 
 
+def declared_table(columns: list[TableColumn], projects: list[EvaluatedProject], ordering: Ordering,
+                   bands: GradeBands | None, custom: list[CustomField]) -> TableDoc:
+    """The 汇总表 by its declared columns, rows in the summary's order (merging agencies, as
+    the default layout does, only where a column says ``merge``)."""
+    agencies = dict(zip(map(id, projects), fill_down([p.agency for p in projects])))
+    ordered = order_rows(projects, ordering, lambda p: p.score, lambda p: effective_grade(p, bands),
+                         lambda p: agencies[id(p)])
+    items = [p for p, _ in ordered]
+    numbers = [str(rank if rank is not None else i) for i, (_, rank) in enumerate(ordered, start=1)]
+    return build_table(columns, items, numbers, lambda p: effective_grade(p, bands), custom,
+                       overrides={"agency": [agencies[id(p)] for p in items]})
+
+
 def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
-                          bands: GradeBands | None = None) -> ResultsSummaryDoc:
+                          bands: GradeBands | None = None, custom: list[CustomField] = ()) -> ResultsSummaryDoc:
     grades = [effective_grade(p, bands) for p in projects]
     values = summary_values(projects, grades, TABLE_UNIT)
     amounts = amounts_in(projects, TABLE_UNIT)
     rows, notes = summary_rows(projects, summary.order, bands)
+    table = declared_table(summary.columns, projects, summary.order, bands, list(custom)) if summary.columns else None
     date = format_date(summary.date) if summary.date else ""
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),
@@ -161,6 +180,7 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
         signature_indents=signature_indents(summary.signature or "", date),
         notes=notes,
         column_widths=column_widths(rows),
+        table=table,
     )
 
 
@@ -171,7 +191,7 @@ def documents(data) -> list:
     from docgen.families import Document
 
     return [Document("results-summary", {"summary": build_results_summary(
-        data.results_summary, [p.project for p in data.projects], data.grade_bands)})]
+        data.results_summary, [p.project for p in data.projects], data.grade_bands, data.custom_fields)})]
 
 
 def check(data) -> None:
@@ -179,5 +199,8 @@ def check(data) -> None:
 
     data.report_findings("results_summary", check_results_summary(
         data.results_summary, [p.project for p in data.projects], data.grade_bands))
+    if data.results_summary.columns:
+        data.report_findings("results_summary", check_columns(
+            data.results_summary.columns, data.custom_fields))
     for loaded in data.projects:
         data.report_project_findings(loaded, check_unrated(loaded.project, data.grade_bands))

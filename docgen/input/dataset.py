@@ -12,9 +12,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity
+from docgen.input.custom import typed_fields
 from docgen.input.messages import _type_word, add_findings, validate_model
 from docgen.input.yaml import EMPTY_FILE, SourceFile, line_of, placeholders, read_yaml, shown_path, yaml_files
 from docgen.models import GRADE_SYNONYMS, EvaluatedProject, GradeBands
+from docgen.models.layout import CustomField
 from docgen.rules import check_project
 from docgen.rules.interpret import score_and_grade_in
 
@@ -45,6 +47,8 @@ def _data_file_model(registry: tuple) -> type[BaseModel]:
         fields[block.key] = (block.annotation() | None, Field(None, title=block.title))
     fields["grade_bands"] = (GradeBands | None, Field(None, title="评价等级分档",
                                                        description="不写时用财预〔2020〕10号的默认分档"))
+    fields["custom_fields"] = (list[CustomField] | None, Field(None, title="自定义字段",
+                                                               description="评价对象可填写的其他字段"))
     fields["projects"] = (list[EvaluatedProject], Field(default_factory=list, title="评价对象"))
     return create_model("DataFile", __config__=ConfigDict(extra="forbid", title="数据文件"), **fields)
 
@@ -72,6 +76,7 @@ class DataSet:
 
     blocks: dict[str, Any] = field(default_factory=dict)
     grade_bands: GradeBands = field(default_factory=GradeBands)
+    custom_fields: list[CustomField] = field(default_factory=list)
     projects: list[LoadedProject] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     origins: dict[str, Origin] = field(default_factory=dict)
@@ -125,7 +130,7 @@ class DataSet:
 
 def _is_data_file(data: Any) -> bool:
     keys = [b.key for b in data_blocks()]
-    return (isinstance(data, dict) and any(k in data for k in (*keys, "grade_bands", "projects"))
+    return (isinstance(data, dict) and any(k in data for k in (*keys, "grade_bands", "custom_fields", "projects"))
             and "name" not in data)
 
 
@@ -155,7 +160,7 @@ def load_dataset(paths: list[Path]) -> DataSet:
         diags.add(Diagnostic(", ".join(map(str, paths)), None, (), "没有找到YAML文件（.yaml或.yml）"))
     stems: dict[str, LoadedProject] = {}
     pending: list[tuple[SourceFile, tuple, Any, str]] = []
-    block_keys = [b.key for b in data_blocks()] + ["grade_bands"]
+    block_keys = [b.key for b in data_blocks()] + ["grade_bands", "custom_fields"]
 
     for path in files:
         shown = shown_path(path)
@@ -205,6 +210,10 @@ def load_dataset(paths: list[Path]) -> DataSet:
             result.unreadable = True
             continue
         project, notes = _interpret(project, item)
+        if project.fields or any(f.required for f in result.custom_fields):
+            typed, problems = typed_fields(project.fields, result.custom_fields)
+            project = project.model_copy(update={"fields": typed})
+            notes += problems
         add_findings(source, prefix, notes + check_project(project, bands), diags)
         stem = project.id or default_stem
         loaded = LoadedProject(project, source.shown, line_of(source.data, prefix), stem, Origin(source, prefix))

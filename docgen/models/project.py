@@ -101,6 +101,9 @@ class EvaluatedProject(BaseModel):
     suggestions: TextList = Field(default_factory=list, title="建议")
     agency: str | None = Field(None, title="评价机构")
     remarks: str | None = Field(None, title="备注")
+    fields: dict[str, Any] = Field(
+        default_factory=dict, title="自定义字段",
+        description="数据中“custom_fields”声明的字段及其值，例如“资金来源: 一般公共预算”")
 
     @field_validator("id")
     @classmethod

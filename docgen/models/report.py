@@ -11,6 +11,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from docgen.models.layout import TableColumn
 from docgen.models.project import TextList
 from docgen.models.values import Amount, IntValue, Unit
 
@@ -82,6 +83,8 @@ class ResultsSummary(BaseModel):
     attachment_title: str = Field(title="附件名称", description="例如“XX县2023年重点绩效评价项目结果汇总表”")
     order: Ordering = Field(Ordering.GRADE_AGENCY, title="排序方式")
     published_total: Amount | None = Field(None, title="公布的项目支出合计", description="填写后与计算合计核对")
+    columns: list[TableColumn] | None = Field(
+        None, title="汇总表的列", description="不写时用默认格式（序号、二级项目名称、单位、项目支出、评分结果、评分等级、评价机构）")
     signature: str | None = Field(None, title="署名")
     date: dt.date | None = Field(None, title="日期")
 

@@ -56,6 +56,10 @@ def make_environment(loader=None, html: bool = False) -> SandboxedEnvironment:
     if html:
         env.filters["words"] = keep_words
     env.filters["title_lines"] = html_title_lines if html else docx_title_lines
+    if not html:
+        from docgen.render.docx_table import docx_table
+
+        env.filters["docx_table"] = docx_table
     return env
 
 
