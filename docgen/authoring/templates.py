@@ -6,12 +6,17 @@ import os
 import shutil
 from pathlib import Path
 
+from docgen import families
 from docgen.render.environment import BUILTIN_TEMPLATES, TemplateSet
 from docgen.resources import schemas_dir, skeletons_dir
 
 SKELETON_DIR = skeletons_dir()
 SCHEMAS = schemas_dir()
 SKELETONS = sorted(p.stem for p in SKELETON_DIR.glob("*.yaml"))
+#: A skeleton's line that :func:`write_skeleton` turns into one comment line per registered
+#: family (keeping what precedes the mark): the skeleton offers what this docgen can build,
+#: families registered later included, and lists no family by hand.
+FAMILIES_MARK = "@families"
 
 
 def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -28,9 +33,22 @@ def export_templates(folder: Path) -> tuple[list[Path], list[Path]]:
     return written, kept
 
 
+def family_lines(prefix: str) -> list[str]:
+    """``prefix`` + name, title and the block that declares it, for every registered family."""
+    width = max(len(spec.name) for spec in families.FAMILIES)
+    return [f"{prefix}{spec.name:<{width}}  {spec.title}；数据须有{spec.block.key}:（见 docgen init {spec.file_kind}）"
+            for spec in families.FAMILIES]
+
+
 def write_skeleton(kind: str, file: Path) -> None:
-    """The skeleton for ``kind``, its ``$schema`` line pointing at docgen's schemas from ``file``."""
+    """The skeleton for ``kind``, its ``$schema`` line pointing at docgen's schemas from ``file``
+    and its :data:`FAMILIES_MARK` line, if any, listing the registered families."""
     text = (SKELETON_DIR / f"{kind}.yaml").read_text(encoding="utf-8")
+    lines = []
+    for line in text.split("\n"):
+        prefix, mark, rest = line.partition(FAMILIES_MARK)
+        lines += family_lines(prefix) if mark and not rest.strip() else [line]
+    text = "\n".join(lines)
     target = SCHEMAS / f"{kind}.schema.json"
     try:
         schema = Path(os.path.relpath(target, file.resolve().parent)).as_posix()

@@ -87,6 +87,8 @@ def load_packet(path: Path):
     if data is None:
         return None, diagnostics
     source = SourceFile(path, shown, data)
+    if source.report_placeholders(diagnostics):  # a skeleton of docgen init not filled in yet
+        return None, diagnostics
     if not isinstance(data, dict):
         diagnostics.add(source.diagnostic((), "公开包文件应为键值对（title:、inputs:、documents: …）"))
         return None, diagnostics

@@ -255,7 +255,15 @@ def init(
         typer.echo(f"文件已存在，不会覆盖：{file}", err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
     write_skeleton(kind, file)
-    typer.echo(f"已写出 {file}；填写 <<…>> 后运行 docgen validate {file.parent}")
+    if kind != "packet":
+        typer.echo(f"已写出 {file}；填写 <<…>> 后运行 docgen validate {file.parent}")
+        return
+    from docgen.models.packet import PACKET_FILE_NAMES
+
+    typer.echo(f"已写出 {file}；填写 <<…>> 后运行 docgen build {file} -o 输出目录")
+    if file.name not in PACKET_FILE_NAMES:  # only that name is skipped when its folder is read as data
+        typer.echo(f"提示：公开包文件不叫{PACKET_FILE_NAMES[0]}时，docgen validate/render 读它所在的目录会把它当作数据；"
+                   f"放在数据目录里请命名为{PACKET_FILE_NAMES[0]}", err=True)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity
 from docgen.input.custom import typed_fields
 from docgen.input.messages import _type_word, add_findings, validate_model
-from docgen.input.yaml import EMPTY_FILE, SourceFile, line_of, placeholders, read_yaml, shown_path, yaml_files
+from docgen.input.yaml import EMPTY_FILE, SourceFile, line_of, read_yaml, shown_path, yaml_files
 from docgen.models import GRADE_SYNONYMS, EvaluatedProject, GradeBands
 from docgen.models.layout import CustomField
 from docgen.rules import check_project
@@ -170,11 +170,7 @@ def load_dataset(paths: list[Path]) -> DataSet:
             result.unreadable |= diags.items[-1].message != EMPTY_FILE
             continue
         source = SourceFile(path, shown, data)
-        unfilled = placeholders(data)
-        if unfilled:
-            for loc, label in unfilled:
-                kind, _, what = label.partition("：")
-                diags.add(source.diagnostic(loc, f"尚未填写：{what}（{kind}）" if what else f"尚未填写：{kind}"))
+        if source.report_placeholders(diags):
             result.unreadable = True
             continue
         if isinstance(data, list):

@@ -358,6 +358,15 @@ class SourceFile:
                    severity: Severity = Severity.ERROR) -> Diagnostic:
         return Diagnostic(self.shown, line_of(self.data, loc), tuple(loc), message, severity)
 
+    def report_placeholders(self, diagnostics: Diagnostics) -> bool:
+        """Each ``<<…>>`` left over from ``docgen init`` as an error at its line
+        (``尚未填写：项目名称（文本）``); True when there was one (its callers then read the file no further)."""
+        unfilled = placeholders(self.data)
+        for loc, label in unfilled:
+            kind, _, what = label.partition("：")
+            diagnostics.add(self.diagnostic(loc, f"尚未填写：{what}（{kind}）" if what else f"尚未填写：{kind}"))
+        return bool(unfilled)
+
 
 def yaml_files(paths: list[Path], diagnostics: Diagnostics | None = None) -> list[Path]:
     """The YAML files named by ``paths``: files as given, folders' files sorted by name

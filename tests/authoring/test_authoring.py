@@ -308,6 +308,105 @@ def test_skeletons_validate_once_filled(tmp_path, kind, monkeypatch):
     jsonschema.validate(as_json(_yaml().load(filled)), schema)
 
 
+def test_every_skeleton_kind_has_its_schema():
+    """``docgen init`` and ``docgen schema`` know the same kinds: each skeleton's $schema line
+    names a schema that exists."""
+    assert set(SKELETONS) == set(KINDS)
+    for kind in SKELETONS:
+        first = (ROOT / "docgen" / "authoring" / "skeletons" / f"{kind}.yaml").read_text(encoding="utf-8").split("\n")[0]
+        assert first == f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+
+
+def test_packet_skeleton_offers_every_field_and_registered_family(tmp_path):
+    """Every field of packet.yaml is in the skeleton (written, or commented out when optional),
+    the limits it shows are the defaults, and the families it lists are the registry's, one
+    registered at run time included."""
+    from docgen import families
+    from docgen.families import Block, FamilySpec
+    from docgen.models.packet import Limits, Packet
+
+    target = tmp_path / "packet.yaml"
+    write_skeleton("packet", target)
+    text = target.read_text(encoding="utf-8")
+    keys = set(re.findall(r"(?m)^(?:# )?([a-z_]+):", text))
+    assert set(Packet.model_fields) <= keys, set(Packet.model_fields) - keys
+    limits = re.search(r"(?m)^# limits: \{seconds: (\d+), memory_mb: (\d+)\}", text)
+    assert limits and (int(limits[1]), int(limits[2])) == (Limits().seconds, Limits().memory_mb)
+    listed = re.findall(r"(?m)^#   ([a-z-]+) +(\S+?)；", text)
+    assert listed == [(spec.name, spec.title) for spec in families.FAMILIES]
+
+    memo = FamilySpec("memo", "备忘录", Block("memo", "tiny_family:Memo", "备忘录"), "memo", "tiny_family:MemoDoc",
+                      "tiny_family:documents", "batch", uses_projects=False)
+    unregister = families.register(memo)
+    try:
+        write_skeleton("packet", tmp_path / "more" / "packet.yaml")
+    finally:
+        unregister()
+    more = (tmp_path / "more" / "packet.yaml").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^#   memo +备忘录；数据须有memo:", more)
+    assert "@families" not in text + more
+
+
+def test_packet_skeleton_builds_once_filled(workdir):
+    """``docgen init packet`` beside a sample's data: unfilled, ``docgen build`` names each
+    <<…>> with file and line (exit 2, nothing built); filled, the packet loads without a
+    finding, fits its schema and builds."""
+    from docgen.build import build_packet, load_packet
+    from docgen.cli import app
+    from typer.testing import CliRunner
+
+    data = workdir / "data"
+    data.mkdir()
+    for name in ("publisher.yaml", "01-housing.yaml"):
+        shutil.copy(SAMPLES / "jiyuan-2023" / name, data / name)
+    runner = CliRunner()
+    init = runner.invoke(app, ["init", "packet", "data/packet.yaml"])
+    assert init.exit_code == 0 and "docgen build data/packet.yaml" in init.stdout
+    assert not init.stderr  # named packet.yaml: no advice about the name
+    packet = data / "packet.yaml"
+
+    unfilled = runner.invoke(app, ["build", "data/packet.yaml", "-o", "out"])
+    assert unfilled.exit_code == 2
+    assert "Traceback" not in unfilled.output + unfilled.stderr
+    errors = [line for line in unfilled.stderr.splitlines() if line.startswith("data/packet.yaml:")]
+    assert len(errors) == 4 and all(re.match(r"data/packet\.yaml:\d+: [a-z_\[\]0-9]+: 尚未填写：", e) for e in errors)
+    assert "data/packet.yaml:8: documents[0]: 尚未填写：要生成的文档，从下表中选，可写多个（文档类型）" in errors
+    assert not (workdir / "out" / "manifest.json").exists()
+
+    declared = load_dataset([data]).families
+    fill = {**FILL, "文档类型": ", ".join(declared)}
+    filled = re.sub(r"<<([^：<>]+)：[^<>]*>>", lambda m: fill[m.group(1)], packet.read_text(encoding="utf-8"))
+    packet.write_text(filled, encoding="utf-8")
+    spec, diagnostics = load_packet(packet)
+    assert [str(d) for d in diagnostics.in_order()] == []
+    assert spec.families == declared and spec.combined == "测试文字.pdf" and spec.duplex
+    from docgen.input.yaml import _yaml
+
+    schema = json.loads((ROOT / "schemas" / "packet.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(as_json(_yaml().load(filled)), schema)
+
+    result = build_packet(packet, workdir / "out", jobs=1)
+    assert result.exit_code == 0, [str(d) for d in result.diagnostics.in_order()]
+    assert {p.name for p in (workdir / "out").iterdir()} >= {"01-housing.docx", "01-housing.pdf", "测试文字.pdf"}
+
+
+def test_init_refuses_to_overwrite_and_advises_the_packet_name(workdir):
+    from docgen.cli import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    (workdir / "packet.yaml").write_text("title: 已有\n", encoding="utf-8")
+    again = runner.invoke(app, ["init", "packet", "packet.yaml"])
+    assert again.exit_code == 2 and "文件已存在，不会覆盖：packet.yaml" in again.stderr
+    assert (workdir / "packet.yaml").read_text(encoding="utf-8") == "title: 已有\n"
+    # another name is written, with the advice that only packet.yaml is skipped as data
+    other = runner.invoke(app, ["init", "packet", "2024.yaml"])
+    assert other.exit_code == 0 and "命名为packet.yaml" in other.stderr
+    assert (workdir / "2024.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    unknown = runner.invoke(app, ["init", "packets", "x.yaml"])
+    assert unknown.exit_code == 2 and "未知的类型“packets”" in unknown.stderr and not (workdir / "x.yaml").exists()
+
+
 def test_the_draft_stamp_outlines_are_what_the_tool_makes(tmp_path):
     """templates/css/draft-stamp.svg is made by tools/make_draft_stamp.py from Noto Sans CJK SC."""
     import runpy
