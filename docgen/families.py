@@ -108,7 +108,7 @@ FAMILIES: list[FamilySpec] = [
     FamilySpec("detail-table", "财政支出重点绩效评价项目明细表",
                Block("detail_table", "docgen.models.report:DetailTable", "重点绩效评价项目明细表"),
                "table", "docgen.contexts.detail_table:DetailTableDoc", "docgen.contexts.detail_table:documents",
-               "report"),
+               "report", check="docgen.contexts.detail_table:check"),
     FamilySpec("final-accounts", "部门决算公开",
                Block("department", "docgen.models.accounts:Department", "部门概况（部门决算公开）"),
                "accounts", "docgen.contexts.final_accounts:FinalAccounts",

@@ -387,6 +387,7 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
     section_loop(doc, "report.sections_before_table")
     add_par(doc, "{{ report.table.title }}", "Table Title", HEITI)
+    declared_table(doc, "report.table.declared")
     widths = [Mm(14), Mm(90), Mm(30), Mm(22)]
     table = grid_table(doc, widths)
     head = add_row(table, widths, ["{{ report.table.number_header }}", "项目名称", "中介机构评分", "评价等级"],
@@ -394,14 +395,24 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     repeat_header(head)
     tag_row(table, widths, "{%tr for r in report.table.rows %}")
     row = add_row(table, widths)
+    cant_split(row)
     cell_text(row.cells[0], "{{ r.number }}", "Cell Center", FANGSONG)
     cell_text(row.cells[1], "{{ r.name }}", "Cell Text", FANGSONG)
     cell_text(row.cells[2], "{{ r.score }}", "Cell Center", FANGSONG)
     cell_text(row.cells[3], "{{ r.grade }}", "Cell Center", FANGSONG)
     tag_row(table, widths, "{%tr endfor %}")
+    add_par(doc, "{%p endif %}", "Body", FANGSONG)
     section_loop(doc, "report.sections_after_table")
     signature_lines(doc, "report")
     return save(doc, folder / "summary-report.docx")
+
+
+def declared_table(doc, variable: str, style: str = "Body") -> None:
+    """Where the data declares the table's columns, the ``docx_table`` filter draws it; else
+    the hand-laid default table that follows (closed by a ``{%p endif %}`` paragraph)."""
+    add_par(doc, f"{{%p if {variable} %}}", style, FANGSONG)
+    add_par(doc, f"{{{{p {variable} | docx_table }}}}", style, FANGSONG)
+    add_par(doc, "{%p else %}", style, FANGSONG)
 
 
 def signature_lines(doc, root: str) -> None:
@@ -438,10 +449,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     # Fixed widths (the PDF's follow the content: contexts/results_summary.py, column_widths):
     # with the PDF's 4 pt cell margins, 单位 and 评价机构 hold six characters a line (a name of
     # twelve on two lines), 二级项目名称 eight, 项目支出 13,954.79.
-    # a table the data declares (results_summary.columns) is drawn by the docx_table filter
-    add_par(doc, "{%p if summary.table %}", "Body", FANGSONG)
-    add_par(doc, "{{p summary.table | docx_table }}", "Body", FANGSONG)
-    add_par(doc, "{%p else %}", "Body", FANGSONG)
+    declared_table(doc, "summary.table")
     widths = [Mm(11), Mm(40), Mm(28.5), Mm(22), Mm(14), Mm(12), Mm(28.5)]
     table = grid_table(doc, widths)
     cell_margins(table, 4)
@@ -507,6 +515,7 @@ def detail_table(folder: Path = TEMPLATES) -> Path:
             r.font.size = Pt(12)
     add_par(doc, "{{ table.title }}", "Table Caption", XBS)
     add_par(doc, "{{ table.unit_label }}", "Unit Line", FANGSONG)
+    declared_table(doc, "table.declared", "Unit Line")
     widths = [Mm(9), Mm(20), Mm(26), Mm(24), Mm(70), Mm(13), Mm(52), Mm(44), Mm(9)]
     table = grid_table(doc, widths)
     head = add_row(table, widths, ["序号", "单位名称", "项目名称", "项目实施单位", "项目实施情况", "评价结果",
@@ -529,6 +538,7 @@ def detail_table(folder: Path = TEMPLATES) -> Path:
     cell_text(row.cells[5], "{{ r.result }}", "Cell Center", FANGSONG)
     cell_text(row.cells[8], "{{ r.remarks }}", "Cell Text", FANGSONG)
     tag_row(table, widths, "{%tr endfor %}")
+    add_par(doc, "{%p endif %}", "Unit Line", FANGSONG)
     return save(doc, folder / "detail-table.docx")
 
 

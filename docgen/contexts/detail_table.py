@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docgen.contexts.common import Paragraph, numbered, plain
+from docgen.contexts.table import TableDoc, declared_table
+from docgen.models.layout import CustomField
+from docgen.rules.columns import check_columns
 from docgen.models import DetailTable, EvaluatedProject, GradeBands
 from docgen.rules import Numbering, effective_grade, format_decimal
 from docgen.rules.summary import order_rows
@@ -28,6 +31,8 @@ class DetailTableDoc:
     title: str
     unit_label: str
     rows: list[DetailRow]
+    #: the table as ``detail_table.columns`` declares it (None: the default layout)
+    declared: TableDoc | None = None
 
 
 def result_text(project: EvaluatedProject, bands: GradeBands | None) -> str:
@@ -40,8 +45,12 @@ def result_text(project: EvaluatedProject, bands: GradeBands | None) -> str:
     return project.result_note or ""
 
 
+#: The landscape page's text width (297 mm less 15 mm margins) and the table's type size.
+TABLE_MM, TYPE_PT = 267, 10
+
+
 def build_detail_table(table: DetailTable, projects: list[EvaluatedProject],
-                       bands: GradeBands | None = None) -> DetailTableDoc:
+                       bands: GradeBands | None = None, custom: list[CustomField] = ()) -> DetailTableDoc:
     ordered = order_rows(projects, table.order, lambda p: p.score, lambda p: effective_grade(p, bands),
                          lambda p: p.agency or "")
     rows = [
@@ -58,7 +67,9 @@ def build_detail_table(table: DetailTable, projects: list[EvaluatedProject],
         )
         for i, (p, rank) in enumerate(ordered, start=1)
     ]
-    return DetailTableDoc(title=table.title, unit_label=f"单位：{table.unit.value}", rows=rows)
+    declared = declared_table(table.columns, projects, table.order, bands, custom, table_mm=TABLE_MM,
+                              size_pt=TYPE_PT) if table.columns else None
+    return DetailTableDoc(title=table.title, unit_label=f"单位：{table.unit.value}", rows=rows, declared=declared)
 
 
 # --- family hooks (docgen.families): the data set's documents
@@ -68,4 +79,9 @@ def documents(data) -> list:
     from docgen.families import Document
 
     return [Document("detail-table", {"table": build_detail_table(
-        data.detail_table, [p.project for p in data.projects], data.grade_bands)})]
+        data.detail_table, [p.project for p in data.projects], data.grade_bands, data.custom_fields)})]
+
+
+def check(data) -> None:
+    if data.detail_table.columns:
+        data.report_findings("detail_table", check_columns(data.detail_table.columns, data.custom_fields))

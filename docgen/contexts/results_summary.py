@@ -6,9 +6,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from docgen.contexts.table import TableDoc, build_table
+from docgen.contexts.table import TableDoc, declared_table
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
-from docgen.models.layout import CustomField, TableColumn
+from docgen.models.layout import CustomField
 from docgen.rules.columns import check_columns
 from docgen.rules import effective_grade, format_amount, format_date, format_decimal
 from docgen.rules.formatting import SignatureIndents, signature_indents
@@ -147,26 +147,13 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
     return rows, [("注：" if i == 0 else "") + n for i, n in enumerate(notes)]
 
 
-def declared_table(columns: list[TableColumn], projects: list[EvaluatedProject], ordering: Ordering,
-                   bands: GradeBands | None, custom: list[CustomField]) -> TableDoc:
-    """The 汇总表 by its declared columns, rows in the summary's order (merging agencies, as
-    the default layout does, only where a column says ``merge``)."""
-    agencies = dict(zip(map(id, projects), fill_down([p.agency for p in projects])))
-    ordered = order_rows(projects, ordering, lambda p: p.score, lambda p: effective_grade(p, bands),
-                         lambda p: agencies[id(p)])
-    items = [p for p, _ in ordered]
-    numbers = [str(rank if rank is not None else i) for i, (_, rank) in enumerate(ordered, start=1)]
-    return build_table(columns, items, numbers, lambda p: effective_grade(p, bands), custom,
-                       overrides={"agency": [agencies[id(p)] for p in items]})
-
-
 def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
                           bands: GradeBands | None = None, custom: list[CustomField] = ()) -> ResultsSummaryDoc:
     grades = [effective_grade(p, bands) for p in projects]
     values = summary_values(projects, grades, TABLE_UNIT)
     amounts = amounts_in(projects, TABLE_UNIT)
     rows, notes = summary_rows(projects, summary.order, bands)
-    table = declared_table(summary.columns, projects, summary.order, bands, list(custom)) if summary.columns else None
+    table = declared_table(summary.columns, projects, summary.order, bands, custom) if summary.columns else None
     date = format_date(summary.date) if summary.date else ""
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),

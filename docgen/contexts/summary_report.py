@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docgen.contexts.common import Heading
+from docgen.contexts.table import TableDoc, declared_table
+from docgen.models.layout import CustomField
+from docgen.rules.columns import check_columns
 
 from docgen.models import EvaluatedProject, GradeBands, OfficialReport, Ordering, TextSection, Unit
 from docgen.rules import Numbering, effective_grade, format_date, format_decimal, number_label
@@ -26,6 +29,8 @@ class ScoreTableView:
     title: str
     number_header: str  # 排名 or 序号
     rows: list[ScoreRow]
+    #: the table as ``score_table.columns`` declares it (None: the default layout)
+    declared: TableDoc | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ def score_rows(projects: list[EvaluatedProject], ordering: Ordering, bands: Grad
 
 
 def build_summary_report(report: OfficialReport, projects: list[EvaluatedProject],
-                         bands: GradeBands | None = None) -> SummaryReport:
+                         bands: GradeBands | None = None, custom: list[CustomField] = ()) -> SummaryReport:
     grades = [effective_grade(p, bands) for p in projects]
     values = summary_values(projects, grades, Unit.WAN)
     headings = [_heading(s, i, Numbering.CHINESE_COMMA, values) for i, s in enumerate(report.sections, start=1)]
@@ -85,6 +90,8 @@ def build_summary_report(report: OfficialReport, projects: list[EvaluatedProject
             title=placeholders.fill(report.score_table.title, values),
             number_header="排名" if ordering is Ordering.RANK else "序号",
             rows=score_rows(projects, ordering, bands),
+            declared=declared_table(report.score_table.columns, projects, ordering, bands, custom)
+            if report.score_table.columns else None,
         ),
         sections_after_table=headings[split:],
         signature=report.signature,
@@ -102,10 +109,13 @@ def documents(data) -> list:
     from docgen.families import Document
 
     return [Document("summary-report", {"report": build_summary_report(
-        data.report, [p.project for p in data.projects], data.grade_bands)})]
+        data.report, [p.project for p in data.projects], data.grade_bands, data.custom_fields)})]
 
 
 def check(data) -> None:
     from docgen.rules.checks import check_report
 
     data.report_findings("report", check_report(data.report, [p.project for p in data.projects], data.grade_bands))
+    if data.report.score_table.columns:
+        data.report_findings("report", check_columns(data.report.score_table.columns, data.custom_fields,
+                                                     ("score_table", "columns")))

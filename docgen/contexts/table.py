@@ -15,7 +15,9 @@ from typing import Any
 from docgen.models.layout import Align, CustomField, FieldType, TableColumn
 from docgen.rules.columns import AMOUNT_FIELDS, NUMBER, column_total, column_values, printed
 from docgen.rules.formatting import text_width
-from docgen.rules.summary import merge_spans
+from docgen.models import GradeBands, Ordering
+from docgen.rules import effective_grade
+from docgen.rules.summary import fill_down, merge_spans, order_rows
 
 #: Characters a cell's padding and rules take, and the longest line a column is widened for.
 CELL_CHARS = Decimal("0.75")
@@ -31,11 +33,15 @@ class HeaderCell:
 
 @dataclass(frozen=True)
 class Cell:
-    text: str
+    text: str  # paragraphs separated by newlines
     align: str  # left, center, right
     #: rows the cell covers: 1 a plain cell, n > 1 the first of a merge, 0 covered by the one above
     span: int = 1
     merge: bool = False  # the column merges (a covered cell continues the merge in Word)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n")
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ def _align(column: TableColumn, kind: FieldType | None) -> str:
         return column.align.value
     if column.field in AMOUNT_FIELDS or kind in (FieldType.AMOUNT, FieldType.PERCENT):
         return Align.RIGHT.value
-    if column.field in (NUMBER, "score", "grade", "evaluation_year") or kind is FieldType.DATE:
+    if column.field in (NUMBER, "score", "grade", "result", "evaluation_year") or kind is FieldType.DATE:
         return Align.CENTER.value
     return Align.LEFT.value
 
@@ -93,7 +99,7 @@ def _widths(columns: Sequence[TableColumn], texts: Sequence[Sequence[str]], figu
     char_mm = Decimal(str(size_pt)) * Decimal("25.4") / 72
     needs, wants = [], []
     for column, cells, figure in zip(columns, texts, figures):
-        longest = max([Decimal(0), *(text_width(t) for t in cells)])
+        longest = max([Decimal(0), *(text_width(line) for t in cells for line in t.split("\n"))])
         header = max(text_width(h) for h in column.header)
         if figure:
             need = max(longest, math.ceil(header / 3), Decimal(2))
@@ -140,9 +146,24 @@ def build_table(columns: Sequence[TableColumn], projects: Sequence[Any], numbers
         total = [HeaderCell(total_label, first)]
         total_cells = [Cell(column_total(c, values[k]) if c.sum else "", aligns[k])
                        for k, c in enumerate(columns) if k >= first]
-    figures = [c.field in AMOUNT_FIELDS or c.field in (NUMBER, "score", "grade", "evaluation_year")
+    figures = [c.field in AMOUNT_FIELDS or c.field in (NUMBER, "score", "grade", "result", "evaluation_year")
                or kinds.get(c.field) in (FieldType.AMOUNT, FieldType.PERCENT, FieldType.DATE) for c in columns]
     widths = _widths(columns, texts, figures, table_mm, size_pt)
     whole = sum(widths) or 1
     percents = [round(w / whole * 100, 2) for w in widths]
     return TableDoc(header_rows(columns), rows, total, total_cells, widths, percents)
+
+
+def declared_table(columns: Sequence[TableColumn], projects: Sequence[Any], ordering: Ordering,
+                   bands: GradeBands | None, custom: Sequence[CustomField] = (), **layout: Any) -> TableDoc:
+    """A summary table by its declared columns, rows in the family's order (:func:`order_rows`):
+    numbered by rank when ranked (an unscored row has none), else 1, 2, 3; an empty 评价机构
+    continues the one above it, as in the default layouts. ``layout``: ``table_mm``, ``size_pt``."""
+    agencies = dict(zip(map(id, projects), fill_down([p.agency for p in projects])))
+    grade = lambda p: effective_grade(p, bands)  # noqa: E731
+    ordered = order_rows(projects, ordering, lambda p: p.score, grade, lambda p: agencies[id(p)])
+    items = [p for p, _ in ordered]
+    numbers = [("" if rank is None else str(rank)) if ordering is Ordering.RANK else str(i)
+               for i, (_, rank) in enumerate(ordered, start=1)]
+    return build_table(columns, items, numbers, grade, custom,
+                       overrides={"agency": [agencies[id(p)] for p in items]}, **layout)

@@ -55,6 +55,8 @@ class ScoreTable(BaseModel):
     title: str = Field(title="表题", min_length=1)
     after_section: IntValue = Field(1, title="表格位于第几部分之后", ge=1)
     order: Ordering = Field(Ordering.RANK, title="排序方式", description="rank、grade-agency 或 input")
+    columns: list[TableColumn] | None = Field(
+        None, title="得分表的列", description="不写时用默认格式（排名、项目名称、中介机构评分、评价等级）")
 
 
 class OfficialReport(BaseModel):
@@ -97,3 +99,6 @@ class DetailTable(BaseModel):
     title: str = Field(title="表题", min_length=1)
     unit: Unit = Field(Unit.YUAN, title="金额单位")
     order: Ordering = Field(Ordering.INPUT, title="排序方式")
+    columns: list[TableColumn] | None = Field(
+        None, title="明细表的列", description="不写时用默认格式（序号、单位名称、项目名称、项目实施单位、项目实施情况、"
+        "评价结果、项目存在的问题、建议和改进措施、备注）")

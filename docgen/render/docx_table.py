@@ -14,9 +14,9 @@ JC = {"left": "left", "center": "center", "right": "right"}
 
 
 def _paragraph(text: str, style: str, align: str) -> str:
-    lines = str(text).split("\n")
-    runs = "<w:r><w:br/></w:r>".join(f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r>' for line in lines)
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{JC[align]}"/></w:pPr>{runs}</w:p>'
+    """One paragraph per line of ``text`` (a cell of paragraphs)."""
+    return "".join(f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{JC[align]}"/></w:pPr>'
+                   f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in str(text).split("\n"))
 
 
 def _cell(width: int, body: str, span: int = 1, vmerge: str | None = None) -> str:

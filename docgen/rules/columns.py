@@ -13,7 +13,8 @@ from typing import Any
 from docgen.diagnostics import Finding
 from docgen.models.layout import CustomField, FieldType, TableColumn
 from docgen.models.values import Amount, Unit
-from docgen.rules.formatting import format_amount, format_date, format_decimal, format_percent, places_for
+from docgen.rules.formatting import (Numbering, format_amount, format_date, format_decimal, format_percent, number_label,
+                                     places_for)
 from docgen.rules.summary import UNRATED, total_of_printed
 
 #: The column that numbers the rows (序号 or, in a ranked table, 排名).
@@ -34,7 +35,18 @@ BUILTIN_FIELDS = {
     "agency": "评价机构",
     "remarks": "备注",
     "result_note": "评价结果说明",
+    "result": "评价结果",
+    "overview": "项目概况",
+    "implementation": "项目实施情况",
+    "problems": "主要问题",
+    "rectification": "整改要求",
+    "suggestions": "建议",
 }
+
+#: Fields of paragraphs: a cell holds one paragraph each, those of problems and suggestions
+#: numbered （一）（二）… as the detail table numbers them.
+PARAGRAPH_FIELDS = frozenset({"overview", "implementation"})
+NUMBERED_FIELDS = frozenset({"problems", "rectification", "suggestions"})
 
 #: Built-in fields holding amounts; a column of them converts to its unit (default 万元).
 AMOUNT_FIELDS = frozenset({"expenditure"})
@@ -87,6 +99,18 @@ def column_values(column: TableColumn, projects: Sequence[Any], grade: Callable[
             g = grade(project)
             out.append(g.value if g is not None else UNRATED)
             continue
+        if column.field == "result":  # the score, else the grade, else what the data says (未实施)
+            g = grade(project)
+            out.append(project.score if project.score is not None else g.value if g is not None
+                       else project.result_note or "")
+            continue
+        if column.field in PARAGRAPH_FIELDS:
+            out.append(tuple(getattr(project, column.field)))
+            continue
+        if column.field in NUMBERED_FIELDS:
+            items = getattr(project, column.field)
+            out.append(tuple(f"{number_label(i, Numbering.CHINESE_PAREN)}{t}" for i, t in enumerate(items, start=1)))
+            continue
         value = _raw(project, column.field)
         if isinstance(value, Amount):
             out.append(value.in_unit(column.unit or DEFAULT_UNIT))
@@ -118,7 +142,9 @@ def printed(column: TableColumn, values: Sequence[Any], kind: FieldType | None =
             out.append(format_date(v))
         elif isinstance(v, Enum):
             out.append(str(v.value))
-        elif isinstance(v, (list, tuple)):
+        elif isinstance(v, tuple):  # paragraphs: one line each
+            out.append("\n".join(v))
+        elif isinstance(v, list):
             out.append("、".join(map(str, v)))
         else:
             out.append(str(v))
