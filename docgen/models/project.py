@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from docgen.models.values import Amount, DecimalValue, Grade, GradeValue, IntValue, Score, output_name_problem
+from docgen.models.values import (Amount, DecimalValue, Grade, GradeValue, IntValue, Percentage, Score,
+                                  output_name_problem)
 
 
 def _one_or_many(value: Any) -> Any:
@@ -91,6 +92,12 @@ class EvaluatedProject(BaseModel):
     overview: TextList = Field(default_factory=list, title="项目概况", description="段落列表")
     implementation: TextList = Field(default_factory=list, title="项目实施情况", description="段落列表")
     expenditure: Amount | None = Field(None, title="项目支出", description="例如“6354.80万元”")
+    budget: Amount | None = Field(None, title="预算数", description="须带单位，例如“200万元”；与执行数一起用于计算预算执行率")
+    executed: Amount | None = Field(None, title="执行数", description="须带单位，例如“180.58万元”")
+    execution_rate: Percentage | None = Field(
+        None, title="预算执行率",
+        description="例如“90.29%”或90.29（按百分数理解）；按所写的小数位数与执行数÷预算数核对",
+    )
     score: Score | None = Field(None, title="评价得分", description="0到100")
     grade: GradeValue | None = Field(None, title="评价等级", description="优、良、中、差；不填时按得分确定")
     result_note: str | None = Field(

@@ -117,6 +117,44 @@ Score = Annotated[
 ]
 
 
+def to_percentage(value: Any) -> Decimal:
+    """A rate in percent as written: ``"90.29%"``, ``90.29``, ``"９０．２９％"`` → ``Decimal("90.29")``.
+
+    The digits are kept as entered (``"90.30%"`` stays ``90.30``): the exponent is the precision
+    the rate was printed with, which its consistency check needs. Not negative."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.endswith("%"):
+            text = text[:-1].strip()
+        if not text:
+            raise PydanticCustomError("percent_parsing", "应为百分比，例如“90.29%”，实际为“{value}”",
+                                      {"value": value})
+        try:
+            number = to_decimal(text)
+        except PydanticCustomError as error:
+            if error.type != "decimal_parsing":
+                raise
+            raise PydanticCustomError("percent_parsing", "应为百分比，例如“90.29%”，实际为“{value}”",
+                                      {"value": value}) from None
+    else:
+        number = to_decimal(value)
+    if number < 0:
+        raise PydanticCustomError("percent_negative", "百分比不能为负数，实际为{value}", {"value": str(value)})
+    return number
+
+
+#: A percentage (预算执行率): the number of percent with the digits as entered; printed ``90.29%``.
+Percentage = Annotated[
+    Decimal,
+    BeforeValidator(to_percentage),
+    PlainSerializer(lambda d: f"{d}%", return_type=str),
+    WithJsonSchema({"anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*[0-9０-９]+([.．][0-9０-９]+)?\s*[%％]?\s*$", "examples": ["90.29%"]},
+    ]}),
+]
+
+
 class Grade(str, Enum):
     """评价等级 (财预〔2020〕10号): 优、良、中、差."""
 

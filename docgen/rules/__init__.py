@@ -1,6 +1,7 @@
 """Pure functions: grades, ranks, totals, percentages, formatting and consistency checks."""
 
 from docgen.rules.checks import check_project
+from docgen.rules.execution import execution_rate, overall_execution_rate
 from docgen.rules.formatting import (
     FILTERS,
     Numbering,
@@ -20,12 +21,14 @@ __all__ = [
     "check_project",
     "chinese_numeral",
     "effective_grade",
+    "execution_rate",
     "format_amount",
     "format_date",
     "format_decimal",
     "format_percent",
     "grade_for",
     "number_label",
+    "overall_execution_rate",
     "percentage",
     "published_score",
     "round_half_up",

@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from docgen.diagnostics import Finding, Severity
 from docgen.models import RESULT_SHEET_FIELDS, EvaluatedProject, GradeBands, OfficialReport, ResultsSummary
 from docgen.rules import placeholders
+from docgen.rules.execution import (EXECUTION_PLACEHOLDERS, check_execution, check_execution_placeholders,
+                                   execution_values)
 from docgen.rules.grades import check_grade, effective_grade
 from docgen.rules.summary import (
     PLACEHOLDER_NAMES,
@@ -43,6 +45,7 @@ def check_no_markup(project: EvaluatedProject) -> list[Finding]:
 def check_project(project: EvaluatedProject, bands: GradeBands | None = None) -> list[Finding]:
     """Every check that applies to one evaluated project."""
     findings = check_grade(project, bands)
+    findings += check_execution(project)
     findings += check_no_markup(project)
     return findings
 
@@ -72,13 +75,18 @@ def _narrative_texts(prefix: tuple, value) -> list[tuple[tuple, str]]:
 
 def check_placeholders(block: BaseModel, projects: list[EvaluatedProject],
                        bands: GradeBands | None = None) -> list[Finding]:
-    """Unknown ``{名称}`` (errors), and sentences whose quoted counts leave projects out."""
+    """Unknown ``{名称}`` (errors; the names on offer are those that can be computed), sentences
+    whose quoted counts leave projects out, and budget execution figures that cannot be computed
+    (errors of their own, not “unknown”) or count only some projects (warnings)."""
     names = list(PLACEHOLDER_NAMES)
     if not any(p.expenditure for p in projects):
         names.remove("总金额")
+    computable = execution_values(projects)
+    names = [n for n in names if n not in EXECUTION_PLACEHOLDERS or n in computable]
     grades = [effective_grade(p, bands) for p in projects]
     return [f for loc, text in _narrative_texts((), block)
-            for f in placeholders.check(text, names, loc) + check_counts_add_up(text, grades, loc)]
+            for f in (placeholders.check(text, names, loc, known=EXECUTION_PLACEHOLDERS)
+                      + check_counts_add_up(text, grades, loc) + check_execution_placeholders(text, projects, loc))]
 
 
 def check_unrated(project: EvaluatedProject, bands: GradeBands | None = None) -> list[Finding]:

@@ -7,6 +7,7 @@ text is never evaluated as a template, and anything else in it is printed as wri
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from docgen.diagnostics import Finding
 
@@ -23,10 +24,12 @@ def names_in(text: str) -> list[str]:
     return [m.group(1) for m in PLACEHOLDER.finditer(text)]
 
 
-def check(text: str, names: list[str], loc: tuple) -> list[Finding]:
-    """An unknown ``{名称}`` is almost always a typo: report it with the names on offer."""
+def check(text: str, names: list[str], loc: tuple, known: Collection[str] = ()) -> list[Finding]:
+    """An unknown ``{名称}`` is almost always a typo: report it with the names on offer.
+    ``known`` are names that are not on offer here but not unknown either (a check of their
+    own says why they cannot be used)."""
     return [
         Finding(loc, f"未知的占位符“{{{m.group(1)}}}”；可用：{'、'.join('{' + n + '}' for n in names)}")
         for m in PLACEHOLDER.finditer(text)
-        if m.group(1) not in names
+        if m.group(1) not in names and m.group(1) not in known
     ]

@@ -11,6 +11,7 @@ from docgen.models import Grade, Ordering
 from docgen.rules.formatting import format_amount, format_decimal
 from docgen.rules.grades import published_score
 from docgen.rules import placeholders
+from docgen.rules.execution import EXECUTION_PLACEHOLDERS, execution_values
 from docgen.rules.numbers import round_half_up
 
 T = TypeVar("T")
@@ -111,8 +112,10 @@ def check_published_total(published: Decimal, computed: Decimal, rows: int,
     return [Finding(loc, f"{text}，超出尾数误差（{rows}行×0.01={format_amount(tolerance)}）")]
 
 
-#: Names a narrative may quote as ``{名称}``; each is computed from the rows.
-PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "未评价数", "等级分布", "总金额"]
+#: Names a narrative may quote as ``{名称}``; each is computed from the rows. The last three are
+#: the budget execution's (:mod:`docgen.rules.execution`).
+PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "未评价数", "等级分布", "总金额",
+                     *EXECUTION_PLACEHOLDERS]
 
 #: The count placeholders that together make up {评价数}: one per grade, and the unrated.
 COUNT_PLACEHOLDERS = {"优数": Grade.EXCELLENT, "良数": Grade.GOOD, "中数": Grade.FAIR, "差数": Grade.POOR,
@@ -125,7 +128,10 @@ def amounts_in(projects: Sequence, unit) -> list[Decimal | None]:
 
 
 def summary_values(projects: Sequence, grades: Sequence[Grade | None], unit) -> dict[str, str]:
-    """The computed values behind the placeholders, as printed."""
+    """The computed values behind the placeholders, as printed. A value that cannot be computed
+    (``{总金额}`` without any 项目支出; ``{预算数}``, ``{执行数}``, ``{预算执行率}`` without a project
+    that states both 预算数 and 执行数, see :func:`~docgen.rules.execution.execution_values`) is
+    left out: its placeholder would print as written, and the checks report it as an error."""
     counts = grade_counts(grades)
     unrated = unrated_count(grades)
     values = {
@@ -140,6 +146,7 @@ def summary_values(projects: Sequence, grades: Sequence[Grade | None], unit) -> 
     amounts = amounts_in(projects, unit)
     if any(a is not None for a in amounts):
         values["总金额"] = format_decimal(total_of_printed(amounts))
+    values.update(execution_values(projects, unit))
     return values
 
 
