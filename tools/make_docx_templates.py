@@ -436,13 +436,16 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{%p for p in summary.paragraphs %}", "Body", FANGSONG)
     add_par(doc, "{{ p }}", "Body", FANGSONG)
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
+    add_par(doc, "{%p if summary.attachment %}", "Body", FANGSONG)
     note = add_par(doc, "附件：{{ summary.attachment_title }}", "Body", FANGSONG)
     note.paragraph_format.space_before = Pt(28.95)
     # GB/T 9704 §7.3.4: two characters in; a wrapped name goes on under its own first character
     note.paragraph_format.left_indent, note.paragraph_format.first_line_indent = Pt(16 * 5), Pt(-16 * 3)
+    add_par(doc, "{%p endif %}", "Body", FANGSONG)
     add_par(doc, "{%p if summary.signature or summary.date %}", "Body", FANGSONG)
     signature_lines(doc, "summary")
     add_par(doc, "{%p endif %}", "Body", FANGSONG)
+    add_par(doc, "{%p if summary.attachment %}", "Body", FANGSONG)  # 附件汇总表 (none: narrative only)
     label = add_par(doc, "附件", "Attachment Label", HEITI)
     label.paragraph_format.page_break_before = True
     add_par(doc, "{{ summary.attachment_title }}", "Table Title", HEITI)
@@ -495,6 +498,7 @@ def results_summary(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{%p for n in summary.notes %}", "Table Note", FANGSONG)
     add_par(doc, "{{ n }}", "Table Note", FANGSONG)
     add_par(doc, "{%p endfor %}", "Table Note", FANGSONG)
+    add_par(doc, "{%p endif %}", "Table Note", FANGSONG)
     return save(doc, folder / "results-summary.docx")
 
 

@@ -10,11 +10,12 @@ from docgen.contexts.table import TableDoc, declared_table
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
 from docgen.models.layout import CustomField
 from docgen.rules.columns import check_columns
+from docgen.rules.groups import narrative_values
 from docgen.rules import effective_grade, format_amount, format_date, format_decimal
 from docgen.rules.formatting import SignatureIndents, signature_indents
 from docgen.rules import placeholders
 from docgen.rules.summary import (
-    UNRATED, amounts_in, fill_down, merge_spans, order_rows, summary_values, total_of_printed
+    UNRATED, amounts_in, fill_down, merge_spans, order_rows, total_of_printed
 )
 
 #: The 汇总表 prints 项目支出 in 万元 (FORMATS.md).
@@ -39,6 +40,7 @@ class ResultsSummaryDoc:
     title: str
     paragraphs: list[str]
     attachment_title: str
+    attachment: bool  # the 附件汇总表 is printed (False: the narrative only)
     amount_header: str
     rows: list[SummaryRow]
     total: str
@@ -149,8 +151,8 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
 
 def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
                           bands: GradeBands | None = None, custom: list[CustomField] = ()) -> ResultsSummaryDoc:
-    grades = [effective_grade(p, bands) for p in projects]
-    values = summary_values(projects, grades, TABLE_UNIT)
+    values = narrative_values(projects, lambda p: effective_grade(p, bands), TABLE_UNIT, custom,
+                              summary.published)
     amounts = amounts_in(projects, TABLE_UNIT)
     rows, notes = summary_rows(projects, summary.order, bands)
     table = declared_table(summary.columns, projects, summary.order, bands, custom) if summary.columns else None
@@ -158,7 +160,8 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),
         paragraphs=[placeholders.fill(p, values) for p in summary.paragraphs],
-        attachment_title=placeholders.fill(summary.attachment_title, values),
+        attachment_title=placeholders.fill(summary.attachment_title or "", values),
+        attachment=summary.attachment_table,
         amount_header=f"项目支出（{TABLE_UNIT.value}）",
         rows=rows,
         total=format_amount(total_of_printed(amounts)) if any(a is not None for a in amounts) else "",
@@ -185,7 +188,7 @@ def check(data) -> None:
     from docgen.rules.checks import check_results_summary, check_unrated
 
     data.report_findings("results_summary", check_results_summary(
-        data.results_summary, [p.project for p in data.projects], data.grade_bands))
+        data.results_summary, [p.project for p in data.projects], data.grade_bands, data.custom_fields))
     if data.results_summary.columns:
         data.report_findings("results_summary", check_columns(
             data.results_summary.columns, data.custom_fields))

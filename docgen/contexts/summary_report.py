@@ -13,7 +13,8 @@ from docgen.models import EvaluatedProject, GradeBands, OfficialReport, Ordering
 from docgen.rules import Numbering, effective_grade, format_date, format_decimal, number_label
 from docgen.rules.formatting import SignatureIndents, signature_indents
 from docgen.rules import placeholders
-from docgen.rules.summary import grade_count_line, grade_counts, order_rows, summary_values
+from docgen.rules.groups import narrative_values
+from docgen.rules.summary import grade_count_line, grade_counts, order_rows
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def score_rows(projects: list[EvaluatedProject], ordering: Ordering, bands: Grad
 def build_summary_report(report: OfficialReport, projects: list[EvaluatedProject],
                          bands: GradeBands | None = None, custom: list[CustomField] = ()) -> SummaryReport:
     grades = [effective_grade(p, bands) for p in projects]
-    values = summary_values(projects, grades, Unit.WAN)
+    values = narrative_values(projects, lambda p: effective_grade(p, bands), Unit.WAN, custom, report.published)
     headings = [_heading(s, i, Numbering.CHINESE_COMMA, values) for i, s in enumerate(report.sections, start=1)]
     split = report.score_table.after_section
     ordering = report.score_table.order
@@ -115,7 +116,8 @@ def documents(data) -> list:
 def check(data) -> None:
     from docgen.rules.checks import check_report
 
-    data.report_findings("report", check_report(data.report, [p.project for p in data.projects], data.grade_bands))
+    data.report_findings("report", check_report(data.report, [p.project for p in data.projects], data.grade_bands,
+                                                data.custom_fields))
     if data.report.score_table.columns:
         data.report_findings("report", check_columns(data.report.score_table.columns, data.custom_fields,
                                                      ("score_table", "columns")))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from docgen.models.layout import Align, CustomField, FieldType, TableColumn
-from docgen.rules.columns import AMOUNT_FIELDS, NUMBER, column_total, column_values, printed
+from docgen.rules.columns import AMOUNT_FIELDS, NUMBER, PERCENT_FIELDS, column_total, column_values, printed
 from docgen.rules.formatting import text_width
 from docgen.models import GradeBands, Ordering
 from docgen.rules import effective_grade
@@ -83,7 +83,7 @@ def header_rows(columns: Sequence[TableColumn]) -> list[list[HeaderCell]]:
 def _align(column: TableColumn, kind: FieldType | None) -> str:
     if column.align is not None:
         return column.align.value
-    if column.field in AMOUNT_FIELDS or kind in (FieldType.AMOUNT, FieldType.PERCENT):
+    if column.field in AMOUNT_FIELDS | PERCENT_FIELDS or kind in (FieldType.AMOUNT, FieldType.PERCENT):
         return Align.RIGHT.value
     if column.field in (NUMBER, "score", "grade", "result", "evaluation_year") or kind is FieldType.DATE:
         return Align.CENTER.value
@@ -101,8 +101,8 @@ def _widths(columns: Sequence[TableColumn], texts: Sequence[Sequence[str]], figu
     for column, cells, figure in zip(columns, texts, figures):
         longest = max([Decimal(0), *(text_width(line) for t in cells for line in t.split("\n"))])
         header = max(text_width(h) for h in column.header)
-        if figure:
-            need = max(longest, math.ceil(header / 3), Decimal(2))
+        if figure:  # a figure's digits and signs are set a little wider than text_width's half
+            need = max(longest * Decimal("1.15"), math.ceil(header / 3), Decimal(2))
             want = need
         else:
             need = Decimal(2)
@@ -146,7 +146,7 @@ def build_table(columns: Sequence[TableColumn], projects: Sequence[Any], numbers
         total = [HeaderCell(total_label, first)]
         total_cells = [Cell(column_total(c, values[k]) if c.sum else "", aligns[k])
                        for k, c in enumerate(columns) if k >= first]
-    figures = [c.field in AMOUNT_FIELDS or c.field in (NUMBER, "score", "grade", "result", "evaluation_year")
+    figures = [c.field in AMOUNT_FIELDS | PERCENT_FIELDS or c.field in (NUMBER, "score", "grade", "result", "evaluation_year")
                or kinds.get(c.field) in (FieldType.AMOUNT, FieldType.PERCENT, FieldType.DATE) for c in columns]
     widths = _widths(columns, texts, figures, table_mm, size_pt)
     whole = sum(widths) or 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,6 +74,9 @@ class OfficialReport(BaseModel):
     score_table: ScoreTable = Field(title="得分表")
     signature: str = Field(title="署名（发文机关）", min_length=1)
     date: dt.date = Field(title="成文日期")
+    published: dict[str, Any] | None = Field(
+        None, title="正文中手写的数字", description="正文直接写出的个数、金额和比率，与各行核对，例如"
+        "“评价数:第一批: 3”“金额: 7300万元”“预算执行率: 90.29%”；不写时正文可用占位符")
 
 
 class ResultsSummary(BaseModel):
@@ -82,9 +86,14 @@ class ResultsSummary(BaseModel):
 
     title: str = Field(title="标题", min_length=1)
     paragraphs: TextList = Field(default_factory=list, title="正文段落", description="可用占位符，如{评价数}")
-    attachment_title: str = Field(title="附件名称", description="例如“XX县2023年重点绩效评价项目结果汇总表”")
+    attachment_title: str | None = Field(None, title="附件名称",
+                                         description="例如“XX县2023年重点绩效评价项目结果汇总表”；印附件时必填")
     order: Ordering = Field(Ordering.GRADE_AGENCY, title="排序方式")
     published_total: Amount | None = Field(None, title="公布的项目支出合计", description="填写后与计算合计核对")
+    published: dict[str, Any] | None = Field(
+        None, title="正文中手写的数字", description="正文直接写出的个数、金额和比率，与各行核对，例如"
+        "“评价数:第一批: 3”“金额: 7300万元”“预算执行率: 90.29%”；不写时正文可用占位符")
+    attachment_table: bool = Field(True, title="印出附件汇总表", description="false：只印情况说明，不附汇总表")
     columns: list[TableColumn] | None = Field(
         None, title="汇总表的列", description="不写时用默认格式（序号、二级项目名称、单位、项目支出、评分结果、评分等级、评价机构）")
     signature: str | None = Field(None, title="署名")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pydantic import BaseModel
 
@@ -11,7 +12,10 @@ from docgen.models import RESULT_SHEET_FIELDS, EvaluatedProject, GradeBands, Off
 from docgen.rules import placeholders
 from docgen.rules.execution import (EXECUTION_PLACEHOLDERS, check_execution, check_execution_placeholders,
                                    execution_values)
+from docgen.models import Unit
+from docgen.models.layout import CustomField
 from docgen.rules.grades import check_grade, effective_grade
+from docgen.rules.groups import check_published, check_qualified, narrative_values, published_amount, qualifiers
 from docgen.rules.summary import (
     PLACEHOLDER_NAMES,
     UNRATED,
@@ -74,19 +78,27 @@ def _narrative_texts(prefix: tuple, value) -> list[tuple[tuple, str]]:
 
 
 def check_placeholders(block: BaseModel, projects: list[EvaluatedProject],
-                       bands: GradeBands | None = None) -> list[Finding]:
+                       bands: GradeBands | None = None, custom: Sequence[CustomField] = ()) -> list[Finding]:
     """Unknown ``{名称}`` (errors; the names on offer are those that can be computed), sentences
     whose quoted counts leave projects out, and budget execution figures that cannot be computed
     (errors of their own, not “unknown”) or count only some projects (warnings)."""
     names = list(PLACEHOLDER_NAMES)
-    if not any(p.expenditure for p in projects):
+    published = getattr(block, "published", None) or {}
+    if not any(p.expenditure for p in projects) and published_amount(published) is None:
         names.remove("总金额")
+        names.remove("金额")
     computable = execution_values(projects)
     names = [n for n in names if n not in EXECUTION_PLACEHOLDERS or n in computable]
     grades = [effective_grade(p, bands) for p in projects]
-    return [f for loc, text in _narrative_texts((), block)
-            for f in (placeholders.check(text, names, loc, known=EXECUTION_PLACEHOLDERS)
-                      + check_counts_add_up(text, grades, loc) + check_execution_placeholders(text, projects, loc))]
+    groups = qualifiers(projects, custom)
+    findings = [f for loc, text in _narrative_texts((), block)
+                for f in (placeholders.check(text, names, loc, known=EXECUTION_PLACEHOLDERS)
+                          + check_qualified(placeholders.names_in(text), names, groups, loc)
+                          + check_counts_add_up(text, grades, loc) + check_execution_placeholders(text, projects, loc))]
+    if published:
+        values = narrative_values(projects, lambda p: effective_grade(p, bands), Unit.WAN, custom)
+        findings += check_published(published, values, projects, groups)
+    return findings
 
 
 def check_unrated(project: EvaluatedProject, bands: GradeBands | None = None) -> list[Finding]:
@@ -101,8 +113,8 @@ def check_unrated(project: EvaluatedProject, bands: GradeBands | None = None) ->
 
 
 def check_report(report: OfficialReport, projects: list[EvaluatedProject],
-                 bands: GradeBands | None = None) -> list[Finding]:
-    findings = check_placeholders(report, projects, bands)
+                 bands: GradeBands | None = None, custom: Sequence[CustomField] = ()) -> list[Finding]:
+    findings = check_placeholders(report, projects, bands, custom)
     if report.score_table.after_section > max(len(report.sections), 1):
         findings.append(Finding(("score_table", "after_section"),
                                 f"正文只有{len(report.sections)}部分，得分表不能放在第{report.score_table.after_section}部分之后"))
@@ -110,9 +122,13 @@ def check_report(report: OfficialReport, projects: list[EvaluatedProject],
 
 
 def check_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
-                          bands: GradeBands | None = None) -> list[Finding]:
-    findings = check_placeholders(summary, projects, bands)
-    if summary.published_total is not None:
+                          bands: GradeBands | None = None, custom: Sequence[CustomField] = ()) -> list[Finding]:
+    findings = check_placeholders(summary, projects, bands, custom)
+    if summary.attachment_table and not summary.attachment_title:
+        findings.append(Finding(("attachment_title",), "印附件汇总表时须填写附件名称（attachment_title）；"
+                                                       "只印情况说明请写“attachment_table: false”"))
+    # a total published without per-row amounts is taken as published: nothing to add up
+    if summary.published_total is not None and any(p.expenditure for p in projects):
         unit = summary.published_total.unit
         computed = total_of_printed(amounts_in(projects, unit))
         rows = sum(1 for p in projects if p.expenditure is not None)

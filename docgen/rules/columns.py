@@ -13,8 +13,8 @@ from typing import Any
 from docgen.diagnostics import Finding
 from docgen.models.layout import CustomField, FieldType, TableColumn
 from docgen.models.values import Amount, Unit
-from docgen.rules.formatting import (Numbering, format_amount, format_date, format_decimal, format_percent, number_label,
-                                     places_for)
+from docgen.rules.formatting import Numbering, format_amount, format_date, format_decimal, format_percent, number_label
+from docgen.rules.execution import execution_rate
 from docgen.rules.summary import UNRATED, total_of_printed
 
 #: The column that numbers the rows (序号 or, in a ranked table, 排名).
@@ -30,6 +30,9 @@ BUILTIN_FIELDS = {
     "object_type": "评价对象类型",
     "evaluation_year": "评价时间",
     "expenditure": "项目支出",
+    "budget": "预算数",
+    "executed": "执行数",
+    "execution_rate": "预算执行率",
     "score": "评价得分",
     "grade": "评价等级",
     "agency": "评价机构",
@@ -49,7 +52,9 @@ PARAGRAPH_FIELDS = frozenset({"overview", "implementation"})
 NUMBERED_FIELDS = frozenset({"problems", "rectification", "suggestions"})
 
 #: Built-in fields holding amounts; a column of them converts to its unit (default 万元).
-AMOUNT_FIELDS = frozenset({"expenditure"})
+AMOUNT_FIELDS = frozenset({"expenditure", "budget", "executed"})
+#: Built-in percentages: printed with %, the rate as entered or else computed (执行数÷预算数).
+PERCENT_FIELDS = frozenset({"execution_rate"})
 #: The unit an amount column prints in when it declares none (the 汇总表's 万元).
 DEFAULT_UNIT = Unit.WAN
 
@@ -104,6 +109,10 @@ def column_values(column: TableColumn, projects: Sequence[Any], grade: Callable[
             out.append(project.score if project.score is not None else g.value if g is not None
                        else project.result_note or "")
             continue
+        if column.field == "execution_rate":
+            entered = project.execution_rate
+            out.append(entered if entered is not None else execution_rate(project.budget, project.executed))
+            continue
         if column.field in PARAGRAPH_FIELDS:
             out.append(tuple(getattr(project, column.field)))
             continue
@@ -121,20 +130,19 @@ def column_values(column: TableColumn, projects: Sequence[Any], grade: Callable[
 
 def printed(column: TableColumn, values: Sequence[Any], kind: FieldType | None = None) -> list[str]:
     """The column's cells as printed: amounts with thousands separators and the column's
-    decimals (2 by default), other figures with the column's decimals or as entered, percentages
+    decimals (2 by default), other figures with the column's decimals or each as entered, percentages
     with ``%``, dates as GB/T 9704 writes them, lists joined with 、."""
-    decimals = column.decimals
-    numbers = [v for v in values if isinstance(v, Decimal)]
-    if decimals is None:
-        decimals = 2 if kind is FieldType.AMOUNT or column.field in AMOUNT_FIELDS else places_for(numbers, 0)
+    amount = kind is FieldType.AMOUNT or column.field in AMOUNT_FIELDS
     out = []
     for v in values:
         if v is None:
             out.append("")
         elif isinstance(v, Decimal):
-            if kind is FieldType.PERCENT:
+            # as entered when the column sets no decimals (a score of 91 stays 91, 93.4 stays 93.4)
+            decimals = column.decimals if column.decimals is not None else 2 if amount else max(0, -v.as_tuple().exponent)
+            if kind is FieldType.PERCENT or column.field in PERCENT_FIELDS:
                 out.append(format_percent(v, decimals))
-            elif kind is FieldType.AMOUNT or column.field in AMOUNT_FIELDS:
+            elif amount:
                 out.append(format_amount(v, decimals))
             else:
                 out.append(format_decimal(v, decimals))

@@ -11,7 +11,8 @@ from collections.abc import Collection
 
 from docgen.diagnostics import Finding
 
-PLACEHOLDER = re.compile(r"\{([\w\u4e00-\u9fff]+)\}")
+#: ``{名称}``, or ``{名称:限定}`` for a group's figure (``{评价数:第一批}``, :mod:`docgen.rules.groups`)
+PLACEHOLDER = re.compile(r"\{([\w\u4e00-\u9fff]+(?::[^{}:\s]+)?)\}")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -31,5 +32,5 @@ def check(text: str, names: list[str], loc: tuple, known: Collection[str] = ()) 
     return [
         Finding(loc, f"未知的占位符“{{{m.group(1)}}}”；可用：{'、'.join('{' + n + '}' for n in names)}")
         for m in PLACEHOLDER.finditer(text)
-        if m.group(1) not in names and m.group(1) not in known
+        if ":" not in m.group(1) and m.group(1) not in names and m.group(1) not in known
     ]

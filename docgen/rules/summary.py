@@ -86,10 +86,11 @@ def unrated_count(grades: Sequence[Grade | None]) -> int:
 
 
 def grade_count_line(counts: dict[Grade, int], unrated: int = 0) -> str:
-    """``优 3 个、良 13 个、中 2 个`` (grades with none are left out), then ``未评价 1 个`` if any."""
-    parts = [f"{g.value} {n} 个" for g, n in counts.items() if n]
+    """``优3个、良13个、中2个`` as official prose writes it (grades with none are left out), then
+    ``未评价1个`` if any."""
+    parts = [f"{g.value}{n}个" for g, n in counts.items() if n]
     if unrated:
-        parts.append(f"{UNRATED} {unrated} 个")
+        parts.append(f"{UNRATED}{unrated}个")
     return "、".join(parts)
 
 
@@ -114,7 +115,7 @@ def check_published_total(published: Decimal, computed: Decimal, rows: int,
 
 #: Names a narrative may quote as ``{名称}``; each is computed from the rows. The last three are
 #: the budget execution's (:mod:`docgen.rules.execution`).
-PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "未评价数", "等级分布", "总金额",
+PLACEHOLDER_NAMES = ["评价数", "优数", "良数", "中数", "差数", "未评价数", "等级分布", "单位数", "总金额", "金额",
                      *EXECUTION_PLACEHOLDERS]
 
 #: The count placeholders that together make up {评价数}: one per grade, and the unrated.
@@ -142,10 +143,11 @@ def summary_values(projects: Sequence, grades: Sequence[Grade | None], unit) -> 
         "差数": str(counts[Grade.POOR]),
         "未评价数": str(unrated),
         "等级分布": grade_count_line(counts, unrated),
+        "单位数": str(len({d for p in projects if (d := getattr(p, "department", None))})),
     }
     amounts = amounts_in(projects, unit)
     if any(a is not None for a in amounts):
-        values["总金额"] = format_decimal(total_of_printed(amounts))
+        values["总金额"] = values["金额"] = format_decimal(total_of_printed(amounts))
     values.update(execution_values(projects, unit))
     return values
 

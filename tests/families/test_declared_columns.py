@@ -110,7 +110,7 @@ def test_unknown_column_field_and_unit_on_text_are_located(tmp_path):
 def test_custom_field_values_are_checked(tmp_path):
     folder, path, line = _variant(tmp_path, "fields: {评价类型: 政策评价, 资金来源: 县级财政资金, 批次: 第二批}",
                             "fields: {评价类型: 政策类, 资金渠道: 县级财政资金}", "projects.yaml")
-    assert _errors(folder) == [
+    assert [e for e in _errors(folder) if e.startswith(str(path))] == [
         f"{path}:{line}: projects[3].fields.评价类型: “评价类型”应为项目支出评价、政策评价、部门整体评价之一，实际为“政策类”",
         f"{path}:{line}: projects[3].fields.资金渠道: 未声明的自定义字段“资金渠道”；已声明：评价类型、资金来源、批次",
         f"{path}:{line}: projects[3].fields: 缺少必填的自定义字段“批次”（评价批次）",
@@ -139,25 +139,133 @@ def test_report_score_table_follows_its_columns(qinghe_all):
 def test_detail_table_follows_its_columns(qinghe_all):
     table = Document(str(qinghe_all / "detail-table.docx")).tables[0]
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == ["序号", "主管部门", "项目名称", "评价批次", "涉及资金（万元）", "项目实施情况", "评价结果", "存在的问题",
-                       "整改建议"]
+    assert rows[1] == ["序号", "主管部门", "项目名称", "评价批次", "预算数", "执行数", "执行率", "项目实施情况", "评价结果",
+                       "存在的问题", "整改建议"]
     data = {p.project.name: p.project for p in load_dataset([QINGHE]).projects}
-    body = rows[1:-1]
+    body = rows[2:-1]
     assert [r[2] for r in body] == list(data)  # input order
-    for number, department, name, batch, amount, implementation, result, problems, suggestions in body:
+    for number, department, name, batch, budget, executed, rate, implementation, result, problems, suggestions in body:
         p = data[name]
         assert (department, batch) == (p.department, p.fields["批次"])
-        assert amount == f"{round_half_up(ENTERED_YI[name] * 10_000, 2):,.2f}"  # 万元, two decimals
+        assert executed == f"{round_half_up(ENTERED_YI[name] * 10_000, 2):,.2f}"  # 万元, two decimals
         assert implementation == "\n".join(p.implementation) and result == f"{p.score:.1f}"
         assert problems == "\n".join(f"（{'一二三'[i]}）{t}" for i, t in enumerate(p.problems))
         assert suggestions == "\n".join(f"（{'一二三'[i]}）{t}" for i, t in enumerate(p.suggestions))
-    assert rows[-1][4] == "24,721.47" == f"{sum(Decimal(r[4].replace(',', '')) for r in body):,.2f}"
+    assert rows[-1][5] == "24,721.47" == f"{sum(Decimal(r[5].replace(',', '')) for r in body):,.2f}"
     # 主管部门 merges rows 1–2 (农业农村局), 评价批次 rows 1–3 and 4–6
-    vmerge = [[tc.tcPr.find(qn("w:vMerge")) for tc in tr.tc_lst] for tr in table._tbl.tr_lst[1:-1]]
+    vmerge = [[tc.tcPr.find(qn("w:vMerge")) for tc in tr.tc_lst] for tr in table._tbl.tr_lst[2:-1]]
     state = [["" if m is None else (m.get(qn("w:val")) or "continue") for m in row] for row in vmerge]
     assert [s[1] for s in state] == ["restart", "continue", "restart", "restart", "restart", "restart"]
     assert [s[3] for s in state] == ["restart", "continue", "continue", "restart", "continue", "continue"]
     text = pdf_text(qinghe_all / "detail-table.pdf")
     assert text.count("第一批") == 1 and text.count("第二批") == 1 and text.count("青禾县农业农村局") == 1
     for row in body:
-        assert squash(row[2]) in text and squash(row[4]) in text
+        assert squash(row[2]) in text and squash(row[5]) in text
+
+
+def test_group_placeholders_and_budget_figures_in_the_narrative(qinghe_all):
+    """{评价数:第一批}, {金额:第一批}, counts by 评价类型, {单位数} and the budget figures, each
+    computed here from the sample's rows as entered."""
+    data = [p.project for p in load_dataset([QINGHE]).projects]
+    first = [p for p in data if p.fields["批次"] == "第一批"]
+    second = [p for p in data if p.fields["批次"] == "第二批"]
+    wan = {p.name: ENTERED_YI[p.name] * 10_000 for p in data}
+    kinds = [p.fields["评价类型"] for p in data]
+    budget = sum(p.budget.in_unit(p.budget.unit) * p.budget.unit.factor / 10_000 for p in data)
+    executed = sum(wan.values())
+    sentence = (f"第一批重点项目{len(first)}个，涉及金额{sum(wan[p.name] for p in first):.2f}万元；"
+                f"第二批{len(second)}个，涉及金额{sum(wan[p.name] for p in second):.2f}万元。"
+                f"按评价类型分，项目支出评价{kinds.count('项目支出评价')}个、政策评价{kinds.count('政策评价')}个、"
+                f"部门整体评价{kinds.count('部门整体评价')}个，涉及部门单位{len({p.department for p in data})}个。"
+                f"预算数{budget:.2f}万元，执行数{executed:.2f}万元，"
+                f"整体预算执行率为{round_half_up(executed / budget * 100, 2)}%。")
+    assert sentence.startswith("第一批重点项目3个，涉及金额10896.10万元；第二批3个，涉及金额13825.37万元。")
+    paragraphs = [p.text for p in Document(str(qinghe_all / "results-summary.docx")).paragraphs]
+    assert sentence in paragraphs
+    assert squash(sentence) in pdf_text(qinghe_all / "results-summary.pdf")
+    assert any("其中优2个、良2个、中1个、差1个。" in p for p in paragraphs)  # official prose: no spaces
+
+
+def test_execution_rates_in_the_detail_table(qinghe_all):
+    rows = [[c.text for c in r.cells] for r in Document(str(qinghe_all / "detail-table.docx")).tables[0].rows]
+    assert rows[0][4:7] == ["资金情况（万元）"] * 3 and rows[1][4:7] == ["预算数", "执行数", "执行率"]
+    data = {p.project.name: p.project for p in load_dataset([QINGHE]).projects}
+    for row in rows[2:-1]:
+        p = data[row[2]]
+        exact = p.executed.in_unit(p.budget.unit) / p.budget.value * 100
+        if p.execution_rate is not None:  # as entered: 97.33%, 90.9%
+            assert row[6] == f"{p.execution_rate}%" and round_half_up(exact, len(str(p.execution_rate).split(".")[1])) \
+                == p.execution_rate
+        else:
+            assert row[6] == f"{round_half_up(exact, 2)}%"
+    assert rows[-1][4:7] == ["25,900.00", "24,721.47", ""]
+
+
+def _planted(tmp_path):
+    """The county sample with three planted errors: a wrong execution rate (90.6% where
+    3180 ÷ 3500 = 90.86%), a wrong group count (第一批 4, the rows say 3) and a wrong published
+    total (24,712.47, the rows add up to 24,721.47)."""
+    folder = tmp_path / "planted"
+    shutil.copytree(QINGHE, folder)
+    for name, old, new in (("projects.yaml", 'execution_rate: "90.9%"', 'execution_rate: "90.6%"'),
+                           ("report.yaml", "评价数:第一批: 3", "评价数:第一批: 4"),
+                           ("report.yaml", '金额: "24,721.47"', '金额: "24,712.47"')):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def test_three_planted_errors_are_each_reported_with_both_values(tmp_path):
+    folder = _planted(tmp_path)
+    errors = _errors(folder)
+    assert len(errors) == 3, errors
+    rate, count, total = sorted(errors, key=lambda e: ("execution_rate" not in e, "第一批" not in e))
+    assert ("projects.yaml:" in rate and "projects[3].execution_rate" in rate and "90.6%" in rate
+            and "90.86%" in rate), rate
+    assert count.endswith("report.published.评价数:第一批: 公布的评价数（第一批）为4，按各行计算为3"), count
+    assert total.endswith("report.published.金额: 公布的金额24,712.47万元与各行相加24,721.47万元相差9.00万元，"
+                          "超出尾数误差（6行×0.01=0.06）"), total
+    # the documents are still made, as drafts, when the packet allows errors
+    out = tmp_path / "out"
+    report = render(None, [folder], out, Format.DOCX, allow_errors=True)
+    assert (out / "summary-report.docx").exists() and report.result.exit_code == 0
+
+
+def test_unknown_group_and_ambiguous_figures_are_errors(tmp_path):
+    folder, path, line = _variant(tmp_path, "第一批重点项目{评价数:第一批}个", "第三批重点项目{评价数:第三批}个")
+    [error] = _errors(folder)
+    assert error.startswith(f"{path}:{line}: results_summary.paragraphs[1]: 占位符“{{评价数:第三批}}”中的分组“第三批”不存在；"
+                            "可用的分组：项目、部门整体、项目支出评价、政策评价、部门整体评价、中央财政衔接资金、县级财政资金、省级转移支付、"
+                            "车购税资金、第一批、第二批"), error
+
+
+def test_narrative_only_results_summary(tmp_path):
+    folder, path, _ = _variant(tmp_path, "  order: rank\n", "  order: rank\n  attachment_table: false\n")
+    out = tmp_path / "out"
+    report = render(Family.RESULTS_SUMMARY, [folder], out, Format.ALL)
+    assert not report.diagnostics.errors
+    doc = Document(str(out / "results-summary.docx"))
+    assert doc.tables == [] and not any("附件" in p.text for p in doc.paragraphs)
+    text = pdf_text(out / "results-summary.pdf")
+    assert "附件" not in text and "汇总表" not in text and squash("涉及部门单位5个") in text
+
+
+def test_a_total_published_without_rows_is_printed_and_not_checked(tmp_path):
+    """“涉及资金7300万元” where no row has an amount: {总金额} prints the published figure."""
+    folder = tmp_path / "total"
+    folder.mkdir()
+    (folder / "data.yaml").write_text(
+        "results_summary:\n"
+        "  title: 说明\n"
+        "  paragraphs: ['评价{评价数}个项目，涉及资金{总金额}万元。']\n"
+        "  attachment_title: 汇总表\n"
+        "  published: {总金额: 7300万元}\n"
+        "projects:\n"
+        "  - {name: 甲项目, score: 91}\n"
+        "  - {name: 乙项目, grade: 良}\n", encoding="utf-8")
+    assert _errors(folder) == []
+    out = tmp_path / "out"
+    render(Family.RESULTS_SUMMARY, [folder], out, Format.DOCX)
+    assert "评价2个项目，涉及资金7300.00万元。" in [p.text for p in Document(str(out / "results-summary.docx")).paragraphs]

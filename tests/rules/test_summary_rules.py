@@ -79,15 +79,15 @@ def test_order_rows_is_one_code_path_for_every_ordering():
 def test_grade_counts_and_line():
     counts = grade_counts([Grade.GOOD, Grade.EXCELLENT, Grade.GOOD, None, Grade.FAIR])
     assert counts == {Grade.EXCELLENT: 1, Grade.GOOD: 2, Grade.FAIR: 1, Grade.POOR: 0}
-    assert grade_count_line(counts) == "优 1 个、良 2 个、中 1 个"
-    assert grade_count_line(counts, unrated=1) == "优 1 个、良 2 个、中 1 个、未评价 1 个"
+    assert grade_count_line(counts) == "优1个、良2个、中1个"
+    assert grade_count_line(counts, unrated=1) == "优1个、良2个、中1个、未评价1个"
 
 
 def test_unrated_projects_count_in_the_placeholders():
     grades = [Grade.GOOD, Grade.EXCELLENT, None, Grade.POOR]
     values = summary_values([SimpleNamespace(expenditure=None)] * 4, grades, None)
     assert (values["评价数"], values["优数"], values["良数"], values["差数"], values["未评价数"]) == ("4", "1", "1", "1", "1")
-    assert values["等级分布"] == "优 1 个、良 1 个、差 1 个、未评价 1 个"
+    assert values["等级分布"] == "优1个、良1个、差1个、未评价1个"
 
 
 def test_a_sentence_whose_counts_do_not_add_up_is_a_warning():

@@ -138,4 +138,4 @@ def test_a_misspelt_name_offers_the_budget_placeholders_when_they_can_be_compute
     summary = SUMMARY.replace("预算执行率{预算执行率}", "预算执行率{执行率}")
     (error,) = load_dataset([write(tmp_path / "data", summary=summary)]).diagnostics.errors
     assert error.message.startswith("未知的占位符“{执行率}”；可用：")
-    assert error.message.endswith("{总金额}、{预算数}、{执行数}、{预算执行率}")
+    assert error.message.endswith("{总金额}、{金额}、{预算数}、{执行数}、{预算执行率}")

@@ -52,7 +52,7 @@ def test_unknown_placeholder_is_an_error_with_its_line(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("{评价数}个项目重点", "{项目个数}个项目重点"), encoding="utf-8")
     messages = [str(d) for d in load_dataset([tmp_path]).diagnostics.in_order()]
     assert messages == [f"{path}:4: report.title: 未知的占位符“{{项目个数}}”；"
-                        "可用：{评价数}、{优数}、{良数}、{中数}、{差数}、{未评价数}、{等级分布}、{总金额}"]
+                        "可用：{评价数}、{优数}、{良数}、{中数}、{差数}、{未评价数}、{等级分布}、{单位数}、{总金额}、{金额}"]
 
 
 def test_render_without_the_block_is_refused(tmp_path):
