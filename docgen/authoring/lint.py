@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
 import typing
 import zipfile
 from dataclasses import dataclass
@@ -52,8 +53,17 @@ def _attribute_type(owner: Any, name: str) -> Any:
     if owner is ANY:
         return ANY
     if dataclasses.is_dataclass(owner):
-        return _hints(owner).get(name)
+        return _without_none(_hints(owner).get(name))
     return ANY  # str, Decimal…: their methods are not our concern
+
+
+def _without_none(hint: Any) -> Any:
+    """``T | None`` → T: an optional part of the tree (a declared table) is checked as T."""
+    args = typing.get_args(hint)
+    if args and type(None) in args and typing.get_origin(hint) in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        return rest[0] if len(rest) == 1 else ANY
+    return hint
 
 
 def _element_type(container: Any) -> Any:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from docgen.contexts.table import TableDoc, declared_table
 from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
 from docgen.models.layout import CustomField
+from docgen.models.project import UNPUBLISHED
 from docgen.rules.columns import check_columns
 from docgen.rules.groups import narrative_values
 from docgen.rules import effective_grade, format_amount, format_date, format_decimal
@@ -135,7 +136,7 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
             number=number,
             name=p.name,
             department=p.department or "",
-            amount=format_amount(amount),
+            amount=UNPUBLISHED if "expenditure" in p.unpublished else format_amount(amount),
             score=format_decimal(p.score) if p.score is not None else "",
             grade=g.value if g else UNRATED,
             agency=agencies[id(p)],
@@ -144,6 +145,7 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
         ))
         if g is None and p.result_note:
             notes.append(f"序号{number}项目{UNRATED}：{p.result_note}")
+
     if len(notes) > 1:
         notes = [f"{i}.{n}" for i, n in enumerate(notes, start=1)]
     return rows, [("注：" if i == 0 else "") + n for i, n in enumerate(notes)]
@@ -156,6 +158,9 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
     amounts = amounts_in(projects, TABLE_UNIT)
     rows, notes = summary_rows(projects, summary.order, bands)
     table = declared_table(summary.columns, projects, summary.order, bands, custom) if summary.columns else None
+    hidden = [r.number for r in rows if r.amount == UNPUBLISHED]
+    if hidden and table is None:  # a declared table notes its own
+        notes.append(f"注：序号{'、'.join(hidden)}的项目支出{UNPUBLISHED}，未计入合计。")
     date = format_date(summary.date) if summary.date else ""
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from docgen.contexts.common import Heading
 from docgen.contexts.table import TableDoc, declared_table
 from docgen.models.layout import CustomField
+from docgen.models.project import UNPUBLISHED
 from docgen.rules.columns import check_columns
 
 from docgen.models import EvaluatedProject, GradeBands, OfficialReport, Ordering, TextSection, Unit
@@ -69,7 +70,8 @@ def score_rows(projects: list[EvaluatedProject], ordering: Ordering, bands: Grad
     for i, (p, rank) in enumerate(ordered, start=1):
         grade = effective_grade(p, bands)
         number = "" if ordering is Ordering.RANK and rank is None else str(rank if rank is not None else i)
-        rows.append(ScoreRow(number, p.name, format_decimal(p.score), grade.value if grade else (p.result_note or "")))
+        score = UNPUBLISHED if "score" in p.unpublished else format_decimal(p.score)
+        rows.append(ScoreRow(number, p.name, score, grade.value if grade else (p.result_note or "")))
     return rows
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from docgen.models.layout import Align, CustomField, FieldType, TableColumn
+from docgen.models.project import UNPUBLISHED
 from docgen.rules.columns import AMOUNT_FIELDS, NUMBER, PERCENT_FIELDS, column_total, column_values, printed
 from docgen.rules.formatting import text_width
 from docgen.models import GradeBands, Ordering
@@ -54,6 +55,8 @@ class TableDoc:
     total_cells: list[Cell]
     widths_mm: list[float]
     widths_pct: list[float]
+    #: under the table: which rows a summed column leaves out because their figure is 未公开
+    notes: list[str] = field(default_factory=list)
 
 
 def header_rows(columns: Sequence[TableColumn]) -> list[list[HeaderCell]]:
@@ -148,22 +151,26 @@ def build_table(columns: Sequence[TableColumn], projects: Sequence[Any], numbers
                        for k, c in enumerate(columns) if k >= first]
     figures = [c.field in AMOUNT_FIELDS | PERCENT_FIELDS or c.field in (NUMBER, "score", "grade", "result", "evaluation_year")
                or kinds.get(c.field) in (FieldType.AMOUNT, FieldType.PERCENT, FieldType.DATE) for c in columns]
+    notes = []
+    for k in summed:
+        left_out = [numbers[i] for i, t in enumerate(texts[k]) if t == UNPUBLISHED]
+        if left_out:
+            notes.append(f"注：序号{'、'.join(left_out)}的{columns[k].header[-1]}{UNPUBLISHED}，未计入{total_label}。")
     widths = _widths(columns, texts, figures, table_mm, size_pt)
     whole = sum(widths) or 1
     percents = [round(w / whole * 100, 2) for w in widths]
-    return TableDoc(header_rows(columns), rows, total, total_cells, widths, percents)
+    return TableDoc(header_rows(columns), rows, total, total_cells, widths, percents, notes)
 
 
 def declared_table(columns: Sequence[TableColumn], projects: Sequence[Any], ordering: Ordering,
                    bands: GradeBands | None, custom: Sequence[CustomField] = (), **layout: Any) -> TableDoc:
     """A summary table by its declared columns, rows in the family's order (:func:`order_rows`):
-    numbered by rank when ranked (an unscored row has none), else 1, 2, 3; an empty 评价机构
+    numbered by rank when ranked (an unscored row, last, by its position), else 1, 2, 3; an empty 评价机构
     continues the one above it, as in the default layouts. ``layout``: ``table_mm``, ``size_pt``."""
     agencies = dict(zip(map(id, projects), fill_down([p.agency for p in projects])))
     grade = lambda p: effective_grade(p, bands)  # noqa: E731
     ordered = order_rows(projects, ordering, lambda p: p.score, grade, lambda p: agencies[id(p)])
     items = [p for p, _ in ordered]
-    numbers = [("" if rank is None else str(rank)) if ordering is Ordering.RANK else str(i)
-               for i, (_, rank) in enumerate(ordered, start=1)]
+    numbers = [str(rank if rank is not None else i) for i, (_, rank) in enumerate(ordered, start=1)]
     return build_table(columns, items, numbers, grade, custom,
                        overrides={"agency": [agencies[id(p)] for p in items]}, **layout)

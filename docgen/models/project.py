@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from docgen.models.values import (Amount, DecimalValue, Grade, GradeValue, IntValue, Percentage, Score,
@@ -74,6 +74,12 @@ class Publisher(BaseModel):
     sheet_title: str = Field("重大政策和重点项目预算绩效评价结果", title="结果表标题")
 
 
+#: What a table prints for a figure the original did not publish (原件未公开).
+UNPUBLISHED = "未公开"
+#: The figures that may be marked so.
+UNPUBLISHABLE = ("score", "grade", "expenditure", "budget", "executed", "execution_rate")
+
+
 class EvaluatedProject(BaseModel):
     """评价对象: one evaluated project, policy or department (部门整体)."""
 
@@ -108,9 +114,36 @@ class EvaluatedProject(BaseModel):
     suggestions: TextList = Field(default_factory=list, title="建议")
     agency: str | None = Field(None, title="评价机构")
     remarks: str | None = Field(None, title="备注")
+    unpublished: list[str] = Field(
+        default_factory=list, title="未公开的数字",
+        description="原件未公开的字段（score、grade、expenditure、budget、executed、execution_rate），印“未公开”，"
+                    "不计入合计；也可直接写“score: 未公开”")
     fields: dict[str, Any] = Field(
         default_factory=dict, title="自定义字段",
         description="数据中“custom_fields”声明的字段及其值，例如“资金来源: 一般公共预算”")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unpublished_values(cls, data: Any) -> Any:
+        """``score: 未公开`` is the same as listing ``score`` under ``unpublished``."""
+        if not isinstance(data, dict):
+            return data
+        marked = [k for k in UNPUBLISHABLE if isinstance(data.get(k), str) and data[k].strip() == UNPUBLISHED]
+        if not marked:
+            return data
+        listed = data.get("unpublished") or []
+        listed = [listed] if isinstance(listed, str) else list(listed)
+        return {**{k: v for k, v in data.items() if k not in marked},
+                "unpublished": listed + [k for k in marked if k not in listed]}
+
+    @field_validator("unpublished")
+    @classmethod
+    def _publishable(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in UNPUBLISHABLE]
+        if unknown:
+            raise PydanticCustomError("unpublished_field", "“{names}”不能标为未公开；可用：{offered}",
+                                      {"names": "、".join(unknown), "offered": "、".join(UNPUBLISHABLE)})
+        return names
 
     @field_validator("id")
     @classmethod

@@ -80,4 +80,5 @@ def docx_table(table: Any, head_style: str = "CellHead", text_style: str = "Cell
         cells += [_cell(w, _paragraph(c.text, text_style, c.align)) for w, c in zip(widths[label.colspan:], table.total_cells)]
         parts.append(_row("".join(cells)))
     parts.append("</w:tbl>")
+    parts += [_paragraph(note, text_style, "left") for note in table.notes]
     return Markup("".join(parts))

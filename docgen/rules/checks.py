@@ -95,6 +95,12 @@ def check_placeholders(block: BaseModel, projects: list[EvaluatedProject],
                 for f in (placeholders.check(text, names, loc, known=EXECUTION_PLACEHOLDERS)
                           + check_qualified(placeholders.names_in(text), names, groups, loc)
                           + check_counts_add_up(text, grades, loc) + check_execution_placeholders(text, projects, loc))]
+    hidden = sum(1 for p in projects if "expenditure" in p.unpublished)
+    if hidden:
+        quoting = sorted({loc for loc, text in _narrative_texts((), block)
+                          if {"总金额", "金额"} & {n.partition(":")[0] for n in placeholders.names_in(text)}})
+        findings += [Finding(loc, f"{hidden}个评价对象的项目支出未公开，未计入所引用的金额", Severity.WARNING)
+                     for loc in quoting]
     if published:
         values = narrative_values(projects, lambda p: effective_grade(p, bands), Unit.WAN, custom)
         findings += check_published(published, values, projects, groups)

@@ -12,6 +12,7 @@ from typing import Any
 
 from docgen.diagnostics import Finding
 from docgen.models.layout import CustomField, FieldType, TableColumn
+from docgen.models.project import UNPUBLISHED
 from docgen.models.values import Amount, Unit
 from docgen.rules.formatting import Numbering, format_amount, format_date, format_decimal, format_percent, number_label
 from docgen.rules.execution import execution_rate
@@ -97,6 +98,10 @@ def column_values(column: TableColumn, projects: Sequence[Any], grade: Callable[
     effective grade; ``numbers`` the rows' 序号 or 排名."""
     out: list[Decimal | str | None] = []
     for project, number in zip(projects, numbers):
+        if column.field in getattr(project, "unpublished", ()) or (
+                column.field == "result" and "score" in project.unpublished and project.grade is None):
+            out.append(UNPUBLISHED)  # printed so, and not summed
+            continue
         if column.field == NUMBER:
             out.append(number)
             continue

@@ -146,6 +146,18 @@ def check_published(published: dict[str, Any], values: dict[str, str], projects:
                 rows = sum(1 for a in shown if a is not None)
                 if not rows:
                     continue  # a total published without rows is taken as published (nothing to check)
+                field = {"预算数": "budget", "执行数": "executed"}.get(name, "expenditure")
+                hidden = sum(1 for p in members if field in p.unpublished)
+                if hidden:  # the total may hold rows the original did not publish: it is only a floor
+                    computed = total_of_printed(shown)
+                    if amount.value < computed:
+                        findings.append(Finding(here, f"公布的{name}{where}{format_amount(amount.value)}{amount.unit.value}"
+                                                      f"小于已公开各行之和{format_amount(computed)}{amount.unit.value}"))
+                    else:
+                        findings.append(Finding(here, f"{hidden}行的{name}未公开，公布的{name}{where}无法逐行核对"
+                                                      f"（已公开各行之和{format_amount(computed)}{amount.unit.value}）",
+                                                Severity.WARNING))
+                    continue
                 findings += [Finding(here, f.message.replace("公布的合计", f"公布的{name}{where}"), f.severity)
                              for f in check_published_total(amount.value, total_of_printed(shown), rows, here,
                                                             amount.unit.value)]

@@ -413,3 +413,21 @@ def test_the_draft_stamp_outlines_are_what_the_tool_makes(tmp_path):
 
     tool = runpy.run_path(str(ROOT / "tools" / "make_draft_stamp.py"))
     assert tool["stamp_svg"]() == (ROOT / "templates" / "css" / "draft-stamp.svg").read_text(encoding="utf-8")
+
+
+def test_lint_follows_an_optional_part_of_the_tree(tmp_path):
+    """A declared table (``summary.table: TableDoc | None``) is checked as a TableDoc: before,
+    an optional part let any attribute through."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / "results-summary.html").write_text(
+        '{% extends "base.html" %}\n{% block body %}\n'
+        "{% if summary.table %}{% for r in summary.table.rowz %}{{ r }}{% endfor %}"
+        "{% for h in summary.table.header_rows %}{% for c in h %}{{ c.txt }}{% endfor %}{% endfor %}{% endif %}\n"
+        "{% endblock %}\n", encoding="utf-8")
+    found = [str(f) for f in lint(TemplateSet(folder))]
+    html = folder / "results-summary.html"
+    assert found == [
+        f"{html}:3: “TableDoc”没有“rowz”；可用：header_rows、rows、total、total_cells、widths_mm、widths_pct、notes",
+        f"{html}:3: “HeaderCell”没有“txt”；可用：text、colspan、rowspan",
+    ]

@@ -269,3 +269,25 @@ def test_a_total_published_without_rows_is_printed_and_not_checked(tmp_path):
     out = tmp_path / "out"
     render(Family.RESULTS_SUMMARY, [folder], out, Format.DOCX)
     assert "评价2个项目，涉及资金7300.00万元。" in [p.text for p in Document(str(out / "results-summary.docx")).paragraphs]
+
+
+def test_unpublished_figures_are_marked_and_left_out_of_sums(tmp_path):
+    """Issue 15 item 4: a grade-only row (score 未公开) and an amount the original did not
+    publish: printed 未公开, not summed, a note under the table, a warning where the narrative
+    quotes the total."""
+    folder, path, line = _variant(tmp_path, '    expenditure: "0.86亿元"', '    expenditure: 未公开', "projects.yaml")
+    text = path.read_text(encoding="utf-8").replace("    score: 88.7\n", "    score: 未公开\n    grade: 良\n", 1)
+    path.write_text(text, encoding="utf-8")
+    loaded = load_dataset([folder])
+    assert not loaded.diagnostics.errors, [str(d) for d in loaded.diagnostics.errors]
+    warnings = [str(d) for d in loaded.diagnostics if "未公开" in d.message]
+    assert any("results_summary.paragraphs[0]: 警告: 1个评价对象的项目支出未公开，未计入所引用的金额" in w for w in warnings), warnings
+    out = tmp_path / "out"
+    render(Family.RESULTS_SUMMARY, [folder], out, Format.ALL)
+    rows = [[c.text for c in r.cells] for r in Document(str(out / "results-summary.docx")).tables[0].rows]
+    health = next(r for r in rows if r[3] == "青禾县卫生健康局部门整体支出")
+    assert health[6:9] == ["未公开", "未公开", "良"]  # amount, score (grade-only row), grade
+    assert rows[-1][6] == "1.61"  # 2.47 less the 0.86 left out
+    notes = [p.text for p in Document(str(out / "results-summary.docx")).paragraphs if p.text.startswith("注：")]
+    assert notes == [f"注：序号{health[0]}的涉及资金（亿元）未公开，未计入合计。"]
+    assert squash(notes[0]) in pdf_text(out / "results-summary.pdf")
