@@ -231,12 +231,24 @@ def templates_check(
 
 @app.command()
 def schema(
-    out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("schemas"),
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出目录（默认schemas；有--packet时为公开包目录下的schemas）")] = None,
+    packet: Annotated[Path | None, typer.Option("--packet", help="公开包文件：按其数据声明的自定义字段写出")] = None,
 ) -> None:
     """写出每种输入文件的JSON Schema（供VS Code等编辑器补全和检查）。"""
     from docgen.authoring.schema import write_schemas
 
-    for path in write_schemas(out):
+    custom = []
+    if packet is not None:
+        from docgen.build import load_packet
+        from docgen.input import load_dataset
+
+        spec, problems = load_packet(packet)
+        if spec is None or problems.errors:
+            print_diagnostics(problems)
+            raise typer.Exit(EXIT_DATA_ERROR)
+        custom = load_dataset(spec.inputs).custom_fields
+    folder = out if out is not None else (packet.parent / "schemas" if packet is not None else Path("schemas"))
+    for path in write_schemas(folder, custom):
         typer.echo(str(path))
 
 

@@ -431,3 +431,29 @@ def test_lint_follows_an_optional_part_of_the_tree(tmp_path):
         f"{html}:3: “TableDoc”没有“rowz”；可用：header_rows、rows、total、total_cells、widths_mm、widths_pct、notes",
         f"{html}:3: “HeaderCell”没有“txt”；可用：text、colspan、rowspan",
     ]
+
+
+def test_schema_for_a_packet_knows_its_custom_fields(tmp_path):
+    """Issue 15: ``docgen schema --packet`` writes schemas whose project ``fields:`` are the
+    packet's declared custom fields: the county sample's projects fit, a wrong choice, an
+    undeclared field and a missing required one do not."""
+    from typer.testing import CliRunner
+
+    from docgen.cli.app import app
+    from docgen.input.yaml import read_yaml
+    from docgen.diagnostics import Diagnostics
+
+    packet = SAMPLES / "qinghe-county-2024" / "packet.yaml"
+    result = CliRunner().invoke(app, ["schema", "--packet", str(packet), "-o", str(tmp_path / "schemas")])
+    assert result.exit_code == 0, result.output
+    schema = json.loads((tmp_path / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    data = read_yaml(packet.parent / "projects.yaml", "projects.yaml", Diagnostics())
+    jsonschema.validate(data, schema)
+    project = data["projects"][0]
+    for fields in ({**project["fields"], "评价类型": "政策类"}, {**project["fields"], "资金渠道": "x"},
+                   {k: v for k, v in project["fields"].items() if k != "批次"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"projects": [{**project, "fields": fields}]}, schema)
+    # without a packet, fields stay free-form (the repository's schemas/)
+    plain = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate({"projects": [{**project, "fields": {"资金渠道": "x"}}]}, plain)
