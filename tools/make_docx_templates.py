@@ -338,6 +338,18 @@ def official_styles(doc):
     # so set them 0.25 pt closer (w:spacing is in twentieths of a point; the PDF: -0.22 pt)
     for name in ("Body", "Heading One", "Heading Two", "Addressee"):
         character_spacing(doc.styles[name], -5)
+        # hanging punctuation said explicitly (Word's default): without it LibreOffice 7.4 set
+        # a line-end ，or 、 nowhere, and the printed text lost five marks (report pp. 8–11)
+        overflow = OxmlElement("w:overflowPunct")
+        overflow.set(qn("w:val"), "1")
+        p_pr = doc.styles[name].element.get_or_add_pPr()
+        # in the schema's order: before autoSpaceDE … spacing, ind, jc (Word refuses others)
+        following = next((el for tag in ("autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc")
+                          if (el := p_pr.find(qn(f"w:{tag}"))) is not None), None)
+        if following is not None:
+            following.addprevious(overflow)
+        else:
+            p_pr.append(overflow)
     paragraph_style(doc, "Table Title", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=line)
     doc.styles["Table Title"].paragraph_format.keep_with_next = True
     paragraph_style(doc, "Signature", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, line_pt=line)

@@ -210,6 +210,11 @@ def test_gbt9704_geometry_of_the_report_docx_as_libreoffice_lays_it_out(summary_
 
     per_page = [len([ln for ln in p.body_lines if abs(ln.size - 16) < 0.5]) for p in read_pdf(pdf).pages]
     assert max(per_page) == 22 and per_page.count(22) >= 3, per_page
+    # every mark of the text is on the page: LibreOffice dropped line-end ，and 、 (page review)
+    doc = Document(str(summary_samples / "shuozhou-edz-2024" / "summary-report.docx"))
+    written = "".join(p.text for p in doc.paragraphs) + "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    printed = pdf_text(pdf)
+    assert [printed.count(mark) for mark in "，、。"] == [written.count(mark) for mark in "，、。"]
 
 
 def full_line_lengths(pdf, edge: float = 1) -> list[int]:
