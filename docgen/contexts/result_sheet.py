@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from docgen.contexts.common import Paragraph, Section, numbered, plain
 from docgen.models import EvaluatedProject, GradeBands, Publisher
 from docgen.rules import effective_grade, format_amount, format_decimal
+from docgen.rules.columns import custom_text
 
 #: Row labels of the sheet, as published.
 LABEL_OVERVIEW = "项目概况"
@@ -31,6 +32,8 @@ class ResultSheet:
     agency: str
     conclusion: str
     sections: list[Section] = field(default_factory=list)
+    #: the project's custom fields as printed, by key (``{{ sheet.fields["资金来源"] }}``)
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def conclusion_sentence(project: EvaluatedProject, bands: GradeBands | None = None) -> str:
@@ -72,6 +75,7 @@ def build_result_sheet(project: EvaluatedProject, publisher: Publisher,
         agency=project.agency or "",
         conclusion=conclusion,
         sections=sections,
+        fields={key: custom_text(value) for key, value in project.fields.items()},
     )
 
 

@@ -173,3 +173,15 @@ def column_total(column: TableColumn, values: Sequence[Any]) -> str:
         return ""
     return format_amount(total_of_printed(amounts, places), places)
 
+
+
+def custom_text(value: Any) -> str:
+    """A custom field's value as a template prints it: an amount with its unit as entered
+    (``7,300.00万元``), a percentage with %, a date as GB/T 9704 writes it, text as written."""
+    if isinstance(value, Amount):
+        return f"{format_amount(value.value)}{value.unit.value}"
+    if isinstance(value, Decimal):
+        return format_percent(value, max(0, -value.as_tuple().exponent))
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return "" if value is None else str(value)

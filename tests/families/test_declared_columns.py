@@ -291,3 +291,22 @@ def test_unpublished_figures_are_marked_and_left_out_of_sums(tmp_path):
     notes = [p.text for p in Document(str(out / "results-summary.docx")).paragraphs if p.text.startswith("注：")]
     assert notes == [f"注：序号{health[0]}的涉及资金（亿元）未公开，未计入合计。"]
     assert squash(notes[0]) in pdf_text(out / "results-summary.pdf")
+
+
+def test_custom_fields_reach_a_templates_tree(tmp_path):
+    """A user's result-sheet template prints a custom field (资金来源) like a built-in one;
+    a percentage and an amount print as the declaration types them."""
+    from docgen.contexts.result_sheet import build_result_sheet
+    from docgen.models import Publisher
+
+    folder, path, _ = _variant(tmp_path, "  - key: 资金来源\n    label: 资金来源\n",
+                               "  - key: 资金来源\n    label: 资金来源\n  - {key: 配套资金, label: 配套资金, type: 金额}\n"
+                               "  - {key: 完成率, label: 完成率, type: 百分比}\n", "fields.yaml")
+    projects = folder / "projects.yaml"
+    projects.write_text(projects.read_text(encoding="utf-8").replace(
+        "资金来源: 中央财政衔接资金,", "资金来源: 中央财政衔接资金, 配套资金: 120万元, 完成率: 98.5%,", 1), encoding="utf-8")
+    data = load_dataset([folder])
+    assert not data.diagnostics.errors, [str(d) for d in data.diagnostics.errors]
+    sheet = build_result_sheet(data.projects[0].project, Publisher(area="青禾县"))
+    assert sheet.fields == {"评价类型": "项目支出评价", "资金来源": "中央财政衔接资金", "配套资金": "120.00万元",
+                            "完成率": "98.5%", "批次": "第一批"}
