@@ -65,6 +65,9 @@ class FamilySpec:
     check: str | None = None  # "module:function": DataSet → None (reports findings)
     supporting: tuple[Block, ...] = ()  # blocks that feed the family without declaring it
     uses_projects: bool = True  # reads ``projects:`` (a data set without any is an error)
+    #: where the block declares its table's columns (a dotted path in the block), if it has a
+    #: table whose layout is data (issue 15); packet.yaml's ``columns:`` fills it in
+    columns: str | None = None
 
     @property
     def member(self) -> str:
@@ -99,16 +102,16 @@ FAMILIES: list[FamilySpec] = [
     FamilySpec("summary-report", "财政支出绩效评价情况报告（公文）",
                Block("report", "docgen.models.report:OfficialReport", "绩效评价情况报告（公文）"),
                "report", "docgen.contexts.summary_report:SummaryReport", "docgen.contexts.summary_report:documents",
-               "report", check="docgen.contexts.summary_report:check"),
+               "report", check="docgen.contexts.summary_report:check", columns="score_table.columns"),
     FamilySpec("results-summary", "绩效评价结果情况说明及汇总表",
                Block("results_summary", "docgen.models.report:ResultsSummary", "绩效评价结果情况说明及汇总表"),
                "summary", "docgen.contexts.results_summary:ResultsSummaryDoc",
                "docgen.contexts.results_summary:documents", "report",
-               check="docgen.contexts.results_summary:check"),
+               check="docgen.contexts.results_summary:check", columns="columns"),
     FamilySpec("detail-table", "财政支出重点绩效评价项目明细表",
                Block("detail_table", "docgen.models.report:DetailTable", "重点绩效评价项目明细表"),
                "table", "docgen.contexts.detail_table:DetailTableDoc", "docgen.contexts.detail_table:documents",
-               "report", check="docgen.contexts.detail_table:check"),
+               "report", check="docgen.contexts.detail_table:check", columns="columns"),
     FamilySpec("final-accounts", "部门决算公开",
                Block("department", "docgen.models.accounts:Department", "部门概况（部门决算公开）"),
                "accounts", "docgen.contexts.final_accounts:FinalAccounts",

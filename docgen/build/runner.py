@@ -167,9 +167,11 @@ class Build:
         spec = self.spec
         before = keys.stamp(spec.path, spec.inputs, spec.templates) if self.persistent else ""
 
+        from docgen.build.spec import apply_packet_columns
         from docgen.input import load_dataset
 
         data = load_dataset(spec.inputs)
+        apply_packet_columns(spec, data)
         diagnostics = result.diagnostics
         diagnostics.extend(data.diagnostics)
         family_names = spec.families if spec.families is not None else data.families

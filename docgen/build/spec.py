@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ class PacketSpec:
     in_memory: bool = False  # described by a command line (docgen render), not by a file
     limits: RenderLimits = RenderLimits()  # of each document's rendering
     duplex: bool = True  # the combined PDF for printing on both sides (each document on a right-hand page)
+    #: packet.yaml's ``columns:`` (family → columns) and the line of each column there
+    columns: dict = field(default_factory=dict)
+    column_lines: dict = field(default_factory=dict)
 
     @classmethod
     def in_memory_spec(cls, inputs: list[Path], family_names: list[str] | None, formats: list[str],
@@ -71,6 +74,7 @@ def load_packet(path: Path):
     problem is located by file, line and field; nothing is built when there is one."""
     from docgen.diagnostics import Diagnostic, Diagnostics
     from docgen.input import SourceFile, read_yaml, shown_path, validate_model
+    from docgen.input.yaml import line_of
     from docgen.models.packet import Packet
     from docgen.render import TemplateSet
 
@@ -148,6 +152,14 @@ def load_packet(path: Path):
                 if family in known and not template_set.path(file).is_file():
                     diagnostics.add(source.diagnostic(("documents", i), f"模板目录{shown_path(templates)}中没有{file}"))
 
+    columns = packet.columns or {}
+    with_tables = [spec.name for spec in registry.FAMILIES if spec.columns]
+    for family in columns:
+        if family not in with_tables:
+            diagnostics.add(source.diagnostic(("columns", family), f"“{family}”没有可声明列的表格；可用：{'、'.join(with_tables)}"))
+    lines = {(family, i): line_of(source.data, ("columns", family, i))
+             for family, cols in columns.items() for i in range(len(cols))}
+
     docx_timestamp, pdf_date, problem = _dates(packet.date)
     if problem:
         diagnostics.add(source.diagnostic(("date",), problem))
@@ -161,5 +173,37 @@ def load_packet(path: Path):
         combined=packet.combined if "pdf" in formats else None,
         docx_timestamp=docx_timestamp, pdf_date=pdf_date, date_label=label, allow_errors=packet.allow_errors,
         limits=RenderLimits(packet.limits.seconds, packet.limits.memory_mb),
-        duplex=packet.duplex,
+        duplex=packet.duplex, columns=columns, column_lines=lines,
     ), diagnostics
+
+
+def apply_packet_columns(spec: PacketSpec, data) -> None:
+    """packet.yaml's ``columns:`` into the data set's blocks that declare none (the data's own
+    declaration wins), checked against the data's custom fields; a finding names packet.yaml
+    and the column's line there."""
+    from docgen.diagnostics import Diagnostic
+    from docgen.rules.columns import check_columns
+
+    for name, columns in spec.columns.items():
+        family = registry.get(name)
+        block = data.blocks.get(family.block.key) if family.columns else None
+        if block is None:
+            continue
+        updated = _with_columns(block, family.columns.split("."), columns)
+        if updated is None:  # the data declares its own
+            continue
+        data.blocks[family.block.key] = updated
+        for finding in check_columns(columns, data.custom_fields, ()):
+            index = finding.loc[0]
+            data.diagnostics.add(Diagnostic(spec.shown, spec.column_lines.get((name, index)),
+                                            ("columns", name, *finding.loc), finding.message, finding.severity))
+
+
+def _with_columns(model, path: list[str], columns):
+    """``model`` with ``columns`` at ``path`` (frozen models are copied down the path), or None
+    when something is declared there already."""
+    head, *rest = path
+    if not rest:
+        return None if getattr(model, head) is not None else model.model_copy(update={head: columns})
+    inner = _with_columns(getattr(model, head), rest, columns)
+    return None if inner is None else model.model_copy(update={head: inner})

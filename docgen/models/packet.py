@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from docgen import families
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+from docgen.models.layout import TableColumn
 from docgen.models.values import output_name_problem
 
 #: The name of a folder's packet file: the loader never reads it as data.
@@ -81,6 +82,10 @@ class Packet(BaseModel):
     limits: Limits = Field(
         default_factory=Limits, title="生成限制",
         description="每份文档生成的时间和内存上限，超过时该文档报错、其他文档照常生成")
+    columns: dict[str, list[TableColumn]] | None = Field(
+        None, title="表格的列",
+        description="按文档类型声明表格各列（summary-report、results-summary、detail-table），"
+                    "数据中没有声明columns时使用，格式同数据块中的columns")
     combined: Annotated[str | None, WithJsonSchema(_COMBINED_SCHEMA)] = Field(
         DEFAULT_COMBINED, title="合并PDF",
         description="含目录和书签的整包PDF的文件名；false表示不生成")

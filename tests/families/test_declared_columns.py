@@ -310,3 +310,34 @@ def test_custom_fields_reach_a_templates_tree(tmp_path):
     sheet = build_result_sheet(data.projects[0].project, Publisher(area="青禾县"))
     assert sheet.fields == {"评价类型": "项目支出评价", "资金来源": "中央财政衔接资金", "配套资金": "120.00万元",
                             "完成率": "98.5%", "批次": "第一批"}
+
+
+def test_columns_declared_in_the_packet(tmp_path):
+    """packet.yaml's columns: serve a data block that declares none; the block's own wins; a
+    wrong field is reported at packet.yaml's line."""
+    from docgen.build import build_packet
+
+    folder = tmp_path / "qinghe"
+    shutil.copytree(QINGHE, folder)
+    summary = (folder / "summary.yaml").read_text(encoding="utf-8")
+    start = summary.index("  columns:\n")
+    end = summary.index("  signature:")
+    columns = summary[start:end]
+    (folder / "summary.yaml").write_text(summary[:start] + summary[end:], encoding="utf-8")
+    packet = folder / "packet.yaml"
+    text = packet.read_text(encoding="utf-8")
+    packet.write_text(text + "columns:\n  results-summary:\n" + columns.split("\n", 1)[1].replace("    - ", "    - ")
+                      + "  detail-table:\n    - {field: name, header: 项目}\n", encoding="utf-8")
+    result = build_packet(packet, tmp_path / "out", jobs=1)
+    assert not result.diagnostics.errors, [str(d) for d in result.diagnostics.errors]
+    rows = [[c.text for c in r.cells] for r in Document(str(tmp_path / "out" / "results-summary.docx")).tables[0].rows]
+    assert rows[1] == ["序号", "主管部门", "项目单位", "项目名称", "评价类型", "资金来源", "涉及资金（亿元）", "得分", "等级",
+                       "评价机构"] and rows[-1][6] == "2.47"
+    detail = [[c.text for c in r.cells] for r in Document(str(tmp_path / "out" / "detail-table.docx")).tables[0].rows]
+    assert detail[1][:3] == ["序号", "主管部门", "项目名称"]  # table.yaml declares its own: it wins
+    bad = packet.read_text(encoding="utf-8").replace("{field: 资金来源, header: 资金来源}", "{field: 资金渠道, header: 资金来源}")
+    packet.write_text(bad, encoding="utf-8")
+    line = bad[:bad.index("{field: 资金渠道")].count("\n") + 1
+    result = build_packet(packet, tmp_path / "out2", jobs=1)
+    assert [str(d) for d in result.diagnostics.errors][0].startswith(
+        f"{packet}:{line}: columns.results-summary[5].field: 未知的字段“资金渠道”"), [str(d) for d in result.diagnostics.errors]
