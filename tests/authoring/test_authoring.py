@@ -103,9 +103,9 @@ def test_lint_reports_every_kind_with_its_location(tmp_path):
     assert found == [
         f"{docx}:第1段: 警告: 标签被Word拆分在多个文本段中（“{{{{ sheet.area }}}}”）：请删除后一次性重新输入",
         f"{docx}:表格1第1行第1列: “ResultSheet”没有“nmae”；可用：area、title、name、object_type、department、"
-        "implementing_units、evaluation_time、expenditure、agency、conclusion、sections",
+        "implementing_units、evaluation_time、expenditure、agency、conclusion、sections、fields",
         f"{html}:3: “ResultSheet”没有“nmae”；可用：area、title、name、object_type、department、"
-        "implementing_units、evaluation_time、expenditure、agency、conclusion、sections",
+        "implementing_units、evaluation_time、expenditure、agency、conclusion、sections、fields",
         f"{html}:4: “Section”没有“lable”；可用：label、paragraphs",
         f"{html}:4: 未知的过滤器“shout”",
         f"{html}:5: 模板使用了未提供的变量“undefined_thing”",
