@@ -38,10 +38,11 @@ UNKNOWN = "unknown"
 
 
 def check_pdf(path: Path, draft_pages: set[int] | None = None, name: str | None = None,
-              stamps: bool = True) -> list[PageFinding]:
+              stamps: bool = True, view=None) -> list[PageFinding]:
     """Every PDF rule over ``path``. ``draft_pages``: the pages that must carry the 草稿 stamp
     (None: page 1 decides for all); ``stamps`` False: which pages must is not known, the
-    stamp is not checked. ``name``: the document as findings name it (the file's name)."""
+    stamp is not checked. ``name``: the document as findings name it (the file's name).
+    ``view``: the file as :func:`~docgen.check.pdf_pages.read_pdf` read it already."""
     from docgen.check.headings import check_headings
     from docgen.check.pdf_folios import check_contents, check_folios
     from docgen.check.pdf_fonts import check_fonts
@@ -51,7 +52,7 @@ def check_pdf(path: Path, draft_pages: set[int] | None = None, name: str | None 
 
     name = name or path.name
     try:
-        view = _read_pdf(path)
+        view = view or _read_pdf(path)
     except Exception as exc:
         return [PageFinding(name, None, Rule.UNREADABLE, f"无法作为PDF读取：{type(exc).__name__}: {exc}")]
     findings = check_fonts(name, path, view)
