@@ -36,11 +36,6 @@ from docgen.build.state import write_atomic
 #: The records of checked PDFs, in the build's state folder.
 CHECKED_DIR = "checked"
 
-#: Rules whose findings concern one page alone, and those of a table running from one page on.
-PAGE_RULES = {"text-clipped", "text-in-margin", "cell-rule-crossed", "overprint", "heading-broken-in-word"}
-TABLE_RULES = {"row-split", "header-not-repeated", "merged-cell-blank"}
-
-
 @dataclass(frozen=True)
 class Preflight:
     """Where a task keeps the records of the PDFs it checks: the build's state folder, and the
@@ -89,9 +84,11 @@ def failed(exc: BaseException) -> list[dict]:
              "message": f"预检未能完成：{type(exc).__name__}: {exc}"}]
 
 
-def check_written_pdf(path: str, draft: bool, record: Path | str | None = None) -> dict:
+def check_written_pdf(path: str, draft: bool, record: Path | str | None = None, whole: bool = True) -> dict:
     """Check the PDF just written at ``path`` (every page of a draft must carry the stamp, no
-    page of another may) and return its record, kept at ``record`` when given."""
+    page of another may) and return its record, kept at ``record`` when given. ``whole``
+    False: a packet edition, whose pages' own rules are all the combined PDF's check takes
+    from it (it checks the fonts, folios, 目录 and stamps of the combined PDF itself)."""
     from docgen.check import check_pdf
     from docgen.check.pdf_pages import read_pdf
 
@@ -101,12 +98,12 @@ def check_written_pdf(path: str, draft: bool, record: Path | str | None = None) 
         view = None  # check_pdf says so
     try:
         pages = set(range(1, len(view.pages) + 1)) if draft and view is not None else set()
-        out: dict = {"findings": _entries(check_pdf(Path(path), pages, view=view))}
+        out: dict = {"findings": _entries(check_pdf(Path(path), pages, view=view, whole=whole))}
     except Exception as exc:
         out = {"findings": failed(exc)}
     if view is not None:
         try:
-            out.update(_facts(view))
+            out.update(_facts(view, whole))
         except Exception:
             pass  # without facts the record serves the findings only
     if record is not None:
@@ -114,15 +111,16 @@ def check_written_pdf(path: str, draft: bool, record: Path | str | None = None) 
     return out
 
 
-def _facts(view) -> dict:
+def _facts(view, whole: bool) -> dict:
     from docgen.check.pdf_folios import contents_entries
     from docgen.check.pdf_tables import fragments
 
     pages = view.pages
+    contents = None  # a packet edition's 目录 entries serve no DOCX
     try:
-        contents = [e.text for e in contents_entries(pages)]
+        contents = [e.text for e in contents_entries(pages)] if whole else None
     except Exception:
-        contents = None  # as a DOCX's check that reads the PDF for its 目录 has it
+        pass  # as a DOCX's check that reads the PDF for its 目录 has it
     return {"contents": contents,
             "pages": [[p.folio, int(bool(p.glyphs or p.rules)), int(p.stamped)] for p in pages],
             "tables": [int(bool(fragments(pages[0]))), int(bool(fragments(pages[-1])))] if pages else [0, 0]}
@@ -180,12 +178,10 @@ def check_combined(path: str, titles: dict[str, bool], sources: list[tuple[int, 
 
 
 def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
-    from docgen.check import UNKNOWN as NOT_KNOWN
+    from docgen.check import PAGE_RULES, TABLE_RULES, UNKNOWN as NOT_KNOWN, check_page
     from docgen.check.findings import PageFinding, Rule, Severity
-    from docgen.check.headings import check_headings
     from docgen.check.pdf_folios import check_contents, check_folios, contents_entries
     from docgen.check.pdf_fonts import check_fonts
-    from docgen.check.pdf_geometry import check_geometry
     from docgen.check.pdf_pages import Glyph, PageView, PdfView, read_pdf
     from docgen.check.pdf_tables import check_tables, continues
     from docgen.check.stamps import check_stamps
@@ -250,11 +246,12 @@ def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
             pages.append(PageView(n, 0.0, 0.0, glyphs=[mark] if printed else [], stamp_outlines=int(stamped),
                                   folio=folio))
 
-    def moved(record: dict, page: int, rules: set[str]) -> list[PageFinding]:
+    def moved(record: dict, page: int | None, rules: frozenset) -> list[PageFinding]:
         first = next(f for f, r in records if r is record)
         out = []
+        names = {rule.value for rule in rules}
         for f in record["findings"]:
-            if f.get("rule") in rules and f.get("page") is not None and (page is None or f["page"] == page):
+            if f.get("rule") in names and f.get("page") is not None and (page is None or f["page"] == page):
                 severity = Severity.ERROR if f.get("severity") == "error" else Severity.WARNING
                 out.append(PageFinding(name, first + f["page"] - 1, Rule(f["rule"]), f["message"], severity))
         return out
@@ -268,8 +265,7 @@ def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
         if n in owner:
             findings += moved(owner[n][0], owner[n][1], PAGE_RULES)
         else:
-            findings += check_geometry(name, read[n])
-            findings += check_headings(name, read[n])
+            findings += check_page(name, read[n])
     for run, following in zip(runs, runs[1:]):
         if run[-1] in read and following[0] in read and continues(read[run[-1]], read[following[0]]):
             raise _PageByPage()  # a table across a join: its header and rows are checked whole

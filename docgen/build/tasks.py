@@ -232,7 +232,7 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
         if task.kind == "edition":
             result = TaskResult(task.id, True, seconds=time.perf_counter() - start)
             if task.preflight is not None and not task.edition.record.is_file():
-                _check(result, str(path), task.edition.record, draft=task.edition.part.draft)
+                _check(result, str(path), task.edition.record, draft=task.edition.part.draft, whole=False)
             trace(f"end {task.label}")
             return _with_words(result)
         write_output(task, data)
@@ -249,12 +249,12 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
     return _with_words(result)
 
 
-def _check(result: TaskResult, path: str, record, draft: bool) -> None:
+def _check(result: TaskResult, path: str, record, draft: bool, whole: bool = True) -> None:
     """The preflight of a PDF just written, in the process that wrote it."""
     from docgen.build.preflight import check_written_pdf
 
     start = time.perf_counter()
-    result.checked = check_written_pdf(path, draft, record)
+    result.checked = check_written_pdf(path, draft, record, whole)
     result.check_seconds = time.perf_counter() - start
     trace(f"checked {Path(path).name}")
 
