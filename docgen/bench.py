@@ -342,7 +342,10 @@ def measure_limits(packets: list[Path], echo: Callable[[str], None]) -> list[lis
             observe(None)
         slowest, largest = max(seen), max(seen, key=lambda s: s[1])
         mb = max(largest[1] / 2**20, 1.0)  # at least 1 MB: a ratio over nothing says nothing
-        rows.append([packet.parent.name, str(len(seen)), f"{slowest[2]} {slowest[0]:.2f} s",
+        # the outputs, each once (a long PDF's parts, the combined PDF's packet editions and a
+        # combined PDF first tried in this process are renders of their own)
+        outputs = {what for _, _, what in seen if what.endswith((".pdf", ".docx"))}
+        rows.append([packet.parent.name, str(len(outputs)), f"{slowest[2]} {slowest[0]:.2f} s",
                      f"{DEFAULT_SECONDS / slowest[0]:.0f}×", f"{largest[2]} {mb:.0f} MB",
                      f"{DEFAULT_MEMORY_MB / mb:.0f}×"])
         echo(f"  {packet.parent.name}: slowest {rows[-1][2]}, largest {rows[-1][4]}")

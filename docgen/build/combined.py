@@ -11,7 +11,10 @@ Folios run on through the packet (GB/T 9704: documents bound together are number
 continuously), so the 目录's numbers are the ones printed on the pages: the first document
 is its own PDF, each later one an *edition* laid out again with its folios starting where the
 packet has got to (cached in the state folder by what it holds and where it starts: a rebuild
-lays out only the documents that changed or moved). In a packet for printing (``duplex``) each
+lays out only the documents that changed or moved). Editions are tasks of their own
+(:class:`EditionJob`, :func:`lay_out_edition`), laid out on the build's workers as soon as the
+page counts of the documents before them are known, each checked where it is laid out
+(:mod:`docgen.build.preflight`); the combined PDF then only reads them. In a packet for printing (``duplex``) each
 document starts on a right-hand page: a blank page comes before one that would start on a
 left-hand page, and the 目录 takes an even number of pages.
 """
@@ -19,7 +22,7 @@ left-hand page, and the 目录 takes an even number of pages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen import __version__
@@ -41,6 +44,8 @@ class CombinedPart:
     sha256: str  # of its own PDF
     context: dict
     templates: str
+    key: str = ""  # its own PDF's key (the manifest's inputs_sha256): what an edition holds
+    draft: bool = False  # built from data with errors: every page carries the stamp
 
 
 @dataclass
@@ -53,6 +58,7 @@ class CombinedSpec:
     cache_dir: str
     salt: str  # fonts, libraries and the 目录 template: part of the cached contents page's key
     duplex: bool = True  # for printing on both sides: each document starts on a right-hand page
+    titles: dict[str, bool] = field(default_factory=dict)  # each document's title → a draft (the preflight)
 
 
 @dataclass(frozen=True)
@@ -98,23 +104,57 @@ def numbered_from(html: str, folio: int) -> str:
     return html[:body.end()] + style + html[body.end():] if body else style + html
 
 
+@dataclass
+class EditionJob:
+    """A document's packet edition: its folios from ``folio`` on."""
+
+    part: CombinedPart
+    folio: int
+    cache_dir: str
+    pdf_date: str | None
+    salt: str
+
+    @classmethod
+    def of(cls, part: CombinedPart, folio: int, spec: CombinedSpec) -> "EditionJob":
+        return cls(part, folio, spec.cache_dir, spec.pdf_date, spec.salt)
+
+    @property
+    def path(self) -> Path:
+        """Where it is cached: by what the document holds (its PDF's key, which is known before
+        its own PDF is laid out), the folio, the date and the salt (fonts, libraries, code)."""
+        key = sha256_bytes(f"{self.part.key}|{self.folio}|{self.pdf_date}|{self.salt}".encode())[:32]
+        return Path(self.cache_dir) / "editions" / f"edition-{key}.pdf"
+
+    @property
+    def record(self) -> Path:
+        """The record of its check (docgen.build.preflight)."""
+        return self.path.with_suffix(".json")
+
+
+def lay_out_edition(job: EditionJob) -> Path:
+    """Lay the edition out and cache it, unless it is cached (in a worker: needs WeasyPrint)."""
+    cached = job.path
+    if not cached.is_file():
+        from docgen.build.tasks import RENDERERS
+
+        part = job.part
+        pdf = RENDERERS.pdf(part.templates)  # the part's own template set
+        data, _, _ = pdf.write(numbered_from(pdf.html(part.family, part.context), job.folio), job.pdf_date)
+        write_atomic(cached, data)
+    return cached
+
+
 def packet_edition(part: CombinedPart, folio: int, spec: CombinedSpec, renderer) -> bytes:
-    """The document's PDF with folios from ``folio`` (its own PDF for folio 1), cached in the
-    state folder by its PDF's hash, the folio and the salt (fonts, libraries, code)."""
+    """The document's PDF with folios from ``folio`` (its own PDF for folio 1), from the cache
+    (laid out here when it is not cached, which needs WeasyPrint: ``renderer``)."""
     if folio == 1:
         return Path(part.path).read_bytes()
-    key = sha256_bytes(f"{part.sha256}|{folio}|{spec.pdf_date}|{spec.salt}".encode())[:32]
-    cached = Path(spec.cache_dir) / "editions" / f"edition-{key}.pdf"
-    if cached.is_file():
-        return cached.read_bytes()
+    job = EditionJob.of(part, folio, spec)
+    if job.path.is_file():
+        return job.path.read_bytes()
     if renderer is None:  # no WeasyPrint here: a worker lays it out
         raise ContentsNotCached()
-    from docgen.build.tasks import RENDERERS
-
-    pdf = RENDERERS.pdf(part.templates)  # the part's own template set
-    data, _, _ = pdf.write(numbered_from(pdf.html(part.family, part.context), folio), spec.pdf_date)
-    write_atomic(cached, data)
-    return data
+    return lay_out_edition(job).read_bytes()
 
 
 def _outline_tree(reader) -> list[tuple[str, int, list]]:
@@ -169,10 +209,11 @@ def _toc_entries(parts: list[tuple[str, str, str, int, str]]):
     return entries, outline
 
 
-def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
+def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int, list[tuple[int, int]]]:
     """One PDF of the whole packet: a 目录 page (clickable), then every document, with
     bookmarks per family, document and the documents' own headings. Deterministic: no
-    clock, the identifier is derived from the inputs."""
+    clock, the identifier is derived from the inputs. Returns the PDF, its page count and,
+    for each document, the page it starts on and the folio printed there."""
     import io
 
     from pypdf import PdfReader, PdfWriter
@@ -219,10 +260,12 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(toc_pdf)), import_outline=False)
+    layout = []
     for reader, start in zip(readers, starts, strict=True):
         while len(writer.pages) < before + start - 1:  # blank pages: the 目录's verso, a left-hand page
             box = reader.pages[0].mediabox
             writer.add_blank_page(width=box.width, height=box.height)
+        layout.append((len(writer.pages) + 1, start))
         writer.append(reader, import_outline=False)
 
     # the 目录 links: URI annotations docgen-page:N become jumps to page N
@@ -269,7 +312,7 @@ def combine_pdfs(spec: CombinedSpec, renderer) -> tuple[bytes, int]:
     ident = set_file_identifier(writer, bytes.fromhex(spec.identifier[:32]))  # from the inputs, not random
     share_fonts(writer)  # one subset per face for the whole packet, not one per document
     unique_subset_names(writer)  # and no two subsets under one name (the 目录 page's, say)
-    return write_compact(writer, ident), len(writer.pages)
+    return write_compact(writer, ident), len(writer.pages), layout
 
 
 def _pdf_date(w3c: str) -> str:

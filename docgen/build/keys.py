@@ -44,10 +44,11 @@ YAML_SUFFIXES = (".yaml", ".yml")
 #: Bump when the meaning of keys or the manifest changes.
 KEY_SCHEME = 1
 
-#: Python distributions whose versions change the bytes of DOCX or PDF output.
+#: Python distributions whose versions change the bytes of DOCX or PDF output (jieba: where
+#: titles break), or what the preflight finds in them (pypdfium2 reads the PDFs it checks).
 RENDER_DISTRIBUTIONS = (
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pillow", "cffi",
-    "docxtpl", "python_docx", "docxcompose", "lxml", "jinja2", "markupsafe", "pypdf",
+    "docxtpl", "python_docx", "docxcompose", "lxml", "jinja2", "markupsafe", "pypdf", "jieba", "pypdfium2",
 )
 #: Shared libraries WeasyPrint loads (text layout, fonts, subsetting).
 SYSTEM_LIBRARIES = ("libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libharfbuzz-subset",

@@ -7,9 +7,12 @@ combined PDF out, only what is outdated rebuilt, work run on an executor.
    data's errors to the documents that print them (drafts where the packet allows them), key
    every output and keep those whose key and bytes match the manifest.
 3. *Run* the outdated outputs on the executor (:mod:`docgen.build.executor`): PDFs on the
-   workers, largest first; DOCX, a twentieth of a PDF's time, in this process meanwhile;
-   long documents as two parts at once; then the combined PDF.
-4. *Record*: the manifest, the state (stamp), stale outputs removed.
+   workers, largest first, each checked there once written (the preflight); DOCX, a twentieth
+   of a PDF's time, in this process meanwhile, each checked once its PDF's check is back; long
+   documents as two parts at once; the combined PDF's packet editions as soon as the page
+   counts before them are known; then the combined PDF.
+4. *Record*: the manifest with the preflight's findings, the state (stamp, titles cut into
+   words), stale outputs removed.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.build import keys
-from docgen.build.combined import CombinedPart, CombinedSpec
+from docgen.build.combined import CombinedPart, CombinedSpec, EditionJob
 from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, default_jobs, make_executor
 from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
+from docgen.build.preflight import CHECKED_DIR, UNKNOWN, Preflight, check_written_docx, read_record
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable,
                                 check_state_folder, confined, file_matches, outputs_of, read_json, remove_stale,
@@ -107,6 +111,12 @@ class Build:
         self.local = InlineExecutor()  # DOCX and the combined PDF's assembly: cheap, in this process
         self.manifest: dict = {}
         self.last_checkpoint = time.perf_counter()
+        self.preflight: Preflight | None = None  # where the tasks keep what they checked (persistent builds)
+        self.found: dict[str, list[dict]] = {}  # the preflight's findings of the files built now
+        self.pdf_checks: dict[tuple[str, str], dict] = {}  # (family, stem) → its PDF's check, built now
+        self.docx_waiting: dict[tuple[str, str], tuple[str, dict]] = {}  # DOCX built, their PDF's check not back
+        self.editions: _Editions | None = None
+        self.cuts: dict[str, tuple] = {}  # titles cut into words in this build (docgen.rules.words)
 
     # ------------------------------------------------------------------ entry
 
@@ -202,11 +212,16 @@ class Build:
 
         tasks = self._plan_outputs(docs, failing)
         trace(f"build: planned, {len(tasks)} tasks")
+        if self.persistent:
+            self._remember_words()  # before the workers start: they are forked with what it knows
+        if spec.combined and not result.failed and not result.data_errors:
+            self.editions = _Editions(self)
         self.reporter.begin(len(tasks))
         try:
-            self._run_tasks(tasks)
+            self._run_tasks(tasks + (self.editions.ready() if self.editions and tasks else []))
             combined = self._combined_task()
             if combined is not None:
+                self._run_tasks(self.editions.ready() if self.editions else [])  # those not laid out yet
                 self.reporter.extend(1)
                 self._run_tasks([combined])
         finally:
@@ -222,6 +237,8 @@ class Build:
         self.stale = remove_stale(self.out_dir, self.old, current, self.result)
         self._checkpoint(final=True)
         self._preflight()
+        self._keep_words()
+        self._clean_records()
 
         # what each file held: kept for files that cannot be read now (that is when it is needed)
         files = {k: v for k, v in self.state.get("files", {}).items() if (spec.path.parent / k).is_file()}
@@ -239,6 +256,8 @@ class Build:
         """Each document's outputs with their keys; the tasks for those not up to date."""
         spec, result, force = self.spec, self.result, self.force
         self.env = {"code": keys.code_fingerprint(), "libraries": list(keys.distribution_versions())}
+        if self.persistent:
+            self.preflight = Preflight(str(self.out_dir / STATE_DIR), keys.hash_json(self.env))
         self.pdf_env = {"fonts": keys.font_fingerprint(), "system": list(keys.system_libraries()),
                         "date": spec.pdf_date}
         docx_env = {"timestamp": spec.docx_timestamp}
@@ -300,7 +319,7 @@ class Build:
                     continue
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
-                            guard=guard, limits=spec.limits)
+                            guard=guard, limits=spec.limits, preflight=self.preflight if fmt == "pdf" else None)
                 tasks.append(task)
                 self.task_outputs[task.id] = (entry, out)
         self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
@@ -336,14 +355,23 @@ class Build:
     def _run_tasks(self, tasks: list[Task]) -> None:
         # Workers start once the plan shows a PDF to render, and load while this process renders
         # the DOCX: a build that finds nothing to lay out does not share the cores with them.
+        # A combined PDF is assembled here when its pieces are cached and no worker is running yet.
+        here = not isinstance(self.executor, ProcessExecutor)
         if any(t.kind != "docx" for t in tasks) and self.executor is None:
             self._start_workers()
-        run_tasks(tasks, self.executor or self.local, self._finished)
+        run_tasks(tasks, self.executor or self.local, self._finished, assemble_here=here)
 
-    def _finished(self, task: Task, res: TaskResult) -> None:
+    def _finished(self, task: Task, res: TaskResult) -> list[Task] | None:
         result = self.result
+        self.cuts.update(res.words or {})
+        if task.kind == "edition":  # not an output: the combined PDF reads it from the cache
+            result.render_seconds["combined"] += res.seconds
+            trace(f"edition {task.label}: {'ok' if res.ok else res.error}")
+            return None
         self.reporter.finished(task.label, res)
         result.render_seconds[task.kind] += res.seconds
+        if res.ok and res.checked is not None:
+            self.found[task.label] = res.checked["findings"]
         if task.kind == "combined":
             if res.ok:
                 self.manifest["combined"] = {"file": task.label, "inputs_sha256": task.combined.key,
@@ -352,8 +380,10 @@ class Build:
             else:
                 result.failed.append(Failure(f"合并PDF {task.label}", res.error))
                 self._keep_old_combined()
-            return
+            return None
         entry, out = self.task_outputs[task.id]
+        document = (entry["family"], entry["stem"])
+        more = None
         if res.ok:
             out.update(sha256=res.sha256, bytes=res.size)
             if res.title:
@@ -361,28 +391,92 @@ class Build:
             result.built.append(task.label)
             if not self.persistent:
                 self.rendered[task.label] = {"sha256": res.sha256, "bytes": res.size}
+            elif task.kind == "docx":
+                self.docx_waiting[document] = (task.label, entry)
+            else:
+                self.pdf_checks[document] = res.checked or {}
+            if self.editions is not None and task.kind == "pdf":
+                more = self.editions.counted(task.id, res.pages)
         else:
             result.failed.append(Failure(f"{entry['family']} {task.label}", res.error))
             entry["outputs"].remove(out)
             self._keep_old(entry, self.old_outputs.get((entry["family"], entry["stem"], out["format"])))
+            self.editions = None  # the combined PDF will not be made: no more editions
         if self.persistent:
+            self._check_docx(document, final=False)
             self._checkpoint()
+        return more
+
+    def _check_docx(self, document: tuple[str, str], final: bool) -> None:
+        """Check a DOCX built now, once its PDF's check is back (its 目录 entries are compared
+        with those that check read in its worker); one whose PDF was not built now, or failed,
+        at the end (``final``, after stale outputs are gone), with the record of the PDF's check
+        when the PDF is up to date, else reading the PDF."""
+        if document not in self.docx_waiting:
+            return
+        label, entry = self.docx_waiting[document]
+        pdf = self.pdf_checks.get(document)
+        if pdf is None and not final:
+            return  # its PDF is still being laid out, or was not built now
+        if pdf is None:
+            current = next((o for o in entry["outputs"] if o["format"] == "pdf" and "current" not in o
+                            and o.get("sha256") and o["file"] == Path(label).with_suffix(".pdf").name), None)
+            pdf = read_record(self.preflight.record_path(current["sha256"])) if current else None
+        del self.docx_waiting[document]
+        contents = pdf.get("contents") if pdf is not None and "pages" in pdf else UNKNOWN
+        self.found[label] = check_written_docx(str(self.out_dir / label), bool(entry.get("draft")), contents)
 
     def _preflight(self) -> None:
-        """Check the files built now (the manifest just written says which are drafts); keep
-        the findings in the manifest and the result, with those of the files up to date."""
-        from docgen.build.preflight import run_preflight
-
-        built = sorted(self.result.built, key=lambda n: n.lower().endswith(".docx"))  # PDFs start first
-        found = run_preflight(self.out_dir, built, self.executor or self.local, self.local) if built else {}
+        """Keep the findings of the files built now (each checked where it was written) in the
+        manifest and the result, with those of the files up to date."""
+        for document in list(self.docx_waiting):
+            self._check_docx(document, final=True)
         for record in (o for o in outputs_of(self.manifest) if "sha256" in o):
-            if record["file"] in found:
-                record["preflight"] = found[record["file"]]
+            if record["file"] in self.found:
+                record["preflight"] = self.found[record["file"]]
             if record.get("preflight"):
                 self.result.preflight[record["file"]] = record["preflight"]
             else:
                 record.pop("preflight", None)
         self._checkpoint(final=True)
+
+    def _remember_words(self) -> None:
+        """The titles earlier builds cut into words (docgen.rules.words): this process knows
+        them, and the workers forked from it, so the segmenter's dictionary is loaded only for a
+        new title. Kept by docgen's code and libraries (jieba among them)."""
+        from docgen.rules.words import remember
+
+        self.words_key = keys.hash_json(self.env)
+        store = read_json(self.out_dir / STATE_DIR / WORDS_FILE)
+        self.words_known = store.get("words") if store.get("key") == self.words_key and \
+            isinstance(store.get("words"), dict) else {}
+        remember(self.words_known)
+
+    def _keep_words(self) -> None:
+        from docgen.rules.words import take_new
+
+        self.cuts.update(take_new())
+        new = {k: list(v) for k, v in self.cuts.items() if k not in self.words_known}
+        if not new:
+            return
+        kept = {} if len(self.words_known) + len(new) > MAX_WORDS else dict(self.words_known)
+        kept.update(new)
+        try:
+            write_json(self.out_dir / STATE_DIR / WORDS_FILE, {"key": self.words_key, "words": dict(sorted(kept.items()))})
+        except OSError:
+            pass  # the next build cuts them again
+
+    def _clean_records(self) -> None:
+        """Remove the preflight's records of PDFs that are gone, and the packet editions (with
+        their records) of a combined PDF that was made again."""
+        if self.preflight is None:
+            return
+        keep = {self.preflight.record_path(o["sha256"]).name for o in outputs_of(self.manifest)
+                if o.get("format") == "pdf" and isinstance(o.get("sha256"), str)}
+        _remove_except(self.out_dir / STATE_DIR / CHECKED_DIR, "pdf-*.json", keep)
+        if self.editions is not None and self.spec.combined in self.result.built:
+            used = {p.name for job in self.editions.jobs.values() for p in (job.path, job.record)}
+            _remove_except(self.out_dir / STATE_DIR / "editions", "edition-*", used)
 
     def _checkpoint(self, final: bool = False) -> None:
         """The manifest is rewritten now and then during a build, so that the work done
@@ -418,7 +512,8 @@ class Build:
                 self._keep_old_combined()
                 return None
             parts.append(CombinedPart(e["family"], e["stem"], str(self.out_dir / pdf["file"]), pdf["sha256"],
-                                      self.contexts[(e["family"], e["stem"])], str(spec.templates)))
+                                      self.contexts[(e["family"], e["stem"])], str(spec.templates),
+                                      pdf["inputs_sha256"], bool(e.get("draft"))))
             shas.append(pdf["sha256"])
         if not parts or self.result.failed or self.result.data_errors:  # it would miss documents
             self._keep_old_combined()
@@ -443,9 +538,103 @@ class Build:
                                                                         "确认不要这些修改后，用 --force 重新生成"))
             self._keep_old_combined()
             return None
-        salt = keys.hash_json({"pdf": self.pdf_env, "env": self.env, "contents": contents})
+        titles = {e["title"]: bool(e.get("draft")) for e in self.entries if isinstance(e.get("title"), str)}
         return Task(-1, "combined", spec.combined, str(self.out_dir / spec.combined), str(spec.templates), guard=guard,
+                    preflight=self.preflight,
                     combined=CombinedSpec(spec.title, parts, spec.pdf_date, identifier, key,
-                                          str(self.out_dir / STATE_DIR), salt, spec.duplex))
+                                          str(self.out_dir / STATE_DIR), self._combined_salt(), spec.duplex, titles))
+
+    def _combined_salt(self) -> str:
+        """Fonts, libraries, docgen's code and the 目录 template: part of the keys of the
+        combined PDF's cached pieces (its 目录 page, the packet editions)."""
+        contents = keys.template_fingerprints(keys.builtin_templates(), "packet-contents")["pdf"]
+        return keys.hash_json({"pdf": self.pdf_env, "env": self.env, "contents": contents})
 
     # ------------------------------------------------------------------ cleaning up
+
+
+#: The titles earlier builds cut into words, in the state folder (Build._remember_words).
+WORDS_FILE = "words.json"
+#: Past this many, the store keeps only the latest build's new cuts.
+MAX_WORDS = 5000
+
+
+def _remove_except(folder: Path, pattern: str, keep: set[str]) -> None:
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        if path.name not in keep and path.is_file() and not path.is_symlink():
+            try:
+                path.unlink()
+            except OSError:
+                pass  # kept for another build; nothing depends on its absence
+
+
+class _Editions:
+    """The combined PDF's packet editions (:mod:`docgen.build.combined`), each a task of its own
+    on the workers, started as soon as the page counts of the documents before it are known —
+    while later documents, its own among them, are still being laid out: an edition holds what
+    its document holds (it is keyed by its own PDF's key), not its own PDF's bytes."""
+
+    def __init__(self, build: Build):
+        self.build = build
+        spec = build.spec
+        self.salt = build._combined_salt()
+        self.parts: list[CombinedPart] = []
+        self.outs: list[dict] = []
+        position = {id(e): i for i, e in enumerate(build.entries)}
+        for e in build.entries:
+            out = next((o for o in e["outputs"] if o["format"] == "pdf"), None)
+            if out is None:  # no PDF (not a format, or it failed): no combined PDF either
+                self.parts = []
+                break
+            self.outs.append(out)
+            self.parts.append(CombinedPart(e["family"], e["stem"], str(build.out_dir / out["file"]),
+                                           out.get("sha256", ""), build.contexts[(e["family"], e["stem"])],
+                                           str(spec.templates), out["inputs_sha256"], bool(e.get("draft"))))
+        self.index = {tid: position[id(entry)] for tid, (entry, out) in build.task_outputs.items()
+                      if out["format"] == "pdf"}
+        self.building = set(self.index.values())
+        self.counts: list[int | None] = [None] * len(self.parts)
+        self.jobs: dict[int, EditionJob] = {}
+
+    def counted(self, task_id: int, pages: int) -> list[Task]:
+        """A document's PDF is laid out, in ``pages`` pages: the editions that makes possible."""
+        if task_id in self.index:
+            self.counts[self.index[task_id]] = pages
+            self.building.discard(self.index[task_id])
+        return self.ready()
+
+    def ready(self) -> list[Task]:
+        """The editions whose first folio is known and that are not laid out (and checked) yet."""
+        spec, build, tasks = self.build.spec, self.build, []
+        folio = 1
+        for i, part in enumerate(self.parts):
+            if spec.duplex and folio % 2 == 0:  # as folio_starts counts
+                folio += 1
+            if folio != 1 and i not in self.jobs:
+                job = self.jobs[i] = EditionJob(part, folio, str(build.out_dir / STATE_DIR), spec.pdf_date, self.salt)
+                if not job.path.is_file() or (build.preflight is not None and not job.record.is_file()):
+                    tasks.append(Task(-2 - i, "edition", f"{part.stem}（合并PDF第{folio}页起）", str(job.path),
+                                      part.templates, part.family, limits=spec.limits, preflight=build.preflight,
+                                      edition=job))
+            count = self._count(i)
+            if count is None:
+                break
+            folio += count
+        return tasks
+
+    def _count(self, i: int) -> int | None:
+        """The page count of document ``i``'s own PDF; None while it is being laid out."""
+        if self.counts[i] is None and i not in self.building:
+            out, record = self.outs[i], None
+            if self.build.preflight is not None and out.get("sha256"):
+                record = read_record(self.build.preflight.record_path(out["sha256"]))
+            if record is not None and record.get("pages"):
+                self.counts[i] = len(record["pages"])
+            else:
+                try:
+                    from pypdf import PdfReader
+
+                    self.counts[i] = len(PdfReader(self.parts[i].path).pages)
+                except Exception:
+                    return None  # the combined PDF finds out for itself
+        return self.counts[i]

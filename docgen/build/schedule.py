@@ -1,11 +1,14 @@
 """Running a build's tasks on an executor: PDFs on the workers, largest first; DOCX (a
 twentieth of a PDF's time) in the build's own process meanwhile; a long PDF's two parts as two
-tasks at once, then its assembly; a combined PDF whose 目录 page is cached assembled here."""
+tasks at once, then its assembly; a combined PDF whose 目录 page is cached assembled here
+when no worker is running (a running worker has pypdf and the preflight's libraries loaded).
+A task's end may bring more tasks (the packet editions a PDF's page count makes known): the
+``finished`` callback returns them and they join the tasks under way."""
 
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import Callable
+from typing import Callable, Optional
 
 from docgen.build.executor import Executor, WorkerDied
 from docgen.build.plan import describe_error
@@ -14,32 +17,46 @@ from docgen.build.tasks import (ContentsNotCached, PageCount, Task, TaskResult, 
                                 later_part, run_task)
 
 
-def run_tasks(tasks: list[Task], executor: Executor, finished: Callable[[Task, TaskResult], None]) -> None:
-    """Run ``tasks``; ``finished`` hears each task's result (in this process, in the order they end)."""
+#: What hears a task's result, and may return more tasks to run.
+Finished = Callable[[Task, TaskResult], Optional[list[Task]]]
+
+
+def run_tasks(tasks: list[Task], executor: Executor, finished: Finished, assemble_here: bool = True) -> None:
+    """Run ``tasks``; ``finished`` hears each task's result (in this process, in the order they
+    end) and may return more tasks, which are run too. ``assemble_here``: try the combined PDF
+    in this process first."""
     if not tasks:
         return
     heavy = sorted((t for t in tasks if t.kind != "docx"), key=lambda t: -t.cost)
     light = [t for t in tasks if t.kind == "docx"]
-    steps = _Steps(executor, finished)
-    for task in heavy:
-        if task.kind == "combined":
-            try:  # with the 目录 page cached, this process assembles it (no WeasyPrint needed)
-                finished(task, run_task(task, fonts=False))
-                continue
-            except ContentsNotCached:
-                pass
-        steps.submit("task", task, run_task, task)
+    steps = _Steps(executor, finished, assemble_here)
+    steps.start(heavy)
     for task in light:
-        finished(task, run_task(task))
+        steps.finished(task, run_task(task))
     steps.drain()
 
 
 class _Steps:
     """The futures under way, each a step of a task: the task itself, a part, an assembly."""
 
-    def __init__(self, executor: Executor, finished: Callable[[Task, TaskResult], None]):
-        self.executor, self.finished = executor, finished
+    def __init__(self, executor: Executor, finished: Finished, assemble_here: bool = True):
+        self.executor, self.told, self.assemble_here = executor, finished, assemble_here
         self.running: dict[Future, tuple[str, Task, tuple]] = {}
+
+    def start(self, tasks: list[Task]) -> None:
+        for task in tasks:
+            if task.kind == "combined" and self.assemble_here:
+                try:  # with the 目录 page and editions cached, this process assembles it (no WeasyPrint)
+                    self.finished(task, run_task(task, fonts=False))
+                    continue
+                except ContentsNotCached:
+                    pass
+            self.submit("task", task, run_task, task)
+
+    def finished(self, task: Task, result: TaskResult) -> None:
+        more = self.told(task, result)
+        if more:
+            self.start(more)
 
     def submit(self, step: str, task: Task, fn, *args, extra: tuple = ()) -> None:
         future = self.executor.submit(fn, *args, deadline=hard_deadline(task.limits))

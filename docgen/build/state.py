@@ -122,7 +122,9 @@ def remove_stale(out_dir: Path, old_manifest: dict, current: set[str], result) -
 def remove_temporaries(out_dir: Path) -> None:
     """Leftovers of an interrupted build are never real outputs: the temporaries docgen made,
     recognised by their exact form, are removed; nothing else is."""
-    for folder in (out_dir, out_dir / STATE_DIR):
+    state = out_dir / STATE_DIR
+    # the state's own subfolders: the preflight's records, the packet editions
+    for folder in (out_dir, state, state / "checked", state / "editions"):
         if folder.is_symlink() or not folder.is_dir():
             continue
         for tmp in folder.iterdir():

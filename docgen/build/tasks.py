@@ -1,6 +1,9 @@
 """Tasks: one output to render and write, as a picklable value, and the functions that run
 them in any process (a pool's worker or the build's own).
 
+A PDF is checked (the preflight, :mod:`docgen.build.preflight`) right after it is written, in
+the same task, when the task says so (``preflight``): its findings come back with the result.
+
 A PDF whose template is marked for parts (README, "Long documents in parts") comes back from
 :func:`run_task` as a :class:`PartsJob` instead of a file: the build then schedules its two
 parts as two tasks on the same executor (:func:`first_part`, :func:`later_part`, laid out at
@@ -34,7 +37,7 @@ class Task:
     """One output to render: a document in one format, or the combined packet PDF."""
 
     id: int
-    kind: str  # "docx", "pdf" or "combined"
+    kind: str  # "docx", "pdf", "combined", or "edition" (a document's packet edition, for the combined)
     label: str  # for progress and messages: the output file name
     target: str  # absolute path of the output
     templates: str
@@ -47,6 +50,8 @@ class Task:
     scratch: str = ""  # the build's state folder (page counts of parts)
     guard: str = ""  # "foreign": the target exists and is not docgen's (runner.Build._guard)
     limits: RenderLimits = RenderLimits()
+    preflight: Any = None  # docgen.build.preflight.Preflight: check the PDF written (None: do not)
+    edition: Any = None  # docgen.build.combined.EditionJob
 
 
 @dataclass
@@ -85,6 +90,9 @@ class TaskResult:
     pages: int = 0
     error: str = ""
     parts: PartsJob | None = None  # the task goes on as two parts
+    checked: dict | None = None  # the preflight's record of the PDF written (findings first)
+    check_seconds: float = 0.0
+    words: dict | None = None  # titles cut into words in this task (docgen.rules.words.take_new)
 
 
 class ContentsNotCached(Exception):
@@ -192,13 +200,13 @@ def write_output(task: Task, data: bytes) -> None:
 
 
 def run_task(task: Task, fonts: bool = True) -> TaskResult:
-    """Render one output and write it atomically (in a worker or in the build's process).
-    Without ``fonts`` a combined PDF is only assembled when its 目录 page is cached (else
-    :class:`ContentsNotCached`)."""
+    """Render one output and write it atomically (in a worker or in the build's process), then
+    check it when the task says so. Without ``fonts`` a combined PDF is only assembled when its
+    目录 page and editions are cached (else :class:`ContentsNotCached`)."""
     start = time.perf_counter()
     trace(f"start {task.label}")
     try:
-        title, pages = None, 0
+        title, pages, layout = None, 0, None
         with bounded(task.limits, task.label):
             if task.kind == "docx":
                 data = RENDERERS.docx(task.templates).render(task.family, task.context, timestamp=task.docx_timestamp)
@@ -210,20 +218,66 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
                 split = split_html(html)
                 if split is not None:
                     job = PartsJob.of(split, html, task.pdf_date, task.scratch, task.label, task.limits)
-                    return TaskResult(task.id, True, seconds=time.perf_counter() - start, parts=job)
+                    return _with_words(TaskResult(task.id, True, seconds=time.perf_counter() - start, parts=job))
                 data, title, pages = renderer.write(html, task.pdf_date)
+            elif task.kind == "edition":
+                from docgen.build.combined import lay_out_edition
+
+                path = lay_out_edition(task.edition)
             else:
                 from docgen.build.combined import combine_pdfs
 
-                data, pages = combine_pdfs(task.combined, RENDERERS.builtin_pdf() if fonts else None)
+                data, pages, layout = combine_pdfs(task.combined, RENDERERS.builtin_pdf() if fonts else None)
                 title = task.combined.title
+        if task.kind == "edition":
+            result = TaskResult(task.id, True, seconds=time.perf_counter() - start)
+            if task.preflight is not None and not task.edition.record.is_file():
+                _check(result, str(path), task.edition.record, draft=task.edition.part.draft, whole=False)
+            trace(f"end {task.label}")
+            return _with_words(result)
         write_output(task, data)
     except ContentsNotCached:
         raise
     except Exception as exc:  # isolation: this output failed, the others go on
         return TaskResult(task.id, False, seconds=time.perf_counter() - start, error=describe_error(exc))
     trace(f"end {task.label}")
-    return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
+    result = TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
+    if task.preflight is not None and task.kind == "pdf":
+        _check(result, task.target, task.preflight.record_path(result.sha256), draft=bool(task.context.get("draft")))
+    elif task.preflight is not None and task.kind == "combined":
+        _check_combined(result, task, layout)
+    return _with_words(result)
+
+
+def _check(result: TaskResult, path: str, record, draft: bool, whole: bool = True) -> None:
+    """The preflight of a PDF just written, in the process that wrote it."""
+    from docgen.build.preflight import check_written_pdf
+
+    start = time.perf_counter()
+    result.checked = check_written_pdf(path, draft, record, whole)
+    result.check_seconds = time.perf_counter() - start
+    trace(f"checked {Path(path).name}")
+
+
+def _check_combined(result: TaskResult, task: Task, layout: list[tuple[int, int]]) -> None:
+    from docgen.build.combined import EditionJob
+    from docgen.build.preflight import check_combined
+
+    start = time.perf_counter()
+    spec = task.combined
+    sources = [(first, task.preflight.record_path(part.sha256) if folio == 1 else EditionJob.of(part, folio, spec).record)
+               for part, (first, folio) in zip(spec.parts, layout, strict=True)]
+    result.checked = {"findings": check_combined(task.target, spec.titles, sources)}
+    result.check_seconds = time.perf_counter() - start
+    trace(f"checked {task.label}")
+
+
+def _with_words(result: TaskResult) -> TaskResult:
+    """The result, with the titles this task cut into words (for the build to keep)."""
+    from docgen.rules.words import take_new
+
+    result.words = take_new() or None
+    return result
 
 
 # --------------------------------------------------------------------------- parts
@@ -307,7 +361,8 @@ def later_part(job: PartsJob, templates: str) -> tuple[bytes, list]:
 
 
 def assemble_parts(task: Task, first: tuple, later: tuple) -> TaskResult:
-    """The two parts as one PDF, written to the task's target."""
+    """The two parts as one PDF, written to the task's target (and checked, as :func:`run_task`
+    checks a PDF)."""
     from docgen.render.parts import assemble_laid_out
 
     start = time.perf_counter()
@@ -316,7 +371,10 @@ def assemble_parts(task: Task, first: tuple, later: tuple) -> TaskResult:
         write_output(task, data)
     except Exception as exc:
         return TaskResult(task.id, False, seconds=time.perf_counter() - start, error=describe_error(exc))
-    return TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
+    result = TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
+    if task.preflight is not None:
+        _check(result, task.target, task.preflight.record_path(result.sha256), draft=bool(task.context.get("draft")))
+    return _with_words(result)
 
 
 def render_pdf_now(executor, templates: str, family: str, context: dict, created: str | None,

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from docgen.check.findings import CheckReport, PageFinding, Rule, Severity
 
-__all__ = ["CheckReport", "PageFinding", "Rule", "Severity", "check_document", "check_docx_file",
-           "check_paths", "check_pdf"]
+__all__ = ["CheckReport", "PAGE_RULES", "PageFinding", "Rule", "Severity", "TABLE_RULES", "check_document",
+           "check_docx_file", "check_page", "check_paths", "check_pdf"]
 
 #: The build's record of what it wrote (docgen.build.state.MANIFEST; read here, not imported:
 #: the build calls the preflight, not the other way round).
@@ -37,28 +37,44 @@ MANIFEST = "manifest.json"
 UNKNOWN = "unknown"
 
 
+#: The rules of one page alone (:func:`check_page`), and of tables running from page to page.
+PAGE_RULES = frozenset({Rule.TEXT_CLIPPED, Rule.TEXT_IN_MARGIN, Rule.CELL_RULE_CROSSED, Rule.OVERPRINT,
+                        Rule.HEADING_BROKEN_IN_WORD})
+TABLE_RULES = frozenset({Rule.ROW_SPLIT, Rule.HEADER_NOT_REPEATED, Rule.MERGED_CELL_BLANK})
+
+
+def check_page(document: str, page) -> list[PageFinding]:
+    """The rules of one page alone (its findings' rules are :data:`PAGE_RULES`)."""
+    from docgen.check.headings import check_headings
+    from docgen.check.pdf_geometry import check_geometry
+
+    return check_geometry(document, page) + check_headings(document, page)
+
+
 def check_pdf(path: Path, draft_pages: set[int] | None = None, name: str | None = None,
-              stamps: bool = True) -> list[PageFinding]:
+              stamps: bool = True, view=None, whole: bool = True) -> list[PageFinding]:
     """Every PDF rule over ``path``. ``draft_pages``: the pages that must carry the 草稿 stamp
     (None: page 1 decides for all); ``stamps`` False: which pages must is not known, the
-    stamp is not checked. ``name``: the document as findings name it (the file's name)."""
-    from docgen.check.headings import check_headings
+    stamp is not checked. ``name``: the document as findings name it (the file's name).
+    ``view``: the file as :func:`~docgen.check.pdf_pages.read_pdf` read it already.
+    ``whole`` False: only the rules of each page and of tables (:data:`PAGE_RULES`,
+    :data:`TABLE_RULES`), for pages that go into a file whose check applies the others."""
     from docgen.check.pdf_folios import check_contents, check_folios
     from docgen.check.pdf_fonts import check_fonts
-    from docgen.check.pdf_geometry import check_geometry
     from docgen.check.pdf_tables import check_tables
     from docgen.check.stamps import check_stamps
 
     name = name or path.name
     try:
-        view = _read_pdf(path)
+        view = view or _read_pdf(path)
     except Exception as exc:
         return [PageFinding(name, None, Rule.UNREADABLE, f"无法作为PDF读取：{type(exc).__name__}: {exc}")]
-    findings = check_fonts(name, path, view)
+    findings = check_fonts(name, path, view) if whole else []
     for page in view.pages:
-        findings += check_geometry(name, page)
-        findings += check_headings(name, page)
+        findings += check_page(name, page)
     findings += check_tables(name, view.pages)
+    if not whole:
+        return findings
     findings += check_folios(name, view.pages)
     findings += check_contents(name, view.pages)
     if stamps:

@@ -149,17 +149,22 @@ class PdfView:
     path: Path
     pages: list[PageView]
     chars_by_font: dict[str, dict[str, int]]  # font name → character → first page it is on
+    page_count: int = 0  # the document's pages (``pages`` holds fewer when only some were read)
 
 
-def read_pdf(path: Path) -> PdfView:
-    """Read every page of ``path``; raises on a file that is not a readable PDF."""
+def read_pdf(path: Path, only: set[int] | None = None) -> PdfView:
+    """Read every page of ``path`` (or the pages numbered in ``only``, 1-based); raises on a
+    file that is not a readable PDF, or that has no page of a number in ``only``."""
     import pypdfium2 as pdfium
 
     pages: list[PageView] = []
     by_font: dict[str, dict[str, int]] = {}
     document = pdfium.PdfDocument(str(path))
     try:
-        for index in range(len(document)):
+        count = len(document)
+        if only is not None and any(not 1 <= n <= count for n in only):
+            raise ValueError(f"no page {sorted(only)} in a PDF of {count} pages")
+        for index in range(count) if only is None else sorted(n - 1 for n in only):
             page = document[index]
             try:
                 pages.append(_read_page(document, page, index + 1, by_font))
@@ -167,7 +172,7 @@ def read_pdf(path: Path) -> PdfView:
                 page.close()
     finally:
         document.close()
-    return PdfView(path, pages, by_font)
+    return PdfView(path, pages, by_font, count)
 
 
 def _read_page(document, page, number: int, by_font: dict[str, dict[str, int]]) -> PageView:

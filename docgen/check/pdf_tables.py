@@ -129,6 +129,13 @@ def check_tables(document: str, pages: list[PageView]) -> list[PageFinding]:
     return out
 
 
+def continues(page: PageView, following: PageView) -> bool:
+    """The table at the foot of ``page`` goes on at the head of ``following`` (as
+    :func:`check_tables` tells a break it checks)."""
+    here, there = fragments(page), fragments(following)
+    return bool(here and there) and _continues(here[-1], there[0])
+
+
 def _open_columns(a: Fragment) -> list[int]:
     """Columns whose cell has no rule at the fragment's bottom: the cell goes on."""
     return [c for c, col in enumerate(a.columns())

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from typer.testing import CliRunner
 
 from docgen.build import build_packet
@@ -55,3 +57,97 @@ def test_a_build_without_defects_says_nothing_of_the_preflight(tmp_path):
     assert "预检" not in result.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert not any("preflight" in o for d in manifest["documents"] for o in d["outputs"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The preflight where each file is written: PDFs in their tasks, the combined PDF's pages taken
+# from its documents' checks, DOCX with their PDF's 目录 as that check read it.
+
+
+def _two_sheets(tmp_path, template: str | None = OFF_THE_PAGE, combined: bool = True):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("publisher.yaml", "01-housing.yaml", "02-emergency.yaml"):
+        shutil.copy(SAMPLES / "jiyuan-2023" / name, data / name)
+    lines = ["title: 测试", "formats: [pdf, docx]", f"combined: {'合并.pdf' if combined else 'false'}"]
+    if template is not None:
+        (tmp_path / "mine").mkdir()
+        (tmp_path / "mine" / "result-sheet.html").write_text(template, encoding="utf-8")
+        lines.append("templates: ../mine")
+    (data / "packet.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data / "packet.yaml"
+
+
+def _as_checked(out) -> dict[str, list[dict]]:
+    """``docgen check`` over the folder, each file's findings as the manifest keeps them."""
+    from pathlib import Path
+
+    from docgen.check import check_paths
+
+    found: dict[str, list[dict]] = {}
+    for finding in check_paths([out]).findings:
+        entry = finding.as_dict()
+        found.setdefault(Path(entry.pop("document")).name, []).append(entry)
+    return found
+
+
+def test_the_build_finds_what_docgen_check_finds_in_every_file(tmp_path):
+    """Checked in their tasks, the combined PDF's document pages taken from their documents'
+    checks (the second document's from its packet edition's): the findings are those of
+    docgen check reading every file whole."""
+    out = tmp_path / "out"
+    result = build_packet(_two_sheets(tmp_path), out, jobs=2)
+    assert result.exit_code == 0 and "合并.pdf" in result.built
+    assert result.preflight == _as_checked(out)
+    combined = [f for f in result.preflight["合并.pdf"] if f["rule"] == "text-clipped"]
+    assert [f["page"] for f in combined] == [3, 5]  # the 目录 and its verso, then each sheet's first page
+    assert list((out / ".docgen" / "editions").glob("edition-*.json"))  # the edition checked where laid out
+
+
+@pytest.mark.parametrize("template", [OFF_THE_PAGE, None], ids=["defects", "sample"])
+def test_the_combined_pdf_check_equals_the_page_by_page_check(tmp_path, monkeypatch, template):
+    """Findings on the documents' pages; a draft among the documents (the stamp expected on its
+    pages only); a record missing (then the file is read page by page): the same findings as
+    the page-by-page check either way."""
+    from pathlib import Path
+
+    from docgen.build import preflight
+    from docgen.check import check_pdf
+    from docgen.check.stamps import combined_draft_pages
+
+    calls = []
+    original = preflight.check_combined
+    monkeypatch.setattr(preflight, "check_combined", lambda *args: calls.append(args) or original(*args))
+    out = tmp_path / "out"
+    build_packet(_two_sheets(tmp_path, template), out, jobs=1)
+    [(path, titles, sources)] = calls
+    assert len(sources) == 2 and all(Path(r).is_file() for _, r in sources)
+
+    def page_by_page(titles):
+        pages = combined_draft_pages(Path(path), titles) if any(titles.values()) else set()
+        found = check_pdf(Path(path), pages)
+        return [{k: v for k, v in f.as_dict().items() if k != "document"} for f in found]
+
+    found = original(path, titles, sources)
+    assert found == page_by_page(titles) and bool(found) == (template is not None)
+    if template is None:  # the sample's titles: one per sheet
+        draft = {**titles, list(titles)[1]: True}  # the second sheet as a draft: its pages lack the stamp
+        found = original(path, draft, sources)
+        assert found == page_by_page(draft) and [f["page"] for f in found] == [5, 6]
+        titles = draft
+    Path(sources[1][1]).unlink()
+    assert original(path, titles, sources) == found
+
+
+def test_a_docx_is_checked_with_its_pdfs_contents_as_its_check_read_them(tmp_path, monkeypatch):
+    """The DOCX's 目录 is compared with its PDF's entries carried back from the PDF's check: the
+    build does not read the PDF again (docgen check's check_docx_file would)."""
+    import docgen.check
+
+    def reads_the_pdf(*args, **kwargs):
+        raise AssertionError("the PDF was read again")
+
+    monkeypatch.setattr(docgen.check, "check_docx_file", reads_the_pdf)
+    result = build_packet(_two_sheets(tmp_path, None, combined=False), tmp_path / "out", jobs=1)
+    assert result.exit_code == 0 and len(result.built) == 4
+    assert result.preflight == {}
