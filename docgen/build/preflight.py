@@ -6,8 +6,9 @@ was built: a no-op build checks nothing and still reports them.
 * A PDF is checked in the process that wrote it (a worker), as part of its task
   (:func:`check_written_pdf`); what the check saw comes back with the task's result and is
   kept in the build's state folder as the PDF's *record* (by the PDF's hash): its findings,
-  each page's folio, whether it prints anything and carries the 草稿 stamp, whether its first
-  and last pages hold a table, and the entries of its 目录.
+  each page's folio, whether it prints anything and carries the 草稿 stamp, the tables at the
+  head of its first page and the foot of its last (would one run on from or to another
+  document?), whether its first page lists 目录 entries, and the entries of its 目录.
 * A DOCX is checked in the build's process (:func:`check_written_docx`) once its PDF's check is
   back: its 目录 is compared with the entries that check read, so the PDF is not read again.
 * The combined PDF's pages are those of its documents' PDFs (the first document's own, the
@@ -112,8 +113,8 @@ def check_written_pdf(path: str, draft: bool, record: Path | str | None = None, 
 
 
 def _facts(view, whole: bool) -> dict:
-    from docgen.check.pdf_folios import contents_entries
-    from docgen.check.pdf_tables import fragments
+    from docgen.check.pdf_folios import contents_entries, lists_entries
+    from docgen.check.pdf_tables import table_foot, table_head
 
     pages = view.pages
     contents = None  # a packet edition's 目录 entries serve no DOCX
@@ -123,7 +124,8 @@ def _facts(view, whole: bool) -> dict:
         pass  # as a DOCX's check that reads the PDF for its 目录 has it
     return {"contents": contents,
             "pages": [[p.folio, int(bool(p.glyphs or p.rules)), int(p.stamped)] for p in pages],
-            "tables": [int(bool(fragments(pages[0]))), int(bool(fragments(pages[-1])))] if pages else [0, 0]}
+            "joins": [table_head(pages[0]), table_foot(pages[-1])] if pages else [None, None],
+            "lists": bool(pages) and lists_entries(pages[0])}
 
 
 #: A DOCX's PDF was not checked in this build: the DOCX's check reads it.
@@ -183,7 +185,7 @@ def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
     from docgen.check.pdf_folios import check_contents, check_folios, contents_entries
     from docgen.check.pdf_fonts import check_fonts
     from docgen.check.pdf_pages import Glyph, PageView, PdfView, read_pdf
-    from docgen.check.pdf_tables import check_tables, continues
+    from docgen.check.pdf_tables import check_tables, joined, table_foot, table_head
     from docgen.check.stamps import check_stamps
 
     import pypdfium2 as pdfium
@@ -217,25 +219,19 @@ def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
         else:
             runs.append([n])
 
-    # read: the added pages; the page after the first run (does it go on with the 目录?); the
-    # pages at a join where both sides may hold a table
-    def may_hold_table(n: int) -> bool:
-        if n not in owner:
-            return True
-        record, page = owner[n]
-        tables = record.get("tables") or [1, 1]
-        return bool(tables[0] if page == 1 else tables[-1] if page == len(record["pages"]) else 1)
-
-    wanted = {n for n in range(1, count + 1) if n not in owner}
-    if len(runs) > 1:
-        wanted.add(runs[1][0])
-    for run, following in zip(runs, runs[1:]):
-        if may_hold_table(run[-1]) and may_hold_table(following[0]):
-            wanted.update((run[-1], following[0]))
-    view = read_pdf(path, wanted)
+    # read: the pages the combining added; of the documents' pages, what the rules across
+    # pages need comes from their records
+    view = read_pdf(path, {n for n in range(1, count + 1) if n not in owner})
     read = {page.number: page for page in view.pages}
     if 1 in owner or not contents_entries([read[1]]):
         raise _PageByPage()  # the 目录 the rules find is the packet's, on the first page
+    if len(runs) > 1 and runs[1][0] in owner and owner[runs[1][0]][0].get("lists", True):
+        raise _PageByPage()  # a document's first page that would go on with the 目录's entries
+    for run, following in zip(runs, runs[1:]):
+        foot = table_foot(read[run[-1]]) if run[-1] in read else _join(owner[run[-1]][0], 1)
+        head = table_head(read[following[0]]) if following[0] in read else _join(owner[following[0]][0], 0)
+        if joined(foot, head):
+            raise _PageByPage()  # a table across a join: its header and rows are checked whole
     mark = Glyph("", 0.0, 0.0, 0.0, 0.0, 0.0, "", 0.0)  # "prints something" for the folio rule
     pages = []
     for n in range(1, count + 1):
@@ -266,9 +262,6 @@ def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
             findings += moved(owner[n][0], owner[n][1], PAGE_RULES)
         else:
             findings += check_page(name, read[n])
-    for run, following in zip(runs, runs[1:]):
-        if run[-1] in read and following[0] in read and continues(read[run[-1]], read[following[0]]):
-            raise _PageByPage()  # a table across a join: its header and rows are checked whole
     for run in runs:
         if run[0] in owner:
             if owner[run[0]][1] == 1 and owner[run[-1]][1] == len(owner[run[0]][0]["pages"]):
@@ -277,8 +270,6 @@ def _combined_findings(path: Path, name: str, draft_pages, sources) -> list:
                 raise _PageByPage()  # a document in pieces: not what combine_pdfs makes
         else:
             findings += check_tables(name, [read[n] for n in run])
-    if any(entry.page in owner for entry in contents_entries(pages)):
-        raise _PageByPage()  # a document's page that goes on with the 目录's entries
     findings += check_folios(name, pages)
     findings += check_contents(name, pages)
     if draft_pages is not NOT_KNOWN:
@@ -291,3 +282,12 @@ def count(findings: dict[str, list[dict]]) -> tuple[int, int]:
     errors = sum(1 for fs in findings.values() for f in fs if f.get("severity") == "error")
     warnings = sum(1 for fs in findings.values() for f in fs if f.get("severity") != "error")
     return errors, warnings
+
+
+def _join(record: dict, end: int):
+    """The table at the head (``end`` 0) of a document's first page or the foot (1) of its last,
+    as its record keeps it; unknown (an older record): as if a table were there, to be safe."""
+    joins = record.get("joins")
+    if not isinstance(joins, list) or len(joins) != 2:
+        raise _PageByPage()
+    return joins[end]

@@ -60,6 +60,12 @@ def contents_entries(pages: list[PageView]) -> list[ContentsEntry]:
     return entries
 
 
+def lists_entries(page: PageView) -> bool:
+    """``page`` holds lines of a 目录 (text, a leader, a number): after a 目录's first page,
+    :func:`contents_entries` goes on over such pages."""
+    return bool(_entries_on(page))
+
+
 def _entries_on(page: PageView) -> list[ContentsEntry]:
     lines = sorted(page.body_lines, key=lambda ln: (ln.top, ln.x0))
     numbered = [ln for ln in lines if _ENTRY.match(_squash(ln.text))]
@@ -109,4 +115,4 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-__all__ = ["ContentsEntry", "check_contents", "check_folios", "contents_entries"]
+__all__ = ["ContentsEntry", "check_contents", "check_folios", "contents_entries", "lists_entries"]

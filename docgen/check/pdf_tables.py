@@ -129,11 +129,41 @@ def check_tables(document: str, pages: list[PageView]) -> list[PageFinding]:
     return out
 
 
-def continues(page: PageView, following: PageView) -> bool:
-    """The table at the foot of ``page`` goes on at the head of ``following`` (as
-    :func:`check_tables` tells a break it checks)."""
-    here, there = fragments(page), fragments(following)
-    return bool(here and there) and _continues(here[-1], there[0])
+def table_foot(page: PageView) -> tuple[float, float, bool, bool] | None:
+    """What tells whether the table at the foot of ``page`` goes on over the page break: its
+    left and right edges, whether a cell is open at its bottom, whether nothing follows it on
+    the page. None: no table on the page."""
+    found = fragments(page)
+    return _foot(found[-1]) if found else None
+
+
+def table_head(page: PageView) -> tuple[float, float, bool] | None:
+    """What tells whether the table at the head of ``page`` goes on from the page before: its
+    left and right edges, whether nothing precedes it on the page. None: no table."""
+    found = fragments(page)
+    return _head(found[0]) if found else None
+
+
+def joined(foot, head) -> bool:
+    """A table with ``foot`` (:func:`table_foot`) at the bottom of a page goes on in the table
+    with ``head`` (:func:`table_head`) at the top of the next: as :func:`check_tables` tells a
+    break it checks."""
+    if foot is None or head is None:
+        return False
+    (left, right, open_below, nothing_below), (next_left, next_right, nothing_above) = foot, head
+    if abs(left - next_left) > 2 * SAME or abs(right - next_right) > 2 * SAME:
+        return False
+    return bool(open_below or (nothing_below and nothing_above))
+
+
+def _foot(a: Fragment) -> tuple[float, float, bool, bool]:
+    below = [ln for ln in a.page.body_lines if ln.top > a.bottom + SAME]
+    return a.left, a.right, bool(_open_columns(a)), not below
+
+
+def _head(b: Fragment) -> tuple[float, float, bool]:
+    above = [ln for ln in b.page.body_lines if ln.bottom < b.top - SAME]
+    return b.left, b.right, not above
 
 
 def _open_columns(a: Fragment) -> list[int]:
@@ -143,13 +173,7 @@ def _open_columns(a: Fragment) -> list[int]:
 
 
 def _continues(a: Fragment, b: Fragment) -> bool:
-    if abs(a.left - b.left) > 2 * SAME or abs(a.right - b.right) > 2 * SAME:
-        return False
-    if _open_columns(a):
-        return True
-    below = [ln for ln in a.page.body_lines if ln.top > a.bottom + SAME]
-    above = [ln for ln in b.page.body_lines if ln.bottom < b.top - SAME]
-    return not below and not above
+    return joined(_foot(a), _head(b))
 
 
 def _header_bands(first: Fragment) -> list[tuple[float, float]]:

@@ -128,15 +128,30 @@ def test_the_combined_pdf_check_equals_the_page_by_page_check(tmp_path, monkeypa
         found = check_pdf(Path(path), pages)
         return [{k: v for k, v in f.as_dict().items() if k != "document"} for f in found]
 
+    import docgen.check
+
+    whole = []  # the combined PDF checked page by page
+    monkeypatch.setattr(docgen.check, "check_pdf", lambda *a, **k: whole.append(1) or check_pdf(*a, **k))
     found = original(path, titles, sources)
-    assert found == page_by_page(titles) and bool(found) == (template is not None)
+    assert found == page_by_page(titles) and bool(found) == (template is not None) and whole == []
     if template is None:  # the sample's titles: one per sheet
         draft = {**titles, list(titles)[1]: True}  # the second sheet as a draft: its pages lack the stamp
         found = original(path, draft, sources)
-        assert found == page_by_page(draft) and [f["page"] for f in found] == [5, 6]
+        assert found == page_by_page(draft) and [f["page"] for f in found] == [5, 6] and whole == []
         titles = draft
+        # had the first sheet's last table an open cell at its foot, and the second's first table
+        # the same edges, the table would run on across the join: checked page by page
+        first, second = (Path(r) for _, r in sources)
+        kept = first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")
+        one, two = json.loads(kept[0]), json.loads(kept[1])
+        one["joins"][1], two["joins"][0] = [50.0, 500.0, True, False], [50.0, 500.0, False]
+        first.write_text(json.dumps(one), encoding="utf-8")
+        second.write_text(json.dumps(two), encoding="utf-8")
+        assert original(path, titles, sources) == found and whole == [1]
+        first.write_text(kept[0], encoding="utf-8")
+        second.write_text(kept[1], encoding="utf-8")
     Path(sources[1][1]).unlink()
-    assert original(path, titles, sources) == found
+    assert original(path, titles, sources) == found and len(whole) == (2 if template is None else 1)
 
 
 def test_a_docx_is_checked_with_its_pdfs_contents_as_its_check_read_them(tmp_path, monkeypatch):
