@@ -68,6 +68,14 @@ class FamilySpec:
     #: where the block declares its table's columns (a dotted path in the block), if it has a
     #: table whose layout is data (issue 15); packet.yaml's ``columns:`` fills it in
     columns: str | None = None
+    #: "module:function" of ``(LoadedProject, DataSet) -> Document``, for a family with one
+    #: document per project made from that project and the data set's blocks alone: a build
+    #: then keeps each document's slice by its project and those blocks (issue 16), and only
+    #: the documents of changed projects are made again
+    document_each: str | None = None
+    #: "module:function" of ``(LoadedProject, DataSet) -> list[Finding]``: the family's
+    #: checks of one project (kept by the loader's cache with the project, as ``document_each``)
+    check_each: str | None = None
 
     @property
     def member(self) -> str:
@@ -78,8 +86,15 @@ class FamilySpec:
         return resolve(self.documents)(data)
 
     def run_checks(self, data) -> None:
+        """The family's checks of the whole data set (``check_each`` runs in the loader)."""
         if self.check:
             resolve(self.check)(data)
+
+    def check_one(self, project, data) -> list:
+        return resolve(self.check_each)(project, data) if self.check_each else []
+
+    def document_of(self, project, data):
+        return resolve(self.document_each)(project, data)
 
     def context_type(self) -> type:
         return resolve(self.context)
@@ -98,7 +113,8 @@ FAMILIES: list[FamilySpec] = [
     FamilySpec("result-sheet", "重大政策和重点项目预算绩效评价结果",
                Block("publisher", "docgen.models.project:Publisher", "发布机关（结果表）"),
                "sheet", "docgen.contexts.result_sheet:ResultSheet", "docgen.contexts.result_sheet:documents",
-               "batch", check="docgen.contexts.result_sheet:check"),
+               "batch", document_each="docgen.contexts.result_sheet:document",
+               check_each="docgen.contexts.result_sheet:check_one"),
     FamilySpec("summary-report", "财政支出绩效评价情况报告（公文）",
                Block("report", "docgen.models.report:OfficialReport", "绩效评价情况报告（公文）"),
                "report", "docgen.contexts.summary_report:SummaryReport", "docgen.contexts.summary_report:documents",

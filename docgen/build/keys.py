@@ -60,6 +60,13 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _sha256_or_missing(path: Path) -> str | None:
+    try:
+        return sha256_file(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -276,15 +283,19 @@ def _candidate_files(inputs: list[Path]) -> list[Path]:
     out = []
     for p in inputs:
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.suffix in YAML_SUFFIXES and q.is_file()))
+            with os.scandir(p) as listing:  # the kind of each entry comes with the listing
+                out.extend(sorted(Path(e.path) for e in listing
+                                  if os.path.splitext(e.name)[1] in YAML_SUFFIXES and e.is_file()))
         else:
             out.append(p)
     return out
 
 
-def stamp(packet: Path, inputs: list[Path], templates: Path) -> str:
+def stamp(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> str:
     """Everything any output of the packet could depend on, by content: when it is unchanged
-    since the last successful build, nothing needs to be looked at again."""
+    since the last successful build, nothing needs to be looked at again. ``hashes``: where
+    files' hashes are known by their stat (:class:`docgen.input.cache.InputCache`)."""
+    sha256_file = hashes.sha if hashes is not None else _sha256_or_missing
     h = hashlib.sha256()
 
     def put(*parts: str) -> None:
@@ -295,15 +306,15 @@ def stamp(packet: Path, inputs: list[Path], templates: Path) -> str:
     put("cwd", os.getcwd())  # messages name files relative to it
     for name in ("SOURCE_DATE_EPOCH", "DOCGEN_TEMPLATES"):
         put("env", name, os.environ.get(name, "\0unset"))
-    put("packet", str(packet), sha256_file(packet) if packet.is_file() else "missing")
+    put("packet", str(packet), sha256_file(packet) or "missing")
     for root in inputs:
         put("input", str(root), "dir" if root.is_dir() else "file" if root.exists() else "missing")
     for p in _candidate_files(inputs):
-        put("file", str(p), sha256_file(p) if p.is_file() else "missing")
+        put("file", str(p), sha256_file(p) or "missing")  # None: missing, a folder, unreadable
     for root in dict.fromkeys([templates, builtin_templates()]):  # a user's set falls back to the built-in one
         for p in tree_files(root) if root.is_dir() else []:
             # a link is hashed by where it points, never followed out of the set (nor into a FIFO)
-            what = ("link:" + os.readlink(p)) if p.is_symlink() else sha256_file(p) if p.is_file() else "special"
+            what = ("link:" + os.readlink(p)) if p.is_symlink() else (sha256_file(p) if p.is_file() else None) or "special"
             put("template", str(root), str(p.relative_to(root)), what)
     put("fonts", font_fingerprint())
     put("libraries", *distribution_versions(), *system_libraries())

@@ -29,6 +29,8 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     #: docgen check's findings per output file (built now, or when it was), as in the manifest
     preflight: dict[str, list[dict]] = field(default_factory=dict)
+    #: input files parsed in this build (the others came from the loader's cache); None: no cache
+    parsed: int | None = None
 
     @property
     def exit_code(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from docgen import families
 from docgen.build.keys import context_key
@@ -28,16 +28,29 @@ class Failure:
 
 @dataclass
 class PlannedDocument:
+    """A document of the packet. Its context (what its templates receive) may be made only
+    when it is asked for (``make``): a document whose slice is known from an earlier build
+    (:func:`plan_documents` with a memo) and whose outputs are up to date never needs it."""
+
     family: str
     stem: str
-    context: dict
+    _context: dict | None
     slice: str  # the hash of the context: the document's slice of the data
     size: int = 0  # of the serialised context: an estimate of the work of rendering it
+    make: Callable[[], dict] | None = None
+    draft: bool = False  # stamped 草稿 (built from data with errors)
+
+    @property
+    def context(self) -> dict:
+        if self._context is None:
+            self._context = {**self.make(), "draft": self.draft}
+        return self._context
 
     def as_draft(self) -> None:
         """Stamp the document 草稿 (built from data with errors)."""
-        self.context = {**self.context, "draft": True}
-        self.slice, self.size = context_key(self.context)
+        self.draft = True
+        self._context = {**self.context, "draft": True}
+        self.slice, self.size = context_key(self._context)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -64,9 +77,14 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def plan_documents(data, family_names: list[str]) -> tuple[list[PlannedDocument], list[Failure]]:
+def plan_documents(data, family_names: list[str], memo=None) -> tuple[list[PlannedDocument], list[Failure]]:
     """Every document of ``family_names`` in ``data``, with its slice hash; a family that
-    cannot be planned (its block is missing) is a failure of that family."""
+    cannot be planned (its block is missing) is a failure of that family.
+
+    ``memo`` (the loader's cache, :class:`~docgen.input.cache.InputCache`): a family with one
+    document per project (``FamilySpec.document_each``) takes the slice of a project's document
+    from it when the project (its file's bytes and its place there) and the data set's
+    shared parts are those it was worked out from; its context is then made only if needed."""
     docs, failures = [], []
     for name in family_names:
         spec = families.get(name)
@@ -75,6 +93,9 @@ def plan_documents(data, family_names: list[str]) -> tuple[list[PlannedDocument]
             failures.append(Failure(name, f"输入中没有“{block}”信息，无法生成；请添加含“{block}:”的YAML文件"))
             continue
         try:
+            if memo is not None and spec.document_each:
+                docs.extend(_plan_each(spec, data, memo))
+                continue
             planned = spec.plan(data)
         except Exception as exc:  # a planner that cannot cope with partly wrong data
             failures.append(Failure(name, f"无法整理文档内容：{describe_error(exc)}"))
@@ -83,6 +104,26 @@ def plan_documents(data, family_names: list[str]) -> tuple[list[PlannedDocument]
             context = {**d.context, "draft": False}
             docs.append(PlannedDocument(name, d.stem, context, *context_key(context)))
     return docs, failures
+
+
+def _plan_each(spec, data, memo) -> list[PlannedDocument]:
+    from docgen.input.dataset import hash_parts
+
+    shared = data.shared_key()
+    docs = []
+    for p in data.projects:
+        make = (lambda p=p: spec.document_of(p, data).context)
+        key = hash_parts("document", spec.name, *p.identity, p.output_stem, shared) if p.identity else None
+        known = memo.derived(key) if key else None
+        if known is not None:
+            docs.append(PlannedDocument(spec.name, p.output_stem, None, known[0], known[1], make))
+            continue
+        context = {**make(), "draft": False}
+        planned = PlannedDocument(spec.name, p.output_stem, context, *context_key(context), make)
+        if key:
+            memo.derive(key, [planned.slice, planned.size])
+        docs.append(planned)
+    return docs
 
 
 def _replan(data, family: str, **changes) -> dict[str, str] | None:

@@ -32,6 +32,7 @@ from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, 
                                 check_state_folder, confined, file_matches, outputs_of, read_json, remove_stale,
                                 remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
+from docgen.build.inputs import close_input_cache, open_input_cache
 from docgen.build.tasks import MEMORY, Task, TaskResult, trace
 
 
@@ -117,6 +118,7 @@ class Build:
         self.docx_waiting: dict[tuple[str, str], tuple[str, dict]] = {}  # DOCX built, their PDF's check not back
         self.editions: _Editions | None = None
         self.cuts: dict[str, tuple] = {}  # titles cut into words in this build (docgen.rules.words)
+        self.inputs = None  # the loader's cache (docgen.input.cache), opened once the folder is locked
 
     # ------------------------------------------------------------------ entry
 
@@ -124,6 +126,7 @@ class Build:
         trace("build: start")
         if self.persistent:
             remove_temporaries(self.out_dir)
+            self.inputs = open_input_cache(self.out_dir, self.force)
             if not self.force and self.up_to_date():  # workers are started only past this point:
                 return  # ending them while they load WeasyPrint would cost more than the check
             if self.state.get("stamp"):  # an interrupted build must never pass for a finished one
@@ -133,6 +136,8 @@ class Build:
             self._build()
         finally:
             self._end_workers()
+            if self.inputs is not None:
+                close_input_cache(self.inputs)
 
     def _start_workers(self) -> None:
         if self.executor is None:
@@ -151,10 +156,14 @@ class Build:
         if not state.get("stamp") or state.get("packet") != str(self.packet.resolve()):
             return False
         current = keys.stamp(self.packet.resolve(), [Path(p) for p in state.get("inputs", [])],
-                             Path(state.get("templates", "")))
+                             Path(state.get("templates", "")), self.inputs)
         outputs = outputs_of(self.old)
-        if current != state["stamp"] or not all(file_matches(confined(self.out_dir, o["file"]), o) for o in outputs):
+        if current != state["stamp"] or not all(file_matches(confined(self.out_dir, o["file"]), o, self.inputs)
+                                                for o in outputs):
             return False
+        if self.inputs is not None:  # what was hashed again is not hashed next time
+            close_input_cache(self.inputs)
+            self.inputs = None
         result.unchanged = True
         result.up_to_date = [o["file"] for o in outputs]
         result.preflight = {o["file"]: o["preflight"] for o in outputs if isinstance(o.get("preflight"), list)
@@ -175,13 +184,15 @@ class Build:
                 return
             self.spec = spec
         spec = self.spec
-        before = keys.stamp(spec.path, spec.inputs, spec.templates) if self.persistent else ""
+        before = keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs) if self.persistent else ""
 
         from docgen.build.spec import apply_packet_columns
         from docgen.input import load_dataset
 
-        data = load_dataset(spec.inputs)
+        data = load_dataset(spec.inputs, self.inputs)
         apply_packet_columns(spec, data)
+        if self.inputs is not None:
+            result.parsed = len(self.inputs.parsed)
         diagnostics = result.diagnostics
         diagnostics.extend(data.diagnostics)
         family_names = spec.families if spec.families is not None else data.families
@@ -190,7 +201,7 @@ class Build:
         if spec.in_memory and result.has_errors and not (spec.allow_errors and not data.unreadable):
             result.data_errors = True  # docgen render: nothing is written from wrong data
             return
-        docs, family_failures = plan_documents(data, family_names)
+        docs, family_failures = plan_documents(data, family_names, self.inputs)
         result.failed.extend(family_failures)
         failing, everything, dropped, incomplete = attribute_errors(
             data, docs, self.state.get("files", {}), spec.path.parent)
@@ -247,7 +258,7 @@ class Build:
                       "templates": str(spec.templates), "formats": spec.formats,
                       "warnings": result.warnings, "files": dict(sorted(files.items()))}
         if not result.failed and not result.has_errors:
-            after = keys.stamp(spec.path, spec.inputs, spec.templates)
+            after = keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs)
             if after == before:  # nothing changed while we were building
                 self.state["stamp"] = after
         write_json(self.state_path, self.state)
@@ -275,10 +286,10 @@ class Build:
         # where a long PDF's first part posts its page count: this process's memory when the
         # parts are laid out here (docgen render leaves nothing but its documents), else .docgen/
         scratch = MEMORY if not self.persistent and self.jobs == 1 else str(self.out_dir / STATE_DIR)
-        self.contexts = {(d.family, d.stem): d.context for d in docs}  # packet editions (combined.py)
+        self.planned = {(d.family, d.stem): d for d in docs}  # their contexts: packet editions (combined.py)
         for d in docs:
             entry = {"family": d.family, "stem": d.stem, "slice_sha256": d.slice, "outputs": []}
-            if d.context.get("draft"):
+            if d.draft:
                 entry["draft"] = True  # built from data with errors (allow_errors)
             if old_docs.get((d.family, d.stem), {}).get("title"):
                 entry["title"] = old_docs[(d.family, d.stem)]["title"]
@@ -311,7 +322,7 @@ class Build:
                 out = {"file": name, "format": fmt, "inputs_sha256": key}
                 entry["outputs"].append(out)
                 if (not force and old_out and old_out.get("inputs_sha256") == key
-                        and file_matches(self.out_dir / name, old_out)):
+                        and file_matches(self.out_dir / name, old_out, self.inputs)):
                     out.update(sha256=old_out["sha256"], bytes=old_out["bytes"])
                     if isinstance(old_out.get("preflight"), list):  # checked when it was built
                         out["preflight"] = old_out["preflight"]
@@ -341,7 +352,7 @@ class Build:
         else:
             force = self.force
         if old_out and old_out.get("file") == name and not target.is_symlink():
-            return "" if force or file_matches(target, old_out) else "edited"
+            return "" if force or file_matches(target, old_out, self.inputs) else "edited"
         return "foreign"
 
     def _keep_old(self, entry: dict, old_out: dict | None) -> None:
@@ -376,6 +387,8 @@ class Build:
             if res.ok:
                 self.manifest["combined"] = {"file": task.label, "inputs_sha256": task.combined.key,
                                              "sha256": res.sha256, "bytes": res.size, "pages": res.pages}
+                if self.inputs is not None:
+                    self.inputs.remember(Path(task.target), self.inputs.stat(Path(task.target)), res.sha256)
                 result.built.append(task.label)
             else:
                 result.failed.append(Failure(f"合并PDF {task.label}", res.error))
@@ -386,6 +399,8 @@ class Build:
         more = None
         if res.ok:
             out.update(sha256=res.sha256, bytes=res.size)
+            if self.inputs is not None:  # the next build knows its hash by its stat
+                self.inputs.remember(Path(task.target), self.inputs.stat(Path(task.target)), res.sha256)
             if res.title:
                 entry["title"] = res.title
             result.built.append(task.label)
@@ -512,7 +527,7 @@ class Build:
                 self._keep_old_combined()
                 return None
             parts.append(CombinedPart(e["family"], e["stem"], str(self.out_dir / pdf["file"]), pdf["sha256"],
-                                      self.contexts[(e["family"], e["stem"])], str(spec.templates),
+                                      self.planned[(e["family"], e["stem"])].context, str(spec.templates),
                                       pdf["inputs_sha256"], bool(e.get("draft"))))
             shas.append(pdf["sha256"])
         if not parts or self.result.failed or self.result.data_errors:  # it would miss documents
@@ -528,7 +543,7 @@ class Build:
                               "system": self.pdf_env["system"], "env": self.env})
         old = self.old.get("combined") or {}
         if (not self.force and old.get("inputs_sha256") == key and old.get("file") == spec.combined
-                and file_matches(self.out_dir / spec.combined, old)):
+                and file_matches(self.out_dir / spec.combined, old, self.inputs)):
             self.manifest["combined"] = old
             self.result.up_to_date.append(spec.combined)
             return None
@@ -588,7 +603,7 @@ class _Editions:
                 break
             self.outs.append(out)
             self.parts.append(CombinedPart(e["family"], e["stem"], str(build.out_dir / out["file"]),
-                                           out.get("sha256", ""), build.contexts[(e["family"], e["stem"])],
+                                           out.get("sha256", ""), build.planned[(e["family"], e["stem"])].context,
                                            str(spec.templates), out["inputs_sha256"], bool(e.get("draft"))))
         self.index = {tid: position[id(entry)] for tid, (entry, out) in build.task_outputs.items()
                       if out["format"] == "pdf"}

@@ -67,12 +67,15 @@ def confined(out_dir: Path, name: Any) -> Path | None:
     return out_dir / name if path.is_relative_to(root) and path != root else None
 
 
-def file_matches(path: Path | None, recorded: dict) -> bool:
-    """``path`` holds the bytes ``recorded`` (a manifest entry) says it holds."""
+def file_matches(path: Path | None, recorded: dict, hashes=None) -> bool:
+    """``path`` holds the bytes ``recorded`` (a manifest entry) says it holds. ``hashes``:
+    where files' hashes are known by their stat (:class:`docgen.input.cache.InputCache`)."""
     if path is None:
         return False
     try:
-        return path.stat().st_size == recorded.get("bytes") and sha256_file(path) == recorded.get("sha256")
+        if path.stat().st_size != recorded.get("bytes"):
+            return False
+        return (hashes.sha(path) if hashes is not None else sha256_file(path)) == recorded.get("sha256")
     except OSError:
         return False
 

@@ -82,17 +82,21 @@ def build_result_sheet(project: EvaluatedProject, publisher: Publisher,
 # --- family hooks (docgen.families): the data set's documents and checks
 
 
-def documents(data) -> list:
-    """One sheet per evaluated project, named by the project's output stem."""
+def document(project, data):
+    """The sheet of one evaluated project, named by the project's output stem."""
     from docgen.families import Document
 
-    return [Document(p.output_stem, {"sheet": build_result_sheet(p.project, data.publisher, data.grade_bands)})
-            for p in data.projects]
+    return Document(project.output_stem, {"sheet": build_result_sheet(project.project, data.publisher,
+                                                                      data.grade_bands)})
 
 
-def check(data) -> None:
-    """Every project has what a sheet prints (实施单位, 评价年度, 项目概况)."""
+def documents(data) -> list:
+    """One sheet per evaluated project."""
+    return [document(p, data) for p in data.projects]
+
+
+def check_one(project, data) -> list:
+    """The project has what a sheet prints (实施单位, 评价年度, 项目概况)."""
     from docgen.rules.checks import check_result_sheet_fields
 
-    for project in data.projects:
-        data.report_project_findings(project, check_result_sheet_fields(project.project))
+    return check_result_sheet_fields(project.project)

@@ -7,29 +7,52 @@ import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity
 from docgen.input.custom import typed_fields
-from docgen.input.messages import _type_word, add_findings, validate_model
-from docgen.input.yaml import EMPTY_FILE, SourceFile, line_of, read_yaml, shown_path, yaml_files
+from docgen.input.messages import add_findings, validate_model
+from docgen.input.records import ItemRead, decode, read_source
+from docgen.input.yaml import SourceFile, shown_path, yaml_files
 from docgen.models import GRADE_SYNONYMS, EvaluatedProject, GradeBands
 from docgen.models.layout import CustomField
 from docgen.rules import check_project
 from docgen.rules.interpret import score_and_grade_in
 
+if TYPE_CHECKING:
+    from docgen.input.cache import InputCache
 
-@dataclass
+
 class LoadedProject:
-    """A validated project with where it came from."""
+    """A validated project with where it came from. A project whose file came from the
+    loader's cache is validated again only when its model is first asked for (``project``):
+    a build that changes one of 20,000 files looks at one model."""
 
-    project: EvaluatedProject
-    source: str
-    line: int | None
-    output_stem: str
-    origin: "Origin | None" = None  # the file and field path it was read from
+    def __init__(self, project: EvaluatedProject | None, source: str, line: int | None, output_stem: str,
+                 origin: "Origin | None" = None, identity: tuple | None = None, load=None):
+        self._project = project
+        self.source = source
+        self.line = line
+        self.output_stem = output_stem
+        self.origin = origin  # the file and field path it was read from
+        #: (content hash of its file, position in the file) when the loader's cache is used
+        self.identity = identity
+        self._load = load
+
+    @property
+    def project(self) -> EvaluatedProject:
+        if self._project is None:
+            self._project = self._load()
+        return self._project
+
+    @project.setter
+    def project(self, value: EvaluatedProject) -> None:
+        self._project = value
+
+    def __repr__(self) -> str:
+        return f"LoadedProject({self.output_stem!r}, {self.source}:{self.line})"
 
 
 @dataclass
@@ -116,6 +139,14 @@ class DataSet:
         return dataclasses.replace(self, blocks={**self.blocks, **changes}, projects=projects,
                                    diagnostics=Diagnostics())
 
+    def shared_key(self) -> str:
+        """A hash of everything but the projects (blocks, grade bands, custom fields): with a
+        project's own data, all that a per-project document is made from."""
+        from pydantic_core import to_json
+
+        return hash_parts("blocks", to_json({k: v for k, v in sorted(self.blocks.items()) if v is not None}),
+                          self.grade_bands.model_dump_json(), to_json(self.custom_fields))
+
     def report_findings(self, block: str, findings: list[Finding]) -> None:
         origin = self.origins[block]
         add_findings(origin.source, origin.prefix + (block,), findings, self.diagnostics)
@@ -126,12 +157,6 @@ class DataSet:
 
     def report_missing_block(self, block: str, message: str) -> None:
         self.diagnostics.add(Diagnostic(self.first_input, None, (block,), message))
-
-
-def _is_data_file(data: Any) -> bool:
-    keys = [b.key for b in data_blocks()]
-    return (isinstance(data, dict) and any(k in data for k in (*keys, "grade_bands", "custom_fields", "projects"))
-            and "name" not in data)
 
 
 def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, list[Finding]]:
@@ -149,8 +174,13 @@ def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, l
     return project, findings
 
 
-def load_dataset(paths: list[Path]) -> DataSet:
-    """Read every YAML file under ``paths`` into one data set; all problems are collected."""
+def load_dataset(paths: list[Path], cache: "InputCache | None" = None) -> DataSet:
+    """Read every YAML file under ``paths`` into one data set; all problems are collected.
+
+    With ``cache`` (a build's, :mod:`docgen.input.cache`) a file whose bytes are unchanged is
+    not parsed again: its own diagnostics are replayed from the cache with their lines, its
+    projects are validated again only when asked for, and what the rules found in a project
+    is reused while the data set's shared parts (grade bands, custom fields) are unchanged."""
     from docgen import families
 
     result = DataSet(first_input=shown_path(paths[0]) if paths else "")
@@ -158,28 +188,17 @@ def load_dataset(paths: list[Path]) -> DataSet:
     files = yaml_files(paths, diags)
     if not files:
         diags.add(Diagnostic(", ".join(map(str, paths)), None, (), "没有找到YAML文件（.yaml或.yml）"))
-    stems: dict[str, LoadedProject] = {}
-    pending: list[tuple[SourceFile, tuple, Any, str]] = []
+    pending: list[tuple[SourceFile, ItemRead, tuple | None]] = []
     block_keys = [b.key for b in data_blocks()] + ["grade_bands", "custom_fields"]
 
     for path in files:
-        shown = shown_path(path)
-        data = read_yaml(path, shown, diags)
-        if data is None:
-            # an empty file holds nothing to render; a file that failed to parse may hold anything
-            result.unreadable |= diags.items[-1].message != EMPTY_FILE
-            continue
-        source = SourceFile(path, shown, data)
-        if source.report_placeholders(diags):
-            result.unreadable = True
-            continue
-        if isinstance(data, list):
-            pending += [(source, (i,), item, f"{path.stem}-{i + 1:02d}") for i, item in enumerate(data)]
-        elif _is_data_file(data):
-            blocks = validate_model(data_file_model(), source, _without(data, "projects"), (), diags)
-            result.unreadable |= blocks is None
+        read, source, sha = read_source(path, shown_path(path), cache, _check_blocks, _check_item)
+        diags.extend(read.diagnostics)
+        result.unreadable |= read.unreadable
+        if read.blocks_raw is not None:
+            blocks = read.blocks if read.blocks is not None else data_file_model().model_validate(read.blocks_raw)
             for block in block_keys:
-                value = getattr(blocks, block, None) if blocks else None
+                value = getattr(blocks, block, None)
                 if value is None:
                     continue
                 if block in result.origins:
@@ -188,42 +207,40 @@ def load_dataset(paths: list[Path]) -> DataSet:
                     continue
                 setattr(result, block, value)
                 result.origins[block] = Origin(source, ())
-            items = data.get("projects") or []
-            if not isinstance(items, list):
-                diags.add(source.diagnostic(("projects",), f"应为列表（每项以“- ”开头），实际为{_type_word(items)}"))
-                items = []
-            pending += [(source, ("projects", i), item, f"{path.stem}-{i + 1:02d}")
-                        for i, item in enumerate(items)]
-        elif isinstance(data, dict):
-            pending.append((source, (), data, path.stem))
-        else:
-            diags.add(Diagnostic(shown, 1, (), f"文件内容应为键值对或列表，实际为{_type_word(data)}"))
+        pending += [(source, item, (sha, pos) if sha else None)
+                    for pos, item in enumerate(read.items) if item.stem is not None]
 
-    bands = result.grade_bands
-    for source, prefix, item, default_stem in pending:
-        project = validate_model(EvaluatedProject, source, item, prefix, diags)
-        if project is None:
-            result.unreadable = True
-            continue
-        project, notes = _interpret(project, item)
-        if project.fields or any(f.required for f in result.custom_fields):
-            typed, problems = typed_fields(project.fields, result.custom_fields)
-            project = project.model_copy(update={"fields": typed})
-            notes += problems
-        add_findings(source, prefix, notes + check_project(project, bands), diags)
-        stem = project.id or default_stem
-        loaded = LoadedProject(project, source.shown, line_of(source.data, prefix), stem, Origin(source, prefix))
+    declared = [families.get(name) for name in result.families]
+    each = [spec for spec in declared if spec.check_each]
+    shared = _shared_checks_key(result, each) if cache is not None else ""
+    stems: dict[str, LoadedProject] = {}
+    for source, item, identity in pending:
+        loaded = LoadedProject(item.project, source.shown, item.line, item.stem, Origin(source, item.prefix),
+                               identity, _loader(cache, source, item.prefix, identity, result.custom_fields))
+        key = hash_parts("findings", *identity, shared) if identity else None
+        found = cache.derived(key) if key else None
+        if found is None:
+            untyped = item.project if item.project is not None else _untyped(cache, source, item.prefix, identity)
+            loaded.project, problems = _typed(untyped, result.custom_fields)
+            findings = problems + check_project(loaded.project, result.grade_bands)
+            for spec in each:
+                findings += spec.check_one(loaded, result)
+            if key:
+                cache.derive(key, [[list(f.loc), f.message, f.severity.name] for f in findings])
+        else:
+            findings = [Finding(tuple(loc), message, Severity[severity]) for loc, message, severity in found]
+        add_findings(source, item.prefix, findings, diags)
+        stem = loaded.output_stem
         if stem.casefold() in stems:  # Windows and macOS do not tell A.pdf from a.pdf
             other = stems[stem.casefold()]
             same = (f"与{other.source}:{other.line}重复" if other.output_stem == stem else
                     f"与{other.source}:{other.line}的“{other.output_stem}”重复（不区分大小写）")
-            diags.add(source.diagnostic(prefix + ("id",) if project.id else prefix,
+            diags.add(source.diagnostic(item.prefix + ("id",) if stem != item.default_stem else item.prefix,
                       f"输出文件名“{stem}”{same}，请填写不同的id"))
             continue
         stems[stem.casefold()] = loaded
         result.projects.append(loaded)
 
-    declared = [families.get(name) for name in result.families]
     if files and not declared and not result.unreadable:
         needs = "，".join(f"{spec.title}需要{spec.block.key}" for spec in families.FAMILIES)
         diags.add(Diagnostic(result.first_input, None, (), f"没有找到文档信息：{needs}"))
@@ -234,5 +251,50 @@ def load_dataset(paths: list[Path]) -> DataSet:
     return result
 
 
-def _without(data: dict, key: str) -> dict:
-    return {k: v for k, v in data.items() if k != key}
+def _check_blocks(source: SourceFile, data: dict, diags: Diagnostics) -> Any:
+    return validate_model(data_file_model(), source, data, (), diags)
+
+
+def _check_item(source: SourceFile, prefix: tuple, item: Any, diags: Diagnostics) -> EvaluatedProject | None:
+    """One project of a file validated, its looser forms interpreted (each a warning)."""
+    project = validate_model(EvaluatedProject, source, item, prefix, diags)
+    if project is None:
+        return None
+    project, notes = _interpret(project, item)
+    add_findings(source, prefix, notes, diags)
+    return project
+
+
+def _untyped(cache, source: SourceFile, prefix: tuple, identity: tuple) -> EvaluatedProject:
+    """A cached project validated again from its data as written (it validated before)."""
+    raw = decode(cache.item(*identity))
+    project = validate_model(EvaluatedProject, source, raw, prefix)
+    if project is None:  # the cache no longer fits the models: never for one docgen version
+        raise ValueError(f"{source.shown}: 缓存的数据无法读入，请用 --force 重新生成")
+    return _interpret(project, raw)[0]
+
+
+def _typed(project: EvaluatedProject, declared: list[CustomField]) -> tuple[EvaluatedProject, list[Finding]]:
+    """The project with its custom fields converted by their declarations, and what is wrong."""
+    if project.fields or any(f.required for f in declared):
+        typed, problems = typed_fields(project.fields, declared)
+        return project.model_copy(update={"fields": typed}), problems
+    return project, []
+
+
+def _loader(cache, source: SourceFile, prefix: tuple, identity: tuple | None, declared: list[CustomField]):
+    if identity is None:
+        return None
+    return lambda: _typed(_untyped(cache, source, prefix, identity), declared)[0]
+
+
+def _shared_checks_key(data: DataSet, each: list) -> str:
+    """What the rules' findings about one project depend on besides the project itself."""
+    return hash_parts("shared", data.grade_bands.model_dump_json(),
+                      *[f.model_dump_json() for f in data.custom_fields], *[spec.name for spec in each])
+
+
+def hash_parts(*parts: Any) -> str:
+    import hashlib
+
+    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()

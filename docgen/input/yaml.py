@@ -5,12 +5,14 @@ Nothing here writes to the user's files."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
+import stat
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -77,6 +79,15 @@ def _explain_yaml_problem(problem: str | None) -> str:
 
 def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
     """Parse one YAML file; problems go to ``diagnostics`` and the result is None."""
+    raw = read_bytes(path, shown, diagnostics)
+    if raw is None:
+        return None
+    return parse_yaml(raw, shown, diagnostics)
+
+
+def read_bytes(path: Path, shown: str, diagnostics: Diagnostics) -> bytes | None:
+    """A data file's bytes, or None (and why in ``diagnostics``) for what is not read: not a
+    regular file, too large, not readable."""
     try:
         if not path.is_file():  # a FIFO or a device would block or never end
             diagnostics.add(Diagnostic(shown, None, (), "不是普通文件（管道、设备或文件夹），未读取"))
@@ -84,10 +95,14 @@ def read_yaml(path: Path, shown: str, diagnostics: Diagnostics) -> Any:
         if path.stat().st_size > MAX_FILE_BYTES:
             diagnostics.add(Diagnostic(shown, None, (), f"文件过大（超过{MAX_FILE_BYTES // 1024 // 1024} MB），未读取"))
             return None
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         diagnostics.add(Diagnostic(shown, None, (), f"无法读取文件：{exc.strerror or exc}"))
         return None
+
+
+def parse_yaml(raw: bytes, shown: str, diagnostics: Diagnostics) -> Any:
+    """Parse a YAML file's bytes (see :func:`read_yaml`)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -353,10 +368,24 @@ class SourceFile:
     path: Path
     shown: str
     data: Any
+    #: a file read from the loader's cache has no ``data``: its lines come from its line map
+    #: (field path → line, :func:`docgen.input.records.line_map`), fetched when first needed
+    lines: Callable[[], dict] | None = None
+
+    def line(self, loc: tuple[str | int, ...]) -> int | None:
+        """The line of the deepest part of ``loc`` the file holds (as :func:`line_of`)."""
+        if self.lines is None:
+            return line_of(self.data, loc)
+        if not isinstance(self.lines, dict):
+            self.lines = self.lines()
+        for end in range(len(loc), -1, -1):
+            if tuple(loc[:end]) in self.lines:
+                return self.lines[tuple(loc[:end])]
+        return None
 
     def diagnostic(self, loc: tuple[str | int, ...], message: str,
                    severity: Severity = Severity.ERROR) -> Diagnostic:
-        return Diagnostic(self.shown, line_of(self.data, loc), tuple(loc), message, severity)
+        return Diagnostic(self.shown, self.line(loc), tuple(loc), message, severity)
 
     def report_placeholders(self, diagnostics: Diagnostics) -> bool:
         """Each ``<<…>>`` left over from ``docgen init`` as an error at its line
@@ -378,8 +407,11 @@ def yaml_files(paths: list[Path], diagnostics: Diagnostics | None = None) -> lis
         if not p.is_dir():
             out.append(p)
             continue
-        for q in sorted(p.iterdir()):
-            skipped = _not_data(q)
+        # scandir: an entry's kind comes with the listing (no stat per file of a large folder)
+        with os.scandir(p) as listing:
+            entries = sorted(((Path(e.path), e) for e in listing), key=lambda pe: os.path.normcase(pe[1].name))
+        for q, entry in entries:
+            skipped = _not_data(q, entry)
             if skipped is None:
                 if q.name not in PACKET_FILE_NAMES:
                     out.append(q)
@@ -390,19 +422,20 @@ def yaml_files(paths: list[Path], diagnostics: Diagnostics | None = None) -> lis
     return out
 
 
-def _not_data(path: Path) -> str | None:
+def _not_data(path: Path, entry: os.DirEntry | None = None) -> str | None:
     """None for a YAML file to read; why it is skipped (a message, or "" for anything that is
-    plainly not data) otherwise."""
+    plainly not data) otherwise. ``entry``: the path's listing entry, when there is one."""
     looks_like_yaml = path.suffix in YAML_SUFFIXES
     if path.name.endswith(tuple(s + ".txt" for s in YAML_SUFFIXES)):
         return "扩展名是.txt，未作为数据读取；如果是数据，请去掉“.txt”"
     if not looks_like_yaml:
         return ""
-    if path.is_symlink() and not path.exists():
+    kind = entry or path
+    if kind.is_symlink() and not path.exists():
         return "是指向不存在的文件的链接（或链接成环），未读取"
-    if path.is_dir():
+    if kind.is_dir():
         return "是文件夹，不是YAML文件，未读取"
-    if not path.is_file():
+    if not kind.is_file():
         return "不是普通文件（管道、设备等），未读取"
     return None
 
@@ -413,6 +446,13 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 def shown_path(path: Path) -> str:
     """The path as a user recognises it: relative to the working folder where possible."""
+    if _plain_file(path):
+        # a folder's files: the folder is resolved once (a province has 20,000 of them)
+        folder = _shown_folder(str(path.parent), os.getcwd())
+        if folder is None:
+            return str(path)
+        if folder:
+            return path.name if folder == "." else f"{folder}{os.sep}{path.name}"
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError):  # a link in a loop: name it as written
@@ -421,3 +461,25 @@ def shown_path(path: Path) -> str:
         return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    """A folder as :func:`shown_path` names it when it lies under ``cwd``; None when it does
+    not (its files are named as written); "" when it cannot be resolved."""
+    try:
+        resolved = Path(folder).resolve()
+    except (OSError, RuntimeError):
+        return ""
+    try:
+        return str(resolved.relative_to(Path(cwd).resolve()))
+    except ValueError:
+        return None
+
+
+def _plain_file(path: Path) -> bool:
+    """``path`` is a file, not a link nor a folder (it is where it is named)."""
+    try:
+        return path.name not in ("", ".", "..") and stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
