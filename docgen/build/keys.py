@@ -79,6 +79,12 @@ def hash_json(value: Any) -> str:
     return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
 
 
+def output_key(common: str, family: str, stem: str, fmt: str, slice_: str, templates: str) -> str:
+    """An output's key (the manifest's ``inputs_sha256``): what its format's outputs share
+    (``common``: scheme, code, libraries, options), its document's slice and its templates."""
+    return sha256_bytes("\0".join((common, family, stem, fmt, slice_, templates)).encode())
+
+
 def canonical(value: Any) -> Any:
     """A JSON-able, order-stable form of a document context (frozen dataclasses, Decimal,
     dates, enums, lists, dicts). Unknown types are an error: a key must never depend on

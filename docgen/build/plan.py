@@ -243,9 +243,11 @@ def attribute_errors(data, docs: list[PlannedDocument], previous_files: dict[str
 def file_kinds(data, base: Path) -> dict[str, Any]:
     """What each input file held: "projects" or its blocks (for the next build: a file that
     then cannot be read, and held only projects, makes only the lists of projects wrong)."""
+    from docgen.input.yaml import resolved_path
+
     kinds: dict[str, Any] = {}
-    for p in data.projects:
-        kinds[os.path.relpath(Path(p.source).resolve(), base)] = "projects"
+    for shown in dict.fromkeys(p.source for p in data.projects):  # a file once, however many it holds
+        kinds[os.path.relpath(resolved_path(Path(shown)), base)] = "projects"
     for block, origin in data.origins.items():
         rel = os.path.relpath(Path(origin.source.shown).resolve(), base)
         kinds[rel] = sorted((set(kinds[rel]) if isinstance(kinds.get(rel), list) else set()) | {block})

@@ -119,6 +119,7 @@ class Build:
         self.editions: _Editions | None = None
         self.cuts: dict[str, tuple] = {}  # titles cut into words in this build (docgen.rules.words)
         self.inputs = None  # the loader's cache (docgen.input.cache), opened once the folder is locked
+        self.stamp_now: tuple | None = None  # (stamp, inputs, templates) taken by up_to_date()
 
     # ------------------------------------------------------------------ entry
 
@@ -157,6 +158,7 @@ class Build:
             return False
         current = keys.stamp(self.packet.resolve(), [Path(p) for p in state.get("inputs", [])],
                              Path(state.get("templates", "")), self.inputs)
+        self.stamp_now = (current, state.get("inputs"), state.get("templates"))
         outputs = outputs_of(self.old)
         if current != state["stamp"] or not all(file_matches(confined(self.out_dir, o["file"]), o, self.inputs)
                                                 for o in outputs):
@@ -184,7 +186,12 @@ class Build:
                 return
             self.spec = spec
         spec = self.spec
-        before = keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs) if self.persistent else ""
+        # the stamp up_to_date() just took, when it covered the same inputs and templates
+        before = ""
+        if self.persistent:
+            taken, inputs, templates = self.stamp_now or ("", None, None)
+            same = inputs == [str(p) for p in spec.inputs] and templates == str(spec.templates)
+            before = taken if taken and same else keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs)
 
         from docgen.build.spec import apply_packet_columns
         from docgen.input import load_dataset
@@ -235,10 +242,12 @@ class Build:
                 self._run_tasks(self.editions.ready() if self.editions else [])  # those not laid out yet
                 self.reporter.extend(1)
                 self._run_tasks([combined])
-        finally:
-            self.reporter.end()
+        except BaseException:  # interrupted: keep what was built (the manifest is written once below)
             if self.persistent:
                 self._checkpoint(final=True)
+            raise
+        finally:
+            self.reporter.end()
         if not self.persistent:
             if result.built:
                 write_json(self.rendered_path, {"files": dict(sorted(self.rendered.items()))})
@@ -246,14 +255,14 @@ class Build:
         current = {o["file"] for o in outputs_of(self.manifest)} | {
             o["file"] for e in self.entries for o in e["outputs"]}
         self.stale = remove_stale(self.out_dir, self.old, current, self.result)
-        self._checkpoint(final=True)
         self._preflight()
         self._keep_words()
         self._clean_records()
 
         # what each file held: kept for files that cannot be read now (that is when it is needed)
-        files = {k: v for k, v in self.state.get("files", {}).items() if (spec.path.parent / k).is_file()}
-        files.update(file_kinds(data, spec.path.parent))
+        files = file_kinds(data, spec.path.parent)
+        files.update({k: v for k, v in self.state.get("files", {}).items()
+                      if k not in files and (spec.path.parent / k).is_file()})
         self.state = {"packet": str(spec.path), "inputs": [str(p) for p in spec.inputs],
                       "templates": str(spec.templates), "formats": spec.formats,
                       "warnings": result.warnings, "files": dict(sorted(files.items()))}
@@ -272,6 +281,10 @@ class Build:
         self.pdf_env = {"fonts": keys.font_fingerprint(), "system": list(keys.system_libraries()),
                         "date": spec.pdf_date}
         docx_env = {"timestamp": spec.docx_timestamp}
+        # what every output of a format shares, hashed once (not once per output of 20,000)
+        common = {fmt: keys.hash_json({"scheme": keys.KEY_SCHEME, "env": self.env,
+                                       "options": self.pdf_env if fmt == "pdf" else docx_env})
+                  for fmt in spec.formats}
         templates = {f: keys.template_fingerprints(spec.templates, f) for f in dict.fromkeys(d.family for d in docs)}
         old_docs = {(d.get("family"), d.get("stem")): d for d in self.old.get("documents", []) if isinstance(d, dict)}
         self.old_outputs = {(d.get("family"), d.get("stem"), o.get("format")): o
@@ -310,9 +323,7 @@ class Build:
                             f"{d.family} {d.stem}（{'、'.join(spec.formats)}）", f"数据有错误{more}：{causes[0]}"))
                     self._keep_old(entry, old_out)
                     continue
-                key = keys.hash_json({"scheme": keys.KEY_SCHEME, "family": d.family, "stem": d.stem, "format": fmt,
-                                      "slice": d.slice, "templates": templates[d.family][fmt], "env": self.env,
-                                      "options": self.pdf_env if fmt == "pdf" else docx_env})
+                key = keys.output_key(common[fmt], d.family, d.stem, fmt, d.slice, templates[d.family][fmt])
                 guard = self._guard(name, old_out)
                 if guard == "edited":
                     result.failed.append(Failure(f"{d.family} {name}", "此文件在上次生成后被手工修改，未覆盖；"

@@ -62,6 +62,12 @@ def confined(out_dir: Path, name: Any) -> Path | None:
     relative path that stays inside ``out_dir``, following no symbolic link out of it."""
     if not isinstance(name, str) or not name or "\0" in name or os.path.isabs(name):
         return None
+    if name not in (".", "..") and not any(sep in name for sep in ("/", "\\", ":", os.sep)):
+        # a name in the folder itself (every output): inside unless it is a link (one lstat,
+        # not a resolution of the whole path per file of a 20,000-file packet)
+        path = out_dir / name
+        if not path.is_symlink():
+            return path
     root = out_dir.resolve()
     path = (out_dir / name).resolve()
     return out_dir / name if path.is_relative_to(root) and path != root else None

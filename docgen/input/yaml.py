@@ -483,3 +483,15 @@ def _plain_file(path: Path) -> bool:
         return path.name not in ("", ".", "..") and stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+def resolved_path(path: Path) -> Path:
+    """``path.resolve()``, with a plain file's folder resolved once for all its files."""
+    if _plain_file(path):
+        return Path(_resolved_folder(str(path.parent), os.getcwd())) / path.name
+    return path.resolve()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: str, cwd: str) -> str:
+    return str(Path(cwd, folder).resolve())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -121,12 +122,13 @@ def test_a_file_written_again_in_the_same_clock_tick_is_read_again(tmp_path):
     data_dir = tmp_path / "data"
     write_projects(data_dir, 2)
     target = data_dir / "p0001.yaml"
-    st = target.stat()
+    tick = (int(time.time()) + 1) * 10**9  # a time of a clock that counts whole seconds
+    os.utime(target, ns=(tick, tick))
     db = tmp_path / "inputs.sqlite"
     _, cache = load(data_dir, db)
     cache.close()
     target.write_text(project(1, "86.5"), encoding="utf-8")  # same length
-    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.utime(target, ns=(tick, tick))
     data, cache = load(data_dir, db)
     assert str(target) in cache.parsed
     assert data.projects[1].project.score == 86.5
