@@ -257,6 +257,10 @@ def read_source(path: Path, shown: str, cache, check_blocks, check_project) -> t
         record = read.to_record()
         if record is not None:
             cache.keep(sha, shown, *record)
+            # later messages find their lines in the line map: the parsed tree (ten times its
+            # size, kept for every file of the packet) can go
+            lines = record[2]
+            return read, SourceFile(path, shown, None, lines=lambda: read_line_map(lines)), sha
     return read, SourceFile(path, shown, read.data), sha
 
 

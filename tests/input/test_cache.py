@@ -159,13 +159,20 @@ def packet(tmp_path) -> Path:
     return data_dir / "packet.yaml"
 
 
-def test_a_build_after_one_change_parses_one_file_and_matches_a_fresh_build(packet, tmp_path):
+def test_a_build_after_one_change_parses_one_file_and_matches_a_fresh_build(packet, tmp_path, monkeypatch):
+    from docgen.contexts import result_sheet
+
+    made = []
+    build_sheet = result_sheet.build_result_sheet
+    monkeypatch.setattr(result_sheet, "build_result_sheet", lambda p, *a: made.append(p.name) or build_sheet(p, *a))
     out = tmp_path / "out"
     assert build_packet(packet, out, jobs=1).parsed == 7
     assert build_packet(packet, out, jobs=1).unchanged  # a build with nothing to do keeps the cache whole
     (packet.parent / "p0003.yaml").write_text(project(3, "91"), encoding="utf-8")
+    made.clear()
     result = build_packet(packet, out, jobs=1)
     assert result.parsed == 1 and result.built == ["p0003.docx"]
+    assert made == ["项目3"]  # the other sheets' slices came from the cache: not one made again
     fresh = build_packet(packet, tmp_path / "fresh", jobs=1)
     assert fresh.parsed == 7
     for name in [p.name for p in (tmp_path / "fresh").iterdir() if p.is_file()]:
@@ -192,3 +199,16 @@ def test_a_damaged_cache_is_begun_again(packet, tmp_path):
     assert result.parsed == 7  # every file read again, into a new cache
     (packet.parent / "p0004.yaml").write_text(project(4, "92"), encoding="utf-8")
     assert build_packet(packet, out, jobs=1).parsed == 1
+
+
+def test_an_error_in_a_cached_file_still_fails_its_document(packet, tmp_path):
+    out = tmp_path / "out"
+    (packet.parent / "p0003.yaml").write_text(project(3, "108.5"), encoding="utf-8")
+    first = build_packet(packet, out, jobs=1)
+    (packet.parent / "p0004.yaml").write_text(project(4, "92"), encoding="utf-8")
+    second = build_packet(packet, out, jobs=1)
+    assert second.parsed == 1 and second.built == ["p0004.docx"]
+    assert [str(d) for d in second.diagnostics] == [str(d) for d in first.diagnostics] != []
+    assert [f.what for f in second.failed] == [f.what for f in first.failed] == [
+        f"{packet.parent / 'p0003.yaml'}中的评价对象"]
+    assert second.exit_code == 2
