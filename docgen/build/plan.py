@@ -243,11 +243,19 @@ def attribute_errors(data, docs: list[PlannedDocument], previous_files: dict[str
 def file_kinds(data, base: Path) -> dict[str, Any]:
     """What each input file held: "projects" or its blocks (for the next build: a file that
     then cannot be read, and held only projects, makes only the lists of projects wrong)."""
-    from docgen.input.yaml import resolved_path
+    from docgen.input.yaml import resolved_folder
 
     kinds: dict[str, Any] = {}
+    folders: dict[str, str] = {}  # a folder relative to ``base``, worked out once for its files
     for shown in dict.fromkeys(p.source for p in data.projects):  # a file once, however many it holds
-        kinds[os.path.relpath(resolved_path(Path(shown)), base)] = "projects"
+        folder, name = os.path.split(shown)
+        plain = resolved_folder(shown)  # None: a link (or not a plain file)
+        if plain is None:
+            kinds[os.path.relpath(Path(shown).resolve(), base)] = "projects"
+            continue
+        if folder not in folders:
+            folders[folder] = os.path.relpath(plain, base)
+        kinds[name if folders[folder] == "." else os.path.join(folders[folder], name)] = "projects"
     for block, origin in data.origins.items():
         rel = os.path.relpath(Path(origin.source.shown).resolve(), base)
         kinds[rel] = sorted((set(kinds[rel]) if isinstance(kinds.get(rel), list) else set()) | {block})

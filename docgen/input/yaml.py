@@ -485,11 +485,16 @@ def _plain_file(path: Path) -> bool:
         return False
 
 
-def resolved_path(path: Path) -> Path:
-    """``path.resolve()``, with a plain file's folder resolved once for all its files."""
-    if _plain_file(path):
-        return Path(_resolved_folder(str(path.parent), os.getcwd())) / path.name
-    return path.resolve()
+def resolved_folder(path: str) -> str | None:
+    """The resolved folder of the plain file ``path`` (not a link): a folder of 20,000 files is
+    resolved once. None when ``path`` is not a plain file."""
+    folder, name = os.path.split(path)
+    try:
+        if name in ("", ".", "..") or not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+    except OSError:
+        return None
+    return _resolved_folder(folder or ".", os.getcwd())
 
 
 @functools.lru_cache(maxsize=64)
