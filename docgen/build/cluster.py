@@ -105,8 +105,15 @@ class DaskExecutor:
             self._close()
             raise ClusterUnavailable(f"无法连接Dask调度器 {self.address}（{timeout:g}秒内无响应：{exc}）；"
                                      "请确认调度器已启动（dask scheduler）、地址和端口无误、网络可达") from None
+        if not self.client.nthreads():  # a build would wait for ever
+            try:
+                self.client.wait_for_workers(1, timeout=timeout)
+            except (TimeoutError, OSError):
+                self._close()
+                raise ClusterUnavailable(f"Dask调度器 {self.address} 上没有工作节点（{timeout:g}秒内没有加入的）；请在装有"
+                                         f"docgen和字体的机器上启动：dask worker {self.address} --nthreads 1") from None
         self.client.register_plugin(cluster_worker.Warm(), name=cluster_worker.Warm.name)
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self.workers = len(self.client.nthreads())  # when the build starts; workers may come and go
         self.local = InlineExecutor()
         self._code = (keys.code_fingerprint(), keys.distribution_versions())
         self._sets: dict[str, str] = {}  # a template folder of this process → its hash
@@ -213,7 +220,7 @@ class DaskExecutor:
             future.set_exception(WorkerDied("与Dask调度器的连接中断，任务未完成"))
             return
         except Exception as exc:
-            if type(exc).__name__ == "KilledWorker":
+            if isinstance(exc, self._distributed.KilledWorker):  # the scheduler gave up on it (allowed-failures)
                 exc = WorkerDied("运行此任务的Dask工作节点多次意外退出（崩溃或被终止）")
             future.set_exception(exc)
             return

@@ -24,6 +24,7 @@ class Warm(WorkerPlugin):
     (:func:`docgen.build.tasks.warm_worker`)."""
 
     name = "docgen-warm"
+    idempotent = True  # registered once per scheduler: a worker warms up when it starts, once
 
     def setup(self, worker=None) -> None:
         from docgen.build.tasks import warm_worker

@@ -195,3 +195,13 @@ def test_cli_local_cluster_of_two_workers(local_builds, tmp_path):
     result = CliRunner().invoke(app, ["build", str(JIYUAN), "-o", str(out), "--scheduler", "local:2"])
     assert result.exit_code == 0, result.output
     assert_same_tree(local_builds[JIYUAN], out)
+
+
+def test_a_scheduler_without_workers_is_a_clear_error():
+    empty = Cluster(workers=0)
+    try:
+        with pytest.raises(ClusterUnavailable) as raised:
+            DaskExecutor(empty.address, timeout=1)
+        assert "没有工作节点" in str(raised.value) and f"dask worker {empty.address}" in str(raised.value)
+    finally:
+        empty.close()
