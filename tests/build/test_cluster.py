@@ -59,7 +59,8 @@ class Cluster:
         self.workers = [self._start("worker", self.address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
                                     "--host", "127.0.0.1") for _ in range(workers)]
         self.client = distributed.Client(self.address, timeout="60s", set_as_default=False)
-        self.client.wait_for_workers(workers, timeout=120)
+        if workers:
+            self.client.wait_for_workers(workers, timeout=120)
 
     def _start(self, *args: str) -> subprocess.Popen:
         process = subprocess.Popen([sys.executable, "-m", "dask", *args],
