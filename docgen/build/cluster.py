@@ -19,8 +19,9 @@ machines. What docgen adds is that a worker needs no shared folder:
 * a long document's later part runs once its first part is done (it is given the first
   part's result, the page count among its files): no page-count file is shared while both
   lay out, so the two parts do not overlap on a cluster;
-* the combined PDF reads every document's PDF, which are in the build's output folder: it
-  is assembled in the build's process, as a local build does when its pieces are cached.
+* the combined PDF's task is sent what it reads of the output folder (every document's PDF
+  and record, the cached packet editions and 目录 page); a rebuild whose pieces are all
+  cached assembles it in the build's process, as a local build does.
 
 A worker must have docgen installed, the same version (its code and libraries are compared
 with the build's, task by task: the output would differ otherwise), and the fonts.
@@ -39,7 +40,7 @@ from pathlib import Path, PurePath
 from typing import Any, Callable
 
 from docgen.build import keys
-from docgen.build.executor import InlineExecutor, WorkerDied
+from docgen.build.executor import WorkerDied
 from docgen.build.tasks import TaskResult, first_part, later_part, run_task
 
 INSTALL = "pip install 'docgen[cluster]'"
@@ -114,7 +115,6 @@ class DaskExecutor:
                                          f"docgen和字体的机器上启动：dask worker {self.address} --nthreads 1") from None
         self.client.register_plugin(cluster_worker.Warm(), name=cluster_worker.Warm.name)
         self.workers = len(self.client.nthreads())  # when the build starts; workers may come and go
-        self.local = InlineExecutor()
         self._code = (keys.code_fingerprint(), keys.distribution_versions())
         self._sets: dict[str, str] = {}  # a template folder of this process → its hash
         self._seen: dict[str, tuple] = {}  # a template folder → its files' names, sizes and times
@@ -154,18 +154,32 @@ class DaskExecutor:
         for root in roots:
             self._template_set(root)
 
-        def name(s: str) -> str:
-            if s in self._sets:
-                return self._worker.TEMPLATES + self._sets[s]
-            if "\n" in s or len(s) > 4096 or not os.path.isabs(s):
-                return s
-            path = PurePath(s)
-            anchor = keys.sha256_bytes(path.anchor.encode())[:8]
-            sent = self._worker.MIRROR + "/".join((anchor, *path.parts[1:]))
-            self._names[sent] = s
-            return sent
+        return self._worker.rewrite(args, self._name)
 
-        return self._worker.rewrite(args, name)
+    def _name(self, s: str) -> str:
+        """How the string ``s`` is sent: a template folder by its hash, an absolute path as a
+        name below the worker's mirror folder, anything else as it is."""
+        if s in self._sets:
+            return self._worker.TEMPLATES + self._sets[s]
+        if "\n" in s or len(s) > 4096 or not os.path.isabs(s):
+            return s
+        path = PurePath(s)
+        anchor = keys.sha256_bytes(path.anchor.encode())[:8]
+        sent = self._worker.MIRROR + "/".join((anchor, *path.parts[1:]))
+        self._names[sent] = s
+        return sent
+
+    def _combined_inputs(self, task: Any) -> dict[str, bytes]:
+        """What the combined PDF's task reads of the output folder, by the names it is sent:
+        every document's PDF and its record, the cached packet editions and 目录 page."""
+        spec = task.combined
+        cache = Path(spec.cache_dir)
+        paths = [Path(p.path) for p in spec.parts]
+        paths += sorted(cache.glob("contents-*.pdf")) + sorted((cache / "editions").glob("edition-*"))
+        if task.preflight is not None:
+            paths += [task.preflight.record_path(p.sha256) for p in spec.parts]
+        mirror = len(self._worker.MIRROR)
+        return {self._name(str(path))[mirror:]: path.read_bytes() for path in paths if path.is_file()}
 
     def _inbound(self, sent: str) -> str:
         if sent in self._names:
@@ -182,13 +196,13 @@ class DaskExecutor:
 
     def submit(self, fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Future:
         task = args[0] if args else None
-        if fn is run_task and getattr(task, "kind", "") == "combined":
-            return self.local.submit(fn, *args)  # it reads every document's PDF: they are here
         sent = self._outbound(args)
-        before = None
+        before, files = None, None
         if fn is later_part:
             before = self._firsts.pop(task.mailbox, None)
-        remote = self.client.submit(self._worker.run_remote, fn, sent, self._code, before, pure=False,
+        if fn is run_task and getattr(task, "kind", "") == "combined":
+            files = self._combined_inputs(task)  # (in the task itself: Dask keeps it until it is done)
+        remote = self.client.submit(self._worker.run_remote, fn, sent, self._code, before, files, pure=False,
                                     key=f"docgen-{getattr(fn, '__name__', 'task')}-{os.urandom(8).hex()}")
         if fn is first_part:
             self._firsts[task.mailbox] = remote
@@ -215,7 +229,7 @@ class DaskExecutor:
         """A task is done on its worker: its files written here, then its future done."""
         remote, task = self._remote.pop(future)
         try:
-            value, written = remote.result()
+            value, written, removed = remote.result()
         except CancelledError:  # Dask's FutureCancelledError too
             future.set_exception(WorkerDied("与Dask调度器的连接中断，任务未完成"))
             return
@@ -225,13 +239,13 @@ class DaskExecutor:
             future.set_exception(exc)
             return
         try:
-            value = self._apply(value, written, task)
+            value = self._apply(value, written, removed, task)
         except Exception as exc:
             future.set_exception(exc)
             return
         future.set_result(value)
 
-    def _apply(self, value: Any, written: dict[str, bytes], task: Any) -> Any:
+    def _apply(self, value: Any, written: dict[str, bytes], removed: list[str], task: Any) -> Any:
         from docgen.build.plan import describe_error
         from docgen.build.state import write_atomic
         from docgen.build.tasks import ForeignFile, write_output
@@ -239,13 +253,15 @@ class DaskExecutor:
         value = self._worker.rewrite(value, lambda s: self._inbound(s) if s.startswith(self._worker.MIRROR) else s)
         target = getattr(task, "target", None)
         files = {self._inbound(self._worker.MIRROR + name): data for name, data in written.items()}
-        if target in files and getattr(task, "kind", "") in ("pdf", "docx"):
+        if target in files and getattr(task, "kind", "") in ("pdf", "docx", "combined"):
             try:
                 write_output(task, files.pop(target))  # first: a foreign file there stops the rest
             except ForeignFile as exc:
                 return TaskResult(task.id, False, seconds=getattr(value, "seconds", 0.0), error=describe_error(exc))
         for path, data in files.items():
             write_atomic(Path(path), data)
+        for name in removed:  # an older cached 目录 page
+            Path(self._inbound(self._worker.MIRROR + name)).unlink(missing_ok=True)
         return value
 
     def shutdown(self) -> None:

@@ -84,11 +84,13 @@ _ONE_AT_A_TIME = threading.Lock()
 MIRROR, TEMPLATES = "m:", "t:"
 
 
-def run_remote(fn: Callable, args: tuple, code: tuple, before: Any = None) -> tuple[Any, dict[str, bytes]]:
+def run_remote(fn: Callable, args: tuple, code: tuple, before: Any = None,
+               files: dict[str, bytes] | None = None) -> tuple[Any, dict[str, bytes], list[str]]:
     """In a worker: ``fn(*args)`` with the build's paths in a mirror folder of its own;
-    returns its value (paths named as the build's process sent them) and the files it wrote
-    (by the names the build's process gave their paths). ``before``: what an earlier task
-    (a first part) returned, whose files are put in place first."""
+    returns its value (paths named as the build's process sent them), the files it wrote and
+    those it removed (by the names the build's process gave their paths). ``files`` are put
+    in place first (what the task reads of the output folder), and so are those of ``before``,
+    what an earlier task (a first part) returned."""
     mine = (keys.code_fingerprint(), keys.distribution_versions())
     if code != mine:
         import socket
@@ -96,7 +98,7 @@ def run_remote(fn: Callable, args: tuple, code: tuple, before: Any = None) -> tu
         raise WorkerMismatch(f"工作节点{socket.gethostname()}上的docgen或其依赖与本机版本不同，"
                              "请在各工作节点安装与本机相同的docgen")
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="docgen-task-") as root:
-        placed = dict(before[1]) if before is not None else {}
+        placed = {**(before[1] if before is not None else {}), **(files or {})}
         for name, data in placed.items():
             path = Path(root, *name.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,14 +116,15 @@ def run_remote(fn: Callable, args: tuple, code: tuple, before: Any = None) -> tu
         prefix = str(Path(root)) + os.sep
         value = rewrite(value, lambda s: MIRROR + Path(s).relative_to(root).as_posix()
                          if s.startswith(prefix) else s)
-        written = {}
+        written, present = {}, set()
         for path in sorted(Path(root).rglob("*")):
             name = path.relative_to(root).as_posix()
             if path.is_file() and not path.is_symlink():
+                present.add(name)
                 data = path.read_bytes()
                 if placed.get(name) != data:
                     written[name] = data
-        return value, written
+        return value, written, sorted(set(placed) - present)
 
 
 def rewrite(value: Any, change: Callable[[str], str]) -> Any:

@@ -7,6 +7,7 @@ be reached is a clear error."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -120,6 +121,26 @@ def test_cluster_build_is_byte_identical_to_a_local_build(dask_cluster, local_bu
     with DaskExecutor(dask_cluster.address) as executor:
         again = build_packet(packet, out, executor=executor)
     assert not again.built and again.up_to_date  # (a packet of drafts is never "unchanged": no stamp)
+
+
+def test_a_rebuild_on_the_cluster_is_a_local_rebuild(dask_cluster, tmp_path):
+    """One project renamed: its documents, the 目录 page (the old one removed from .docgen/)
+    and the editions that moved are made again, the rest read from the output folder."""
+    data = tmp_path / "data"
+    shutil.copytree(JIYUAN.parent, data)
+    packet, local, remote = data / "packet.yaml", tmp_path / "local", tmp_path / "remote"
+    for step in range(2):
+        if step:
+            project = data / "03-nano-park.yaml"
+            project.write_text(project.read_text(encoding="utf-8").replace('name: "', 'name: "（修订）', 1),
+                               encoding="utf-8")
+        assert not build_packet(packet, local, jobs=1).failed
+        with DaskExecutor(dask_cluster.address) as executor:
+            result = build_packet(packet, remote, executor=executor)
+        assert not result.failed
+        assert_same_tree(local, remote)
+    assert "03-nano-park.pdf" in result.built and "01-housing.pdf" in result.up_to_date
+    assert len(list((remote / ".docgen").glob("contents-*.pdf"))) == 1
 
 
 def test_a_worker_killed_during_the_build_does_not_fail_it(dask_cluster, local_builds, tmp_path):
