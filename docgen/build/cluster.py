@@ -113,7 +113,12 @@ class DaskExecutor:
                 self._close()
                 raise ClusterUnavailable(f"Dask调度器 {self.address} 上没有工作节点（{timeout:g}秒内没有加入的）；请在装有"
                                          f"docgen和字体的机器上启动：dask worker {self.address} --nthreads 1") from None
-        self.client.register_plugin(cluster_worker.Warm(), name=cluster_worker.Warm.name)
+        try:  # each worker imports docgen here: one without it says so now, not task by task
+            self.client.register_plugin(cluster_worker.Warm(), name=cluster_worker.Warm.name)
+        except Exception as exc:
+            self._close()
+            raise ClusterUnavailable(f"Dask工作节点无法加载docgen（{type(exc).__name__}: {exc}）；"
+                                     f"请在各工作节点安装与本机相同的docgen：{INSTALL}") from None
         self.workers = len(self.client.nthreads())  # when the build starts; workers may come and go
         self._code = (keys.code_fingerprint(), keys.distribution_versions())
         self._sets: dict[str, str] = {}  # a template folder of this process → its hash
