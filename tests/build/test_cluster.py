@@ -123,6 +123,28 @@ def test_cluster_build_is_byte_identical_to_a_local_build(dask_cluster, local_bu
     assert not again.built and again.up_to_date  # (a packet of drafts is never "unchanged": no stamp)
 
 
+def test_a_task_is_sent_without_a_path_of_this_machine(dask_cluster, tmp_path):
+    """Workers need no shared folder: what a task is sent names no folder of the build's
+    process (its output, state folder and template set are names and a hash)."""
+    import pickle
+
+    from docgen.build.keys import builtin_templates
+    from docgen.build.preflight import Preflight
+    from docgen.build.tasks import Task
+
+    out = tmp_path / "某个输出目录"
+    task = Task(0, "pdf", "a.pdf", str(out / "a.pdf"), str(builtin_templates()), "result-sheet", {"x": 1},
+                scratch=str(out / ".docgen"), preflight=Preflight(str(out / ".docgen"), "salt"))
+    with DaskExecutor(dask_cluster.address) as executor:
+        (sent,) = executor._outbound((task,))
+    paths = [sent.target, sent.scratch, sent.templates, sent.preflight.folder]
+    assert not any(os.path.isabs(p) for p in paths)  # names the worker puts below a folder of its own
+    assert sent.templates.startswith("t:") and len(sent.templates) == 2 + 64  # the set's hash
+    assert sent.target.startswith("m:") and sent.target.endswith("/某个输出目录/a.pdf")
+    assert sent.context == task.context
+    pickle.dumps(sent)
+
+
 def test_a_rebuild_on_the_cluster_is_a_local_rebuild(dask_cluster, tmp_path):
     """One project renamed: its documents, the 目录 page (the old one removed from .docgen/)
     and the editions that moved are made again, the rest read from the output folder."""
