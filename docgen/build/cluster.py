@@ -75,15 +75,15 @@ def parse_scheduler(value: str) -> tuple[str, int]:
 
 class DaskExecutor:
     """Tasks on the workers of a Dask scheduler at ``scheduler`` (an address, or ``local:N``:
-    a cluster of N worker processes started here). Raises :class:`ClusterUnavailable` when the
-    scheduler cannot be reached within ``timeout`` seconds, or ``distributed`` is missing.
+    a cluster of N worker processes started here with the first task, so that a build with
+    nothing to do starts none). Raises :class:`ClusterUnavailable` when the scheduler cannot
+    be reached within ``timeout`` seconds, has no worker, or ``distributed`` is missing.
 
     ``deadline`` is not enforced: Dask cannot end a task short of ending its worker. A
     document's own time and memory limits still end its render (:mod:`docgen.build.watchdog`)."""
 
     def __init__(self, scheduler: str, timeout: float | None = None):
         address, local = parse_scheduler(scheduler)
-        timeout = timeout or CONNECT_SECONDS
         try:
             import distributed
 
@@ -91,17 +91,34 @@ class DaskExecutor:
         except ImportError:
             raise ClusterUnavailable(f"--scheduler 需要Dask集群支持，请先安装：{INSTALL}") from None
         self._distributed, self._worker = distributed, cluster_worker
-        self.cluster = None
-        self.address = address or scheduler
+        self.timeout = timeout or CONNECT_SECONDS
+        self.address, self.local = address or scheduler, local
+        self.cluster = self.client = None
+        self.workers = local
+        self._code = (keys.code_fingerprint(), keys.distribution_versions())
+        self._sets: dict[str, str] = {}  # a template folder of this process → its hash
+        self._seen: dict[str, tuple] = {}  # a template folder → its files' names, sizes and times
+        self._plugins: list[str] = []
+        self._remote: dict[Future, tuple[Any, Any]] = {}  # under way: (its Dask future, the task's first argument)
+        self._firsts: dict[str, Any] = {}  # a long PDF's page-count file → its first part's Dask future
+        self._names: dict[str, str] = {}  # a path sent as a name → the path here
+        self._arrived: queue.Queue[Future] = queue.Queue()  # futures whose task ended on its worker
+        if not local:
+            self._connect()  # now: a scheduler that cannot be reached is said before the build starts
+
+    def _connect(self) -> None:
+        """Connect to the scheduler (``local:N``: start the cluster first, on the first task, so
+        that a build with nothing to do starts none) and warm its workers."""
+        timeout, address = self.timeout, self.address
         try:
-            if local:
-                self.cluster = distributed.LocalCluster(
-                    n_workers=local, threads_per_worker=1, processes=True, host="127.0.0.1",
+            if self.local:
+                self.cluster = self._distributed.LocalCluster(
+                    n_workers=self.local, threads_per_worker=1, processes=True, host="127.0.0.1",
                     dashboard_address=None, silence_logs=logging.ERROR,
                     # no dashboard; its HTTP routes (health) on a free port, not 8787 (it may be taken)
                     scheduler_kwargs={"dashboard_address": ":0"})
                 address = self.cluster.scheduler_address
-            self.client = distributed.Client(address, timeout=f"{timeout}s", set_as_default=False)
+            self.client = self._distributed.Client(address, timeout=f"{timeout}s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
             self._close()
             raise ClusterUnavailable(f"无法连接Dask调度器 {self.address}（{timeout:g}秒内无响应：{exc}）；"
@@ -114,20 +131,12 @@ class DaskExecutor:
                 raise ClusterUnavailable(f"Dask调度器 {self.address} 上没有工作节点（{timeout:g}秒内没有加入的）；请在装有"
                                          f"docgen和字体的机器上启动：dask worker {self.address} --nthreads 1") from None
         try:  # each worker imports docgen here: one without it says so now, not task by task
-            self.client.register_plugin(cluster_worker.Warm(), name=cluster_worker.Warm.name)
+            self.client.register_plugin(self._worker.Warm(), name=self._worker.Warm.name)
         except Exception as exc:
             self._close()
             raise ClusterUnavailable(f"Dask工作节点无法加载docgen（{type(exc).__name__}: {exc}）；"
                                      f"请在各工作节点安装与本机相同的docgen：{INSTALL}") from None
         self.workers = len(self.client.nthreads())  # when the build starts; workers may come and go
-        self._code = (keys.code_fingerprint(), keys.distribution_versions())
-        self._sets: dict[str, str] = {}  # a template folder of this process → its hash
-        self._seen: dict[str, tuple] = {}  # a template folder → its files' names, sizes and times
-        self._plugins: list[str] = []
-        self._remote: dict[Future, tuple[Any, Any]] = {}  # under way: (its Dask future, the task's first argument)
-        self._firsts: dict[str, Any] = {}  # a long PDF's page-count file → its first part's Dask future
-        self._names: dict[str, str] = {}  # a path sent as a name → the path here
-        self._arrived: queue.Queue[Future] = queue.Queue()  # futures whose task ended on its worker
 
     # ------------------------------------------------------------------ paths as names
 
@@ -200,6 +209,8 @@ class DaskExecutor:
     # ------------------------------------------------------------------ the executor
 
     def submit(self, fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Future:
+        if self.client is None:
+            self._connect()
         task = args[0] if args else None
         sent = self._outbound(args)
         before, files = None, None
@@ -272,7 +283,7 @@ class DaskExecutor:
     def shutdown(self) -> None:
         """Close the connection (and a ``local:N`` cluster); the template sets sent are taken
         back from the scheduler (a worker that joins later does not need them)."""
-        for name in self._plugins:
+        for name in self._plugins if self.client is not None else []:
             try:
                 self.client.unregister_worker_plugin(name)
             except Exception:
@@ -281,9 +292,8 @@ class DaskExecutor:
         self._close()
 
     def _close(self) -> None:
-        client = getattr(self, "client", None)
-        if client is not None:
-            client.close()
+        if self.client is not None:
+            self.client.close()
             self.client = None
         if self.cluster is not None:
             self.cluster.close()

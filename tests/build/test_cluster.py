@@ -234,6 +234,14 @@ def test_cli_without_distributed_says_how_to_install(monkeypatch, tmp_path):
     assert "pip install 'docgen[cluster]'" in result.output
 
 
+def test_local_cluster_starts_with_the_first_task_only(local_builds, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(local_builds[JIYUAN], out)
+    with DaskExecutor("local:2") as executor:
+        result = build_packet(JIYUAN, out, executor=executor)
+        assert result.unchanged and executor.cluster is None and executor.client is None
+
+
 def test_cli_local_cluster_of_two_workers(local_builds, tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(JIYUAN), "-o", str(out), "--scheduler", "local:2"])
