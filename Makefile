@@ -10,11 +10,12 @@ PACKETS := $(sort $(wildcard samples/*/packet.yaml))
 
 all: test
 
-# Python side: a virtual environment with the package and its test extras.
+# Python side: a virtual environment with the package, its test extras and the cluster extra
+# (tests/build/test_cluster.py starts a Dask scheduler and workers).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,cluster]'
 	touch $(STAMP)
 
 # System side: CJK fonts, HarfBuzz subsetting (fast font embedding), poppler (pdftotext, pdffonts).

@@ -9,6 +9,7 @@ One module a concern, importing down this list:
 * :mod:`~docgen.build.state` — atomic writes, the manifest, the build state, the lock;
 * :mod:`~docgen.build.tasks` — one output to render, as a picklable task, and parts of long PDFs;
 * :mod:`~docgen.build.executor` — one way to run tasks: in this process or in a process pool;
+* :mod:`~docgen.build.cluster` — the same on a Dask cluster (``--scheduler``), no shared folder;
 * :mod:`~docgen.build.combined` — the combined packet PDF with its 目录 page;
 * :mod:`~docgen.build.outcome` — what a build did, as data;
 * :mod:`~docgen.build.schedule` — a build's tasks on an executor: parts, assembly, DOCX meanwhile;

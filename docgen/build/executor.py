@@ -278,9 +278,14 @@ def default_jobs() -> int:
     return usable_cpus()
 
 
-def make_executor(jobs: int, start_method: str | None = None) -> Executor:
+def make_executor(jobs: int, start_method: str | None = None, scheduler: str | None = None) -> Executor:
     """``jobs`` worker processes that load WeasyPrint and the fonts once each, or this process
-    alone for ``jobs == 1``."""
+    alone for ``jobs == 1``; with ``scheduler`` (an address, or ``local:N``) the workers of a
+    Dask cluster instead (:mod:`docgen.build.cluster`)."""
+    if scheduler:
+        from docgen.build.cluster import DaskExecutor
+
+        return DaskExecutor(scheduler)
     if jobs <= 1:
         return InlineExecutor()
     from docgen.build.tasks import warm_worker

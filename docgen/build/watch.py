@@ -15,12 +15,14 @@ from docgen.build.spec import load_packet
 
 
 def watch(packet_path: Path, out_dir: Path, jobs: int | None, force: bool, reporter: Callable[[], Reporter],
-          report: Callable[[BuildResult], None], waiting: Callable[[], None], poll: float = 0.3) -> None:
+          report: Callable[[BuildResult], None], waiting: Callable[[], None], poll: float = 0.3,
+          scheduler: str | None = None) -> None:
     """Build, then rebuild whenever a byte of the packet, its inputs or templates changes,
     until interrupted. The workers (WeasyPrint, fonts) and this process (docgen, the
-    renderers) stay loaded, so a rebuild costs little more than the changed documents."""
+    renderers) stay loaded, so a rebuild costs little more than the changed documents.
+    ``scheduler``: on a Dask cluster (:mod:`docgen.build.cluster`), connected once."""
     jobs = max(1, jobs or default_jobs())
-    executor = make_executor(jobs)
+    executor = make_executor(jobs, scheduler=scheduler)
     try:
         while True:
             for cached in (keys.code_fingerprint, keys.font_fingerprint, keys.distribution_versions,

@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 
 from docgen import __version__, families
-from docgen.cli.output import (EXIT_DATA_ERROR, build_summary_json, output_folder_errors, print_diagnostics,
-                               report_build, report_check)
+from docgen.cli.output import (EXIT_DATA_ERROR, build_summary_json, cluster_errors, output_folder_errors,
+                               print_diagnostics, report_build, report_check)
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 app = typer.Typer(
@@ -125,6 +125,10 @@ def build(
     as_json: Annotated[
         bool, typer.Option("--json", help="在标准输出以JSON给出结果（供脚本读取），问题仍写到标准错误")
     ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="在Dask集群上生成：调度器地址（如 tcp://主机:8786），"
+                                 "或 local:N（在本机启动N个工作进程）；需安装 docgen[cluster]")
+    ] = None,
 ) -> None:
     """按公开包文件生成全部文档：只重新生成变化了的，并行，结果可重现。"""
     import time as time_
@@ -138,7 +142,7 @@ def build(
         return ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
 
     start = time_.perf_counter()
-    with output_folder_errors():
+    with output_folder_errors(), cluster_errors():
         if watch:
             def report(result) -> None:
                 report_build(result, out, result.seconds)
@@ -146,8 +150,17 @@ def build(
             def waiting() -> None:
                 typer.echo(f"监视 {packet} 及其输入、模板的修改……（Ctrl-C结束）")
 
-            watch_packet(packet, out, jobs, force, reporter, report, waiting)
-        result = build_packet(packet, out, jobs=jobs, force=force, reporter=reporter())
+            watch_packet(packet, out, jobs, force, reporter, report, waiting, scheduler=scheduler)
+        executor = None
+        if scheduler:
+            from docgen.build.executor import make_executor
+
+            executor = make_executor(jobs or 1, scheduler=scheduler)
+        try:
+            result = build_packet(packet, out, jobs=jobs, force=force, reporter=reporter(), executor=executor)
+        finally:
+            if executor is not None:
+                executor.shutdown()
     if as_json:
         print_diagnostics(result.diagnostics)
         typer.echo(build_summary_json(result, time_.perf_counter() - start))

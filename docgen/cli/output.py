@@ -41,6 +41,23 @@ def output_folder_errors() -> Iterator[None]:
         raise typer.Exit(1)
 
 
+@contextmanager
+def cluster_errors() -> Iterator[None]:
+    """What build says when ``--scheduler`` is wrong (exit 2), or its cluster cannot be used:
+    not reachable, the cluster support not installed (exit 1, as a folder that cannot be
+    written: the environment, not the input)."""
+    from docgen.build.cluster import BadScheduler, ClusterUnavailable
+
+    try:
+        yield
+    except BadScheduler as bad:
+        typer.echo(str(bad), err=True)
+        raise typer.Exit(EXIT_DATA_ERROR)
+    except ClusterUnavailable as unavailable:
+        typer.echo(str(unavailable), err=True)
+        raise typer.Exit(1)
+
+
 def report_build(result, out: Path, seconds: float) -> None:
     """What a build did: removed files, notes, failures with their causes, one summary line."""
     print_diagnostics(result.diagnostics)
