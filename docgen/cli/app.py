@@ -177,8 +177,8 @@ def check(
 
 @app.command()
 def bench(
-    samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）", exists=True, file_okay=False)]
-    = Path("samples"),
+    samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）；与--scale同用时不读",
+                                            file_okay=False)] = Path("samples"),
     repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="重复次数：重建与单份文档计时均取中位数")] = 3,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="构建时的并行进程数")] = None,
     soffice: Annotated[bool, typer.Option("--soffice/--no-soffice", help="如已安装LibreOffice，也计时其转换")] = True,
@@ -199,6 +199,8 @@ def bench(
             raise typer.BadParameter(f"“{formats}”：格式只能是docx、pdf或docx,pdf", param_hint="--formats")
         time_scale(scale, formats=chosen, jobs=jobs, repeat=repeat, summaries=summaries, echo=typer.echo)
         return
+    if not samples.is_dir():
+        raise typer.BadParameter(f"目录“{samples}”不存在", param_hint="samples")
     from docgen.bench import run_benchmark
 
     run_benchmark(samples, repeat=repeat, jobs=jobs, soffice=soffice, echo=typer.echo)
