@@ -64,7 +64,11 @@ def run_build(packet: Path, out: Path, jobs: int | None, watch: Callable[[int], 
     if watcher:
         watcher.join()
     if proc.returncode not in (0,):
-        raise RuntimeError(f"docgen build {packet} 失败（退出码{proc.returncode}）：{stderr[-800:]}")
+        try:  # with --json the failures are in the summary
+            failed = "；".join(f"{f['what']}：{f['cause']}" for f in json.loads(stdout).get("failed", []))
+        except (ValueError, TypeError, KeyError):
+            failed = ""
+        raise RuntimeError(f"docgen build {packet} 失败（退出码{proc.returncode}）：{(failed or stderr)[-800:]}")
     return seconds, json.loads(stdout)
 
 
