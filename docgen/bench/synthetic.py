@@ -21,6 +21,8 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from docgen.families import FAMILIES
+
 AREA = "云溪市"
 YEAR = 2024
 
@@ -173,10 +175,11 @@ def write_packet(folder: Path, n: int, seed: int = 2024, formats: tuple[str, ...
         (folder / f"p{i + 1:05d}.yaml").write_text(_project_yaml(project(rng, i)), encoding="utf-8")
     (folder / "publisher.yaml").write_text(
         f'publisher:\n  area: "{AREA}"\n  sheet_title: "重大政策和重点项目预算绩效评价结果"\n', encoding="utf-8")
-    documents = ["result-sheet"]
+    # the families the blocks written declare (the registry names them, not this module)
+    blocks = {"publisher"} | ({"report", "results_summary"} if summaries else set())
+    documents = [f.name for f in FAMILIES if f.block.key in blocks]
     if summaries:
         (folder / "report.yaml").write_text(REPORT, encoding="utf-8")
-        documents += ["summary-report", "results-summary"]
     name = f"{AREA}{YEAR}年度绩效评价结果（{n}个项目）.pdf"
     (folder / "packet.yaml").write_text(
         f'title: "{AREA}{YEAR}年度重点绩效评价结果（合成数据，{n}个项目）"\n'
