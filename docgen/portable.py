@@ -71,3 +71,15 @@ def kill_process(pid: int) -> None:
         os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
     except (ProcessLookupError, PermissionError, OSError):
         pass  # it ended meanwhile
+
+
+def children_peak_rss() -> int | None:
+    """The largest resident memory, in bytes, that any one ended child process of this one
+    reached (``getrusage(RUSAGE_CHILDREN)``: the maximum over the children waited for, not their
+    sum). None where there is no such call (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS counts bytes, Linux KiB

@@ -112,7 +112,7 @@ class Build:
         self.local = InlineExecutor()  # DOCX and the combined PDF's assembly: cheap, in this process
         self.manifest: dict = {}
         self.last_checkpoint = time.perf_counter()
-        self.checkpoint_cost = 0.0  # seconds the last manifest write took
+        self.checkpoint_cost = 0.0  # seconds the last checkpoint took
         self.preflight: Preflight | None = None  # where the tasks keep what they checked (persistent builds)
         self.found: dict[str, list[dict]] = {}  # the preflight's findings of the files built now
         self.pdf_checks: dict[tuple[str, str], dict] = {}  # (family, stem) → its PDF's check, built now
@@ -511,14 +511,16 @@ class Build:
     def _checkpoint(self, final: bool = False) -> None:
         """The manifest is rewritten now and then during a build, so that the work done
         before an interruption is not done again."""
-        # at most a tenth of the build's time: a 20,000-document manifest takes 0.3 s to write
-        if self.manifest and (final or time.perf_counter() - self.last_checkpoint > max(1.0, 10 * self.checkpoint_cost)):
+        # at most a tenth of the build's time: the manifest of thousands of documents takes
+        # a while to write, and rewriting it every second made large builds quadratic
+        every = max(1.0, 10 * self.checkpoint_cost)
+        if self.manifest and (final or time.perf_counter() - self.last_checkpoint > every):
+            started = time.perf_counter()
             manifest = dict(self.manifest)
             manifest["documents"] = [{**e, "outputs": [o for o in e["outputs"] if "sha256" in o]}
                                      for e in self.entries]
             if getattr(self, "stale", None):
                 manifest["stale"] = self.stale
-            started = time.perf_counter()
             write_json(self.out_dir / MANIFEST, manifest)
             self.last_checkpoint = time.perf_counter()
             self.checkpoint_cost = self.last_checkpoint - started
@@ -628,6 +630,7 @@ class _Editions:
         self.building = set(self.index.values())
         self.counts: list[int | None] = [None] * len(self.parts)
         self.jobs: dict[int, EditionJob] = {}
+        self.resume = (0, 1)  # (document, its folio before a blank verso) where ready() goes on
 
     def counted(self, task_id: int, pages: int) -> list[Task]:
         """A document's PDF is laid out, in ``pages`` pages: the editions that makes possible."""
@@ -639,8 +642,12 @@ class _Editions:
     def ready(self) -> list[Task]:
         """The editions whose first folio is known and that are not laid out (and checked) yet."""
         spec, build, tasks = self.build.spec, self.build, []
-        folio = 1
-        for i, part in enumerate(self.parts):
+        # from the first document whose page count was not known last time: the ones before
+        # it have their editions already (a scan from the start after every PDF was quadratic)
+        start, folio = self.resume
+        for i in range(start, len(self.parts)):
+            part = self.parts[i]
+            self.resume = (i, folio)
             if spec.duplex and folio % 2 == 0:  # as folio_starts counts
                 folio += 1
             if folio != 1 and i not in self.jobs:

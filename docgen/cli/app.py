@@ -190,13 +190,30 @@ def check(
 
 @app.command()
 def bench(
-    samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）", exists=True, file_okay=False)]
-    = Path("samples"),
+    samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）；与--scale同用时不读",
+                                            file_okay=False)] = Path("samples"),
     repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="重复次数：重建与单份文档计时均取中位数")] = 3,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="构建时的并行进程数")] = None,
     soffice: Annotated[bool, typer.Option("--soffice/--no-soffice", help="如已安装LibreOffice，也计时其转换")] = True,
+    scale: Annotated[int | None, typer.Option(
+        "--scale", min=1, help="改为计时N个合成项目（每个项目一个YAML文件，另有报告和结果汇总）的构建：冷构建、"
+        "无变化重建、改一个项目的得分后重建、内存峰值；数据写在临时目录")] = None,
+    formats: Annotated[str, typer.Option("--formats", help="与--scale同用：生成的格式，docx、pdf或docx,pdf")]
+    = "docx,pdf",
+    summaries: Annotated[bool, typer.Option("--summaries/--no-summaries",
+                                            help="与--scale同用：是否也生成报告和结果汇总")] = True,
 ) -> None:
     """基准测试：冷构建、无变化重建、改一个项目后重建，以及各类文档DOCX/PDF的单份耗时。"""
+    if scale:
+        from docgen.bench.scale import time_scale
+
+        chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+        if not chosen or any(f not in ("docx", "pdf") for f in chosen):
+            raise typer.BadParameter(f"“{formats}”：格式只能是docx、pdf或docx,pdf", param_hint="--formats")
+        time_scale(scale, formats=chosen, jobs=jobs, repeat=repeat, summaries=summaries, echo=typer.echo)
+        return
+    if not samples.is_dir():
+        raise typer.BadParameter(f"目录“{samples}”不存在", param_hint="samples")
     from docgen.bench import run_benchmark
 
     run_benchmark(samples, repeat=repeat, jobs=jobs, soffice=soffice, echo=typer.echo)

@@ -506,7 +506,7 @@ def test_jobs_bounds_the_processes_and_none_is_left(workdir, jobs):
 
 
 def test_the_benchmark_changes_one_project_in_its_copy(workdir):
-    from docgen.bench import _change_one_project
+    from docgen.bench.samples import _change_one_project
     from docgen.input import load_dataset
 
     data = make_data(workdir / "data", PROJECTS[:2])
