@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from docgen import __version__
+from docgen.input.cache import sha256_of
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,12 +68,8 @@ def _sha256_or_missing(path: Path | str) -> str | None:
         return None
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def sha256_file(path: Path | str) -> str:
+    return sha256_of(path)  # one implementation, in the loader's cache (the lower layer)
 
 
 def hash_json(value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import typer
 
@@ -23,22 +23,25 @@ def print_diagnostics(diagnostics: Diagnostics) -> None:
 
 
 @contextmanager
+def _exits(cases: dict[type, tuple[int, Callable[[BaseException], str]]]) -> Iterator[None]:
+    """An exception of one of ``cases``' types becomes its message on stderr and its exit code."""
+    try:
+        yield
+    except tuple(cases) as exc:
+        code, message = next(case for kind, case in cases.items() if isinstance(exc, kind))
+        typer.echo(message(exc), err=True)
+        raise typer.Exit(code)
+
+
+@contextmanager
 def output_folder_errors() -> Iterator[None]:
     """What render and build say when the output folder refuses them: another build holds it
     (exit 1), its .docgen is a link or not a folder (exit 2), it cannot be written (exit 1)."""
     from docgen.build import BuildBusy, OutputNotWritable, UnsafeOutput
 
-    try:
+    with _exits({BuildBusy: (1, lambda busy: f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试"),
+                 UnsafeOutput: (EXIT_DATA_ERROR, str), OutputNotWritable: (1, str)}):
         yield
-    except BuildBusy as busy:
-        typer.echo(f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试", err=True)
-        raise typer.Exit(1)
-    except UnsafeOutput as unsafe:
-        typer.echo(str(unsafe), err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
-    except OutputNotWritable as refused:
-        typer.echo(str(refused), err=True)
-        raise typer.Exit(1)
 
 
 @contextmanager
@@ -48,14 +51,8 @@ def cluster_errors() -> Iterator[None]:
     written: the environment, not the input)."""
     from docgen.build.cluster import BadScheduler, ClusterUnavailable
 
-    try:
+    with _exits({BadScheduler: (EXIT_DATA_ERROR, str), ClusterUnavailable: (1, str)}):
         yield
-    except BadScheduler as bad:
-        typer.echo(str(bad), err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
-    except ClusterUnavailable as unavailable:
-        typer.echo(str(unavailable), err=True)
-        raise typer.Exit(1)
 
 
 def report_build(result, out: Path, seconds: float) -> None:

@@ -2,13 +2,27 @@
 
 * :mod:`~docgen.input.yaml` — reading YAML (line marks, Decimal numbers, Chinese messages);
 * :mod:`~docgen.input.messages` — pydantic validation errors as Chinese sentences;
+* :mod:`~docgen.input.records` — what one file gives on its own;
+* :mod:`~docgen.input.cache` — what files gave, kept between builds by content hash;
 * :mod:`~docgen.input.dataset` — a folder of files into one data set, checked.
+
+The names below are imported on first use: a build with nothing to do reads the cache's
+file hashes without loading pydantic and the models.
 """
 
-from docgen.input.dataset import DataSet, LoadedProject, Origin, data_blocks, data_file_model, load_dataset
-from docgen.input.messages import add_findings, chinese_message, validate_model
-from docgen.input.yaml import SourceFile, line_of, read_yaml, shown_path, yaml_files
+import importlib
 
-__all__ = ["DataSet", "LoadedProject", "Origin", "SourceFile", "add_findings", "chinese_message", "data_blocks",
-           "data_file_model", "line_of", "load_dataset", "read_yaml", "shown_path", "validate_model",
-           "yaml_files"]
+_EXPORTS = {
+    "DataSet": "dataset", "LoadedProject": "dataset", "Origin": "dataset", "data_blocks": "dataset",
+    "data_file_model": "dataset", "load_dataset": "dataset",
+    "add_findings": "messages", "chinese_message": "messages", "validate_model": "messages",
+    "SourceFile": "yaml", "line_of": "yaml", "read_yaml": "yaml", "shown_path": "yaml", "yaml_files": "yaml",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"docgen.input.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'docgen.input' has no attribute {name!r}")

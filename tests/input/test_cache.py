@@ -37,6 +37,14 @@ def age(folder: Path, seconds: float = 10) -> None:
         os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
 
 
+def prepared(tmp_path: Path, n: int) -> tuple[Path, Path]:
+    """A folder of ``n`` projects written a while ago, and where their cache goes."""
+    data_dir = tmp_path / "data"
+    write_projects(data_dir, n)
+    age(data_dir)
+    return data_dir, tmp_path / "inputs.sqlite"
+
+
 def summary(data) -> tuple:
     return (sorted(str(d) for d in data.diagnostics),
             [(p.output_stem, p.source, p.line, p.project) for p in data.projects],
@@ -50,10 +58,7 @@ def load(folder: Path, db: Path):
 
 
 def test_editing_one_of_500_files_parses_exactly_that_one(tmp_path):
-    data_dir = tmp_path / "data"
-    write_projects(data_dir, 500)
-    age(data_dir)
-    db = tmp_path / "inputs.sqlite"
+    data_dir, db = prepared(tmp_path, 500)
     first, cache = load(data_dir, db)
     assert len(cache.parsed) == 501
     cache.close()
@@ -85,10 +90,7 @@ def test_a_cached_files_warnings_still_show_with_their_lines(tmp_path):
 
 
 def test_cached_projects_are_validated_only_when_asked_for(tmp_path):
-    data_dir = tmp_path / "data"
-    write_projects(data_dir, 5)
-    age(data_dir)
-    db = tmp_path / "inputs.sqlite"
+    data_dir, db = prepared(tmp_path, 5)
     _, cache = load(data_dir, db)
     cache.close()
     cached, cache = load(data_dir, db)
