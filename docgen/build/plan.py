@@ -114,14 +114,15 @@ def _plan_each(spec, data, memo) -> list[PlannedDocument]:
     for p in data.projects:
         make = (lambda p=p: spec.document_of(p, data).context)
         key = hash_parts("document", spec.name, *p.identity, p.output_stem, shared) if p.identity else None
-        known = memo.derived(key) if key else None
+        known = memo.derived(key, raw=True) if key else None  # "slice size"
         if known is not None:
-            docs.append(PlannedDocument(spec.name, p.output_stem, None, known[0], known[1], make))
+            slice_, size = known.split()
+            docs.append(PlannedDocument(spec.name, p.output_stem, None, slice_, int(size), make))
             continue
         context = {**make(), "draft": False}
         planned = PlannedDocument(spec.name, p.output_stem, context, *context_key(context), make)
         if key:
-            memo.derive(key, [planned.slice, planned.size])
+            memo.derive(key, f"{planned.slice} {planned.size}", raw=True)
         docs.append(planned)
     return docs
 

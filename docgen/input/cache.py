@@ -161,17 +161,22 @@ class InputCache:
 
     # ---- derived values
 
-    def derived(self, key: str) -> Any:
+    def derived(self, key: str, raw: bool = False) -> Any:
         """What was stored under ``key`` (None when nothing was)."""
         if self._derived is None:
             self._derived = dict(self.db.execute("SELECT key, value FROM derived"))
         self._used["derived"].add(key)
         text = self._derived.get(key)
-        return None if text is None else json.loads(text)
+        if text is None:
+            return None
+        if raw:
+            return text
+        return [] if text == "[]" else json.loads(text)  # most projects have no findings
 
-    def derive(self, key: str, value: Any) -> None:
+    def derive(self, key: str, value: Any, raw: bool = False) -> None:
+        """Keep ``value`` (JSON; with ``raw``, a string kept as it is) under ``key``."""
         self._used["derived"].add(key)
-        self._new["derived"].append((key, json.dumps(value, ensure_ascii=False)))
+        self._new["derived"].append((key, value if raw else json.dumps(value, ensure_ascii=False)))
 
     # ---- end
 
