@@ -235,7 +235,7 @@ def load_dataset(paths: list[Path], cache: "InputCache | None" = None) -> DataSe
             other = stems[stem.casefold()]
             same = (f"与{other.source}:{other.line}重复" if other.output_stem == stem else
                     f"与{other.source}:{other.line}的“{other.output_stem}”重复（不区分大小写）")
-            diags.add(source.diagnostic(item.prefix + ("id",) if stem != item.default_stem else item.prefix,
+            diags.add(source.diagnostic(item.prefix + ("id",) if item.has_id else item.prefix,
                       f"输出文件名“{stem}”{same}，请填写不同的id"))
             continue
         stems[stem.casefold()] = loaded

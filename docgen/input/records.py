@@ -28,7 +28,7 @@ from docgen.diagnostics import Diagnostic, Diagnostics, Severity
 from docgen.input.yaml import EMPTY_FILE, SourceFile, line_of
 
 #: Bumped when a record's shape changes (the code fingerprint also starts a new cache).
-SCHEME = 1
+SCHEME = 2
 
 
 @dataclass
@@ -40,6 +40,7 @@ class ItemRead:
     default_stem: str
     line: int | None
     stem: str | None = None  # None: the project did not validate
+    has_id: bool = False  # the stem is the project's own ``id`` (messages about it point there)
     project: Any = None  # the EvaluatedProject read now (None when it comes from the cache)
 
 
@@ -70,7 +71,7 @@ class FileRead:
             return None
         record = {"scheme": SCHEME, "unreadable": self.unreadable, "blocks": blocks,
                   "diagnostics": [[d.line, list(d.loc), d.message, d.severity.name] for d in self.diagnostics],
-                  "items": [[list(i.prefix), i.default_stem, i.line, i.stem] for i in self.items]}
+                  "items": [[list(i.prefix), i.default_stem, i.line, i.stem, i.has_id] for i in self.items]}
         return record, items, json.dumps(sorted(lines.items(), key=lambda kv: [str(x) for x in kv[0]]),
                                          ensure_ascii=False)
 
@@ -80,8 +81,8 @@ class FileRead:
             return None
         diagnostics = [Diagnostic(shown, line, tuple(loc), message, Severity[severity])
                        for line, loc, message, severity in record["diagnostics"]]
-        items = [ItemRead(tuple(prefix), default_stem, line, stem)
-                 for prefix, default_stem, line, stem in record["items"]]
+        items = [ItemRead(tuple(prefix), default_stem, line, stem, has_id)
+                 for prefix, default_stem, line, stem, has_id in record["items"]]
         blocks_raw = decode(record["blocks"]) if record["blocks"] is not None else None
         return cls(shown, diagnostics, record["unreadable"], blocks_raw=blocks_raw, items=items)
 
@@ -130,7 +131,8 @@ def read_file(path: Path, shown: str, raw: bytes | None, diags: Diagnostics, che
         project = check_project(source, prefix, item, diags)
         read.unreadable |= project is None
         stem = (project.id or default_stem) if project is not None else None
-        read.items.append(ItemRead(prefix, default_stem, line_of(data, prefix), stem, project))
+        read.items.append(ItemRead(prefix, default_stem, line_of(data, prefix), stem,
+                                   bool(project is not None and project.id), project))
         read.raws.append(item)
     return read
 

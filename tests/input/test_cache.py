@@ -214,3 +214,17 @@ def test_an_error_in_a_cached_file_still_fails_its_document(packet, tmp_path):
     assert [f.what for f in second.failed] == [f.what for f in first.failed] == [
         f"{packet.parent / 'p0003.yaml'}中的评价对象"]
     assert second.exit_code == 2
+
+
+def test_a_duplicate_output_name_is_reported_the_same_from_the_cache(tmp_path):
+    data_dir, db = prepared(tmp_path, 3)
+    (data_dir / "p0001.yaml").write_text(project(1, extra="id: 同名\n"), encoding="utf-8")
+    (data_dir / "p0002.yaml").write_text(project(2, extra="id: 同名\n"), encoding="utf-8")
+    age(data_dir)
+    fresh = load_dataset([data_dir])
+    assert [d.loc for d in fresh.diagnostics] == [("id",)]
+    _, cache = load(data_dir, db)
+    cache.close()
+    cached, cache = load(data_dir, db)
+    assert cache.parsed == [] and summary(cached) == summary(fresh)
+    cache.close()
