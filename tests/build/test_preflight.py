@@ -21,12 +21,15 @@ OFF_THE_PAGE = ('{% extends "base.html" %}{% block body %}'
                 '{% endblock %}')
 
 
-def _packet(tmp_path, template: str | None):
+def _packet(tmp_path, template: str | None, projects: tuple[str, ...] = ("01-housing.yaml",),
+            combined: str | None = None):
+    """A packet of jiyuan's publisher and ``projects`` in PDF and DOCX, with ``template`` as
+    the result sheet's HTML when given, and the combined PDF ``combined`` when given."""
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("publisher.yaml", "01-housing.yaml"):
+    for name in ("publisher.yaml", *projects):
         shutil.copy(SAMPLES / "jiyuan-2023" / name, data / name)
-    lines = ["title: 测试", "formats: [pdf, docx]", "combined: false"]
+    lines = ["title: 测试", "formats: [pdf, docx]", f"combined: {combined or 'false'}"]
     if template is not None:
         (tmp_path / "mine").mkdir()
         (tmp_path / "mine" / "result-sheet.html").write_text(template, encoding="utf-8")
@@ -65,17 +68,7 @@ def test_a_build_without_defects_says_nothing_of_the_preflight(tmp_path):
 
 
 def _two_sheets(tmp_path, template: str | None = OFF_THE_PAGE, combined: bool = True):
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("publisher.yaml", "01-housing.yaml", "02-emergency.yaml"):
-        shutil.copy(SAMPLES / "jiyuan-2023" / name, data / name)
-    lines = ["title: 测试", "formats: [pdf, docx]", f"combined: {'合并.pdf' if combined else 'false'}"]
-    if template is not None:
-        (tmp_path / "mine").mkdir()
-        (tmp_path / "mine" / "result-sheet.html").write_text(template, encoding="utf-8")
-        lines.append("templates: ../mine")
-    (data / "packet.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return data / "packet.yaml"
+    return _packet(tmp_path, template, ("01-housing.yaml", "02-emergency.yaml"), "合并.pdf" if combined else None)
 
 
 def _as_checked(out) -> dict[str, list[dict]]:
