@@ -29,7 +29,7 @@ from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_k
 from docgen.build.preflight import CHECKED_DIR, UNKNOWN, Preflight, check_written_docx, read_record
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable,
-                                check_state_folder, confined, file_matches, outputs_of, read_json, regular_file_matches, remove_stale,
+                                check_state_folder, confined, file_matches, outputs_of, read_json, remove_stale,
                                 remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache
@@ -327,7 +327,7 @@ class Build:
                     continue
                 key = keys.output_key(common[fmt], d.family, d.stem, fmt, d.slice, templates[d.family][fmt])
                 if (not force and old_out and old_out.get("inputs_sha256") == key
-                        and regular_file_matches(self.out_dir / name, old_out, self.inputs)):
+                        and file_matches(self.out_dir / name, old_out, self.inputs, follow=False)):
                     out = {"file": name, "format": fmt, "inputs_sha256": key,
                            "sha256": old_out["sha256"], "bytes": old_out["bytes"]}
                     if isinstance(old_out.get("preflight"), list):  # checked when it was built

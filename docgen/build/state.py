@@ -97,37 +97,25 @@ def confined(out_dir: Path, name: Any) -> Path | None:
     return out_dir / name if path.is_relative_to(root) and path != root else None
 
 
-def file_matches(path: Path | None, recorded: dict, hashes=None) -> bool:
-    """``path`` holds the bytes ``recorded`` (a manifest entry) says it holds. ``hashes``:
-    where files' hashes are known by their stat (:class:`docgen.input.cache.InputCache`)."""
+def file_matches(path: Path | None, recorded: dict, hashes=None, follow: bool = True) -> bool:
+    """``path`` is a regular file holding the bytes ``recorded`` (a manifest entry) says it
+    holds. ``hashes``: where files' hashes are known by their stat, so that one (l)stat
+    suffices (:class:`docgen.input.cache.InputCache`). Without ``follow`` a link never matches
+    (an output that is up to date is the file itself)."""
     if path is None:
         return False
     try:
-        if path.stat().st_size != recorded.get("bytes"):
-            return False
-        return (hashes.sha(path) if hashes is not None else sha256_file(path)) == recorded.get("sha256")
-    except OSError:
-        return False
-
-
-def regular_file_matches(path: Path, recorded: dict, hashes=None) -> bool:
-    """``path`` is a regular file (not a link) holding the bytes ``recorded`` says: an output
-    that is up to date. One ``lstat`` when ``hashes`` knows the file by it."""
-    try:
-        st = os.lstat(path)
+        st = os.stat(path) if follow else os.lstat(path)
     except OSError:
         return False
     if not stat.S_ISREG(st.st_mode) or st.st_size != recorded.get("bytes"):
         return False
-    sha = hashes.known_sha(path, st) if hashes is not None else None
-    if sha is None:
-        try:
-            sha = sha256_file(path)
-        except OSError:
-            return False
-        if hashes is not None:
-            hashes.remember(path, st, sha)
-    return sha == recorded.get("sha256")
+    if hashes is not None:
+        return hashes.sha(path, st) == recorded.get("sha256")
+    try:
+        return sha256_file(path) == recorded.get("sha256")
+    except OSError:
+        return False
 
 
 def outputs_of(manifest: dict) -> list[dict]:

@@ -112,10 +112,10 @@ class InputCache:
         if st is not None:
             self._new_hashes[str(path)] = (st.st_size, st.st_mtime_ns, st.st_ino, sha, time.time_ns())
 
-    def sha(self, path: Path) -> str | None:
+    def sha(self, path: Path, st: os.stat_result | None = None) -> str | None:
         """The SHA-256 of ``path``'s bytes, from the stat cache where it holds; None when it is
-        not a regular file or cannot be read."""
-        st = self.stat(path)
+        not a regular file or cannot be read. ``st``: its stat (or lstat), when already taken."""
+        st = st or self.stat(path)
         if st is None or not stat.S_ISREG(st.st_mode):  # a folder, a FIFO (reading would block)…
             return None
         sha = self.known_sha(path, st)
@@ -147,17 +147,14 @@ class InputCache:
         self._new["lines"].append((sha, lines))
 
     def item(self, sha: str, pos: int) -> str | None:
-        """The data of the ``pos``-th project of the file with content ``sha``."""
+        """The data of the ``pos``-th project of a file with content ``sha`` read in an earlier
+        build (a file read in this one has its projects and lines in memory)."""
         row = self.db.execute("SELECT raw FROM items WHERE sha=? AND pos=?", (sha, pos)).fetchone()
-        if row is None:
-            return next((raw for s, i, raw in self._new["items"] if (s, i) == (sha, pos)), None)
-        return row[0]
+        return None if row is None else row[0]
 
     def lines(self, sha: str) -> str | None:
         row = self.db.execute("SELECT lines FROM lines WHERE sha=?", (sha,)).fetchone()
-        if row is None:
-            return next((lines for k, lines in self._new["lines"] if k == sha), None)
-        return row[0]
+        return None if row is None else row[0]
 
     # ---- derived values
 
