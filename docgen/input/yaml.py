@@ -467,12 +467,11 @@ def shown_path(path: Path) -> str:
 def _shown_folder(folder: str, cwd: str) -> str | None:
     """A folder as :func:`shown_path` names it when it lies under ``cwd``; None when it does
     not (its files are named as written); "" when it cannot be resolved."""
-    try:
-        resolved = Path(folder).resolve()
-    except (OSError, RuntimeError):
+    resolved = _resolved_folder(folder, cwd)
+    if resolved is None:
         return ""
     try:
-        return str(resolved.relative_to(Path(cwd).resolve()))
+        return str(Path(resolved).relative_to(Path(cwd).resolve()))
     except ValueError:
         return None
 
@@ -487,16 +486,17 @@ def _plain_file(path: Path) -> bool:
 
 def resolved_folder(path: str) -> str | None:
     """The resolved folder of the plain file ``path`` (not a link): a folder of 20,000 files is
-    resolved once. None when ``path`` is not a plain file."""
-    folder, name = os.path.split(path)
-    try:
-        if name in ("", ".", "..") or not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-    except OSError:
+    resolved once. None when ``path`` is not a plain file (or its folder cannot be resolved)."""
+    if not _plain_file(Path(path)):
         return None
-    return _resolved_folder(folder or ".", os.getcwd())
+    return _resolved_folder(os.path.dirname(path) or ".", os.getcwd())
 
 
 @functools.lru_cache(maxsize=64)
-def _resolved_folder(folder: str, cwd: str) -> str:
-    return str(Path(cwd, folder).resolve())
+def _resolved_folder(folder: str, cwd: str) -> str | None:
+    """``folder`` (relative to ``cwd``) resolved, once per folder; None when it cannot be (a
+    link in a loop)."""
+    try:
+        return str(Path(cwd, folder).resolve())
+    except (OSError, RuntimeError):
+        return None
