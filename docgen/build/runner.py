@@ -33,6 +33,7 @@ from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, 
                                 remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache
+from docgen.build.journal import JOURNAL_FILE, Journal, fold
 from docgen.build.tasks import MEMORY, Task, TaskResult, trace
 
 
@@ -102,7 +103,9 @@ class Build:
         self.persistent = spec is None or not spec.in_memory
         self.state_path = out_dir / STATE_DIR / STATE_FILE
         self.state = read_json(self.state_path) if self.persistent else {}
-        self.old = read_json(out_dir / MANIFEST) if self.persistent else {}
+        # the last finished build's manifest, with what a build stopped since wrote (journal.py)
+        self.journal = Journal(out_dir / STATE_DIR / JOURNAL_FILE)
+        self.old = fold(read_json(out_dir / MANIFEST), self.journal.path) if self.persistent else {}
         # docgen render: what it wrote before (name → sha256, bytes)
         self.rendered_path = out_dir / STATE_DIR / RENDERED_FILE
         self.rendered = {} if self.persistent else read_json(self.rendered_path).get("files", {})
@@ -111,8 +114,6 @@ class Build:
         self.start_method = start_method
         self.local = InlineExecutor()  # DOCX and the combined PDF's assembly: cheap, in this process
         self.manifest: dict = {}
-        self.last_checkpoint = time.perf_counter()
-        self.checkpoint_cost = 0.0  # seconds the last checkpoint took
         self.preflight: Preflight | None = None  # where the tasks keep what they checked (persistent builds)
         self.found: dict[str, list[dict]] = {}  # the preflight's findings of the files built now
         self.pdf_checks: dict[tuple[str, str], dict] = {}  # (family, stem) → its PDF's check, built now
@@ -236,7 +237,6 @@ class Build:
         if spec.combined and not result.failed and not result.data_errors:
             self.editions = _Editions(self)
         self.reporter.begin(len(tasks))
-        self.last_checkpoint = time.perf_counter()  # the first checkpoint a while after the renders begin
         try:
             self._run_tasks(tasks + (self.editions.ready() if self.editions and tasks else []))
             combined = self._combined_task()
@@ -244,11 +244,8 @@ class Build:
                 self._run_tasks(self.editions.ready() if self.editions else [])  # those not laid out yet
                 self.reporter.extend(1)
                 self._run_tasks([combined])
-        except BaseException:  # interrupted: keep what was built (the manifest is written once below)
-            if self.persistent:
-                self._checkpoint(final=True)
-            raise
-        finally:
+        finally:  # interrupted too: what was written is in the journal, the manifest as it was
+            self.journal.close()
             self.reporter.end()
         if not self.persistent:
             if result.built:
@@ -335,17 +332,12 @@ class Build:
                     entry["outputs"].append(out)
                     result.up_to_date.append(name)
                     continue
-                guard = self._guard(name, old_out)
-                if guard == "edited":
-                    result.failed.append(Failure(f"{d.family} {name}", "此文件在上次生成后被手工修改，未覆盖；"
-                                                                       "确认不要这些修改后，用 --force 重新生成"))
-                    self._keep_old(entry, old_out)
-                    continue
                 out = {"file": name, "format": fmt, "inputs_sha256": key}
                 entry["outputs"].append(out)
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
-                            guard=guard, limits=spec.limits, preflight=self.preflight if fmt == "pdf" else None)
+                            guard=self._guard(name, old_out), limits=spec.limits,
+                            preflight=self.preflight if fmt == "pdf" else None)
                 tasks.append(task)
                 self.task_outputs[task.id] = (entry, out)
         self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
@@ -355,8 +347,9 @@ class Build:
     def _guard(self, name: str, old_out: dict | None) -> str:
         """What may be done to an output file already in the folder: "" (absent, or docgen's
         own as the manifest records it: write), "edited" (docgen wrote it, someone changed it
-        since: keep it unless --force), "foreign" (not docgen's: written only if the new bytes
-        are the same, as after an interrupted build). ``docgen render`` asks its record of the
+        since: kept unless --force) or "foreign" (not docgen's). Either is kept unless the new
+        bytes are the same: then it was written by a build stopped before it recorded the file
+        (:func:`~docgen.build.tasks.write_output`). ``docgen render`` asks its record of the
         files it wrote instead of the manifest."""
         target = self.out_dir / name
         if not (target.exists() or target.is_symlink()):
@@ -402,6 +395,8 @@ class Build:
             if res.ok:
                 self.manifest["combined"] = {"file": task.label, "inputs_sha256": task.combined.key,
                                              "sha256": res.sha256, "bytes": res.size, "pages": res.pages}
+                if self.persistent:
+                    self.journal.combined(self.manifest["combined"])
                 if self.inputs is not None:
                     self.inputs.remember(Path(task.target), self.inputs.stat(Path(task.target)), res.sha256)
                 result.built.append(task.label)
@@ -433,8 +428,9 @@ class Build:
             self._keep_old(entry, self.old_outputs.get((entry["family"], entry["stem"], out["format"])))
             self.editions = None  # the combined PDF will not be made: no more editions
         if self.persistent:
+            if res.ok:  # a PDF is checked where it was written, a DOCX later (until then: docgen's, not up to date)
+                self._journal(entry, out, self.found.get(task.label), checked=task.kind != "docx")
             self._check_docx(document, final=False)
-            self._checkpoint()
         return more
 
     def _check_docx(self, document: tuple[str, str], final: bool) -> None:
@@ -446,7 +442,7 @@ class Build:
             return
         label, entry = self.docx_waiting[document]
         pdf = self.pdf_checks.get(document)
-        if pdf is None and not final:
+        if pdf is None and not final and "pdf" in self.spec.formats:
             return  # its PDF is still being laid out, or was not built now
         if pdf is None:
             current = next((o for o in entry["outputs"] if o["format"] == "pdf" and "current" not in o
@@ -455,6 +451,13 @@ class Build:
         del self.docx_waiting[document]
         contents = pdf.get("contents") if pdf is not None and "pages" in pdf else UNKNOWN
         self.found[label] = check_written_docx(str(self.out_dir / label), bool(entry.get("draft")), contents)
+        self._journal(entry, next(o for o in entry["outputs"] if o["file"] == label), self.found[label])
+
+    def _journal(self, entry: dict, out: dict, findings: list | None, checked: bool = True) -> None:
+        """An output written: in the journal, so that a stop after it loses nothing. Until it
+        is checked it is known as docgen's file but not as up to date (no key)."""
+        record = {**out, "preflight": findings or []} if checked else {**out, "inputs_sha256": None}
+        self.journal.output(entry["family"], entry["stem"], record, entry.get("title"))
 
     def _preflight(self) -> None:
         """Keep the findings of the files built now (each checked where it was written) in the
@@ -468,7 +471,7 @@ class Build:
                 self.result.preflight[record["file"]] = record["preflight"]
             else:
                 record.pop("preflight", None)
-        self._checkpoint(final=True)
+        self._write_manifest()
 
     def _remember_words(self) -> None:
         """The titles earlier builds cut into words (docgen.rules.words): this process knows
@@ -508,22 +511,16 @@ class Build:
             used = {p.name for job in self.editions.jobs.values() for p in (job.path, job.record)}
             _remove_except(self.out_dir / STATE_DIR / "editions", "edition-*", used)
 
-    def _checkpoint(self, final: bool = False) -> None:
-        """The manifest is rewritten now and then during a build, so that the work done
-        before an interruption is not done again."""
-        # at most a tenth of the build's time: the manifest of thousands of documents takes
-        # a while to write, and rewriting it every second made large builds quadratic
-        every = max(1.0, 10 * self.checkpoint_cost)
-        if self.manifest and (final or time.perf_counter() - self.last_checkpoint > every):
-            started = time.perf_counter()
+    def _write_manifest(self) -> None:
+        """The manifest, once, at the end of the build; the journal it now holds goes."""
+        if self.manifest:
             manifest = dict(self.manifest)
             manifest["documents"] = [{**e, "outputs": [o for o in e["outputs"] if "sha256" in o]}
                                      for e in self.entries]
             if getattr(self, "stale", None):
                 manifest["stale"] = self.stale
             write_json(self.out_dir / MANIFEST, manifest)
-            self.last_checkpoint = time.perf_counter()
-            self.checkpoint_cost = self.last_checkpoint - started
+            self.journal.clear()
 
     # ------------------------------------------------------------------ the combined PDF
 
@@ -568,11 +565,6 @@ class Build:
             self.result.up_to_date.append(spec.combined)
             return None
         guard = self._guard(spec.combined, old if old.get("file") == spec.combined else None)
-        if guard == "edited":
-            self.result.failed.append(Failure(f"合并PDF {spec.combined}", "此文件在上次生成后被手工修改，未覆盖；"
-                                                                        "确认不要这些修改后，用 --force 重新生成"))
-            self._keep_old_combined()
-            return None
         titles = {e["title"]: bool(e.get("draft")) for e in self.entries if isinstance(e.get("title"), str)}
         return Task(-1, "combined", spec.combined, str(self.out_dir / spec.combined), str(spec.templates), guard=guard,
                     preflight=self.preflight,

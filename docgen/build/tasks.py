@@ -48,7 +48,7 @@ class Task:
     combined: Any = None  # docgen.build.combined.CombinedSpec
     cost: int = 0  # an estimate of the work: the largest documents start first
     scratch: str = ""  # the build's state folder (page counts of parts)
-    guard: str = ""  # "foreign": the target exists and is not docgen's (runner.Build._guard)
+    guard: str = ""  # "foreign" or "edited": the target is not docgen's as it wrote it (runner.Build._guard)
     limits: RenderLimits = RenderLimits()
     preflight: Any = None  # docgen.build.preflight.Preflight: check the PDF written (None: do not)
     edition: Any = None  # docgen.build.combined.EditionJob
@@ -183,19 +183,27 @@ def trace(what: str) -> None:
 
 
 class ForeignFile(DocumentError):
-    """The output's name is taken by a file docgen did not write: it is never overwritten."""
+    """The output's name is taken by a file docgen did not write, or wrote and someone edited
+    since: it is never overwritten."""
+
+
+#: why a file in the way is kept (``Task.guard``)
+KEPT_BECAUSE = {
+    "foreign": "输出目录中已有同名文件“{name}”，它不是docgen生成的，未覆盖；请把它改名或移走",
+    "edited": "“{name}”在上次生成后被手工修改，未覆盖；确认不要这些修改后，用 --force 重新生成",
+}
 
 
 def write_output(task: Task, data: bytes) -> None:
     """Write the task's output atomically, unless its name is taken by a file docgen did not
-    write (:class:`ForeignFile`); such a file holding exactly ``data`` (the output of a build
-    that was interrupted before it recorded the file) is left as it is."""
+    write or someone edited (``task.guard``; :class:`ForeignFile`). Such a file holding exactly
+    ``data`` is left as it is: it is the output of a build stopped before it recorded the file."""
     target = Path(task.target)
-    if task.guard == "foreign" and (target.exists() or target.is_symlink()):
+    if task.guard in KEPT_BECAUSE and (target.exists() or target.is_symlink()):
         if not target.is_symlink() and target.is_file() and target.stat().st_size == len(data) \
                 and target.read_bytes() == data:
             return
-        raise ForeignFile(f"输出目录中已有同名文件“{target.name}”，它不是docgen生成的，未覆盖；请把它改名或移走")
+        raise ForeignFile(KEPT_BECAUSE[task.guard].format(name=target.name))
     write_atomic(target, data)
 
 

@@ -479,6 +479,51 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_build_finishes(workd
     assert build_packet(packet, out, jobs=2).unchanged
 
 
+@pytest.mark.parametrize("stop", ["interrupt", "kill"])
+def test_a_build_stopped_halfway_keeps_both_builds_files_as_its_own(workdir, monkeypatch, stop):
+    """After a finished build, every output goes stale (the publisher changed) and the next
+    build is stopped after three files: by Ctrl-C, or by kill -9 (no code of docgen runs).
+    The build after it renders only what the stopped one had not reached; none of the files is
+    taken for someone else's, and the manifest is as a build straight through would leave it."""
+    import docgen.build.runner as runner
+
+    data = make_data(workdir / "data")
+    packet = write_packet(data, formats=["docx"], combined=False)
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    edit(data / "publisher.yaml", "area: 济源示范区", "area: 济源产城融合示范区")
+
+    finished, calls = runner.Build._finished, []
+
+    def stop_after_three(self, task, res):
+        if len(calls) == 3:
+            if stop == "interrupt":
+                raise KeyboardInterrupt
+            monkeypatch.setattr(runner, "write_json", lambda *a: None)  # nothing more reaches the disk
+            raise SystemExit("killed")
+        calls.append(task.label)
+        return finished(self, task, res)
+
+    monkeypatch.setattr(runner.Build, "_finished", stop_after_three)
+    with pytest.raises((KeyboardInterrupt, SystemExit)):
+        build_packet(packet, out, jobs=1)
+    monkeypatch.undo()
+    assert len(calls) == 3
+
+    result = build_packet(packet, out, jobs=1)
+    assert result.exit_code == 0, result.failed
+    assert sorted(result.up_to_date) == sorted(calls)
+    assert len(result.built) == len(PROJECTS) - 3
+    m = manifest(out)
+    assert [d["stem"] for d in m["documents"]] == [p[:-5] for p in PROJECTS]
+    for doc in m["documents"]:
+        [o] = doc["outputs"]
+        assert "current" not in o and sha256_file(out / o["file"]) == o["sha256"]
+        assert "济源产城融合示范区" in docx_text(out / o["file"])
+    assert not (out / ".docgen" / "journal.jsonl").exists()
+    assert build_packet(packet, out, jobs=1).unchanged
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_jobs_bounds_the_processes_and_none_is_left(workdir, jobs):
     """``--jobs N``: at most N processes render, the long final accounts' two parts included;
