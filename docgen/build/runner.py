@@ -36,6 +36,10 @@ from docgen.build.inputs import close_input_cache, open_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
 from docgen.build.tasks import MEMORY, Task, TaskResult, trace
 
+#: A build of DOCX alone renders them on the workers from this many on (fewer: starting the
+#: workers would cost more than it saves).
+DOCX_ON_WORKERS = 100
+
 
 def build_packet(packet_path: Path, out_dir: Path, jobs: int | None = None, force: bool = False,
                  reporter: Reporter | None = None, executor: Executor | None = None,
@@ -337,7 +341,8 @@ class Build:
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
                             guard=self._guard(name, old_out), limits=spec.limits,
-                            preflight=self.preflight if fmt == "pdf" else None)
+                            # a PDF is checked where it is written, a DOCX too when no PDF is made
+                            preflight=self.preflight if fmt == "pdf" or "pdf" not in spec.formats else None)
                 tasks.append(task)
                 self.task_outputs[task.id] = (entry, out)
         self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
@@ -374,11 +379,14 @@ class Build:
     def _run_tasks(self, tasks: list[Task]) -> None:
         # Workers start once the plan shows a PDF to render, and load while this process renders
         # the DOCX: a build that finds nothing to lay out does not share the cores with them.
+        # Many DOCX and no PDF (a province's sheets in Word): the DOCX go to the workers.
         # A combined PDF is assembled here when its pieces are cached and no worker is running yet.
         here = not isinstance(self.executor, ProcessExecutor)
-        if any(t.kind != "docx" for t in tasks) and self.executor is None:
+        spread = (len(tasks) >= DOCX_ON_WORKERS and all(t.kind == "docx" and t.preflight for t in tasks)
+                  and (self.jobs > 1 or self.executor is not None))
+        if (spread or any(t.kind != "docx" for t in tasks)) and self.executor is None:
             self._start_workers()
-        run_tasks(tasks, self.executor or self.local, self._finished, assemble_here=here)
+        run_tasks(tasks, self.executor or self.local, self._finished, assemble_here=here, docx_here=not spread)
 
     def _finished(self, task: Task, res: TaskResult) -> list[Task] | None:
         result = self.result
@@ -417,7 +425,8 @@ class Build:
             if not self.persistent:
                 self.rendered[task.label] = {"sha256": res.sha256, "bytes": res.size}
             elif task.kind == "docx":
-                self.docx_waiting[document] = (task.label, entry)
+                if res.checked is None:  # checked once its PDF's check is back (else: where it was written)
+                    self.docx_waiting[document] = (task.label, entry)
             else:
                 self.pdf_checks[document] = res.checked or {}
             if self.editions is not None and task.kind == "pdf":
@@ -428,8 +437,8 @@ class Build:
             self._keep_old(entry, self.old_outputs.get((entry["family"], entry["stem"], out["format"])))
             self.editions = None  # the combined PDF will not be made: no more editions
         if self.persistent:
-            if res.ok:  # a PDF is checked where it was written, a DOCX later (until then: docgen's, not up to date)
-                self._journal(entry, out, self.found.get(task.label), checked=task.kind != "docx")
+            if res.ok:  # a DOCX waiting for its check: docgen's file, not yet up to date
+                self._journal(entry, out, self.found.get(task.label), checked=res.checked is not None)
             self._check_docx(document, final=False)
         return more
 
@@ -442,7 +451,7 @@ class Build:
             return
         label, entry = self.docx_waiting[document]
         pdf = self.pdf_checks.get(document)
-        if pdf is None and not final and "pdf" in self.spec.formats:
+        if pdf is None and not final:
             return  # its PDF is still being laid out, or was not built now
         if pdf is None:
             current = next((o for o in entry["outputs"] if o["format"] == "pdf" and "current" not in o

@@ -29,14 +29,16 @@ Finished = Callable[[Task, TaskResult], Optional[list[Task]]]
 WINDOW = 64
 
 
-def run_tasks(tasks: list[Task], executor: Executor, finished: Finished, assemble_here: bool = True) -> None:
+def run_tasks(tasks: list[Task], executor: Executor, finished: Finished, assemble_here: bool = True,
+              docx_here: bool = True) -> None:
     """Run ``tasks``; ``finished`` hears each task's result (in this process, in the order they
     end) and may return more tasks, which are run too. ``assemble_here``: try the combined PDF
-    in this process first."""
+    in this process first. ``docx_here``: DOCX in this process (else on the executor too: a
+    build of DOCX alone, whose cores would otherwise wait)."""
     if not tasks:
         return
-    heavy = sorted((t for t in tasks if t.kind != "docx"), key=lambda t: -t.cost)
-    light = [t for t in tasks if t.kind == "docx"]
+    heavy = sorted((t for t in tasks if t.kind != "docx" or not docx_here), key=lambda t: -t.cost)
+    light = [t for t in tasks if t.kind == "docx" and docx_here]
     steps = _Steps(executor, finished, assemble_here)
     steps.start(heavy)
     for task in light:

@@ -50,7 +50,7 @@ class Task:
     scratch: str = ""  # the build's state folder (page counts of parts)
     guard: str = ""  # "foreign" or "edited": the target is not docgen's as it wrote it (runner.Build._guard)
     limits: RenderLimits = RenderLimits()
-    preflight: Any = None  # docgen.build.preflight.Preflight: check the PDF written (None: do not)
+    preflight: Any = None  # docgen.build.preflight.Preflight: check the output written here (None: do not)
     edition: Any = None  # docgen.build.combined.EditionJob
 
 
@@ -252,6 +252,11 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
     result = TaskResult(task.id, True, sha256_bytes(data), len(data), time.perf_counter() - start, title, pages)
     if task.preflight is not None and task.kind == "pdf":
         _check(result, task.target, task.preflight.record_path(result.sha256), draft=bool(task.context.get("draft")))
+    elif task.preflight is not None and task.kind == "docx":  # a build without PDFs: no 目录 to compare
+        from docgen.build.preflight import check_written_docx
+
+        result.checked = {"findings": check_written_docx(task.target, bool(task.context.get("draft")), None)}
+        trace(f"checked {task.label}")
     elif task.preflight is not None and task.kind == "combined":
         _check_combined(result, task, layout)
     return _with_words(result)

@@ -524,6 +524,33 @@ def test_a_build_stopped_halfway_keeps_both_builds_files_as_its_own(workdir, mon
     assert build_packet(packet, out, jobs=1).unchanged
 
 
+def test_a_build_of_many_docx_alone_renders_and_checks_them_on_the_workers(workdir):
+    """No PDF to lay out: from ``DOCX_ON_WORKERS`` DOCX on (here lowered to 4 for 8 sheets) the
+    workers render and check them, and files and manifest are those of a build in one process."""
+    data = make_data(workdir / "data")
+    packet = write_packet(data, formats=["docx"], combined=False)
+    program = ("import sys, docgen.build.runner as r; r.DOCX_ON_WORKERS = 4; from docgen.cli import app; "
+               "app(sys.argv[1:])")
+    outs = {}
+    for jobs in ("1", "2"):
+        outs[jobs] = workdir / f"out{jobs}"
+        run = subprocess.run([sys.executable, "-c", program, "build", str(packet), "-o", str(outs[jobs]),
+                              "--jobs", jobs], capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "DOCGEN_TRACE": "1"})
+        assert run.returncode == 0, run.stderr
+        steps = [(m.group(1), m.group(2)) for m in re.finditer(r"^\[\s*[\d.]+ (\d+)\] (.*)$", run.stderr, re.M)]
+        main = {pid for pid, what in steps if what == "build: start"}
+        renderers = {pid for pid, what in steps if what.startswith("start ") and what.endswith(".docx")}
+        checkers = {pid for pid, what in steps if what.startswith("checked ") and what.endswith(".docx")}
+        assert sum(what.startswith("checked ") for _, what in steps) == len(PROJECTS)
+        assert checkers == renderers
+        assert (renderers == main) if jobs == "1" else (renderers and not renderers & main), run.stderr
+    assert manifest(outs["1"]) == manifest(outs["2"])
+    for p in PROJECTS:
+        name = f"{p[:-5]}.docx"
+        assert (outs["1"] / name).read_bytes() == (outs["2"] / name).read_bytes()
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_jobs_bounds_the_processes_and_none_is_left(workdir, jobs):
     """``--jobs N``: at most N processes render, the long final accounts' two parts included;
