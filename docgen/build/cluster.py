@@ -33,6 +33,7 @@ import io
 import logging
 import os
 import queue
+import time
 import zipfile
 from concurrent.futures import CancelledError, Future
 from dataclasses import fields, is_dataclass
@@ -227,13 +228,14 @@ class DaskExecutor:
         remote.add_done_callback(lambda _, future=future: self._arrived.put(future))
         return future
 
-    def wait(self, futures: list[Future]) -> list[Future]:
+    def wait(self, futures: list[Future], timeout: float | None = None) -> list[Future]:
+        until = None if timeout is None else time.monotonic() + timeout
         while True:
             done = [f for f in futures if f.done()]
-            if done:
+            if done or (until is not None and time.monotonic() > until):
                 return done
             try:
-                arrived = [self._arrived.get(timeout=1.0)]
+                arrived = [self._arrived.get(timeout=1.0 if timeout is None else min(1.0, timeout))]
             except queue.Empty:
                 continue
             while not self._arrived.empty():

@@ -48,6 +48,9 @@ class Reporter(Protocol):
 
     def finished(self, label: str, result: TaskResult) -> None: ...
 
+    def tick(self) -> None:
+        """Called about once a second while nothing finishes (a clock on screen moves on)."""
+
     def end(self) -> None: ...
 
 
@@ -59,6 +62,9 @@ class SilentReporter:
         pass
 
     def finished(self, label: str, result: TaskResult) -> None:
+        pass
+
+    def tick(self) -> None:
         pass
 
     def end(self) -> None:

@@ -46,6 +46,11 @@ class PlannedDocument:
             self._context = {**self.make(), "draft": self.draft}
         return self._context
 
+    def release(self) -> None:
+        """Forget the context when it can be made again (a province's contexts would not fit at once)."""
+        if self.make is not None and not self.draft:
+            self._context = None
+
     def as_draft(self) -> None:
         """Stamp the document 草稿 (built from data with errors)."""
         self.draft = True

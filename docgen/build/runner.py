@@ -146,9 +146,9 @@ class Build:
             if self.inputs is not None:
                 close_input_cache(self.inputs)
 
-    def _start_workers(self) -> None:
+    def _start_workers(self, pdf: bool = True) -> None:
         if self.executor is None:
-            self.executor = make_executor(self.jobs, self.start_method)
+            self.executor = make_executor(self.jobs, self.start_method, pdf=pdf)
         if isinstance(self.executor, ProcessExecutor):
             self.executor.start()
 
@@ -298,6 +298,8 @@ class Build:
             claimed[spec.combined] = "合并PDF"
         self.entries: list[dict] = []
         self.task_outputs: dict[int, tuple[dict, dict]] = {}
+        self.task_docs: dict[int, PlannedDocument] = {}
+        self.unfinished: dict[tuple[str, str], int] = {}  # a document's outputs not rendered yet
         tasks: list[Task] = []
         # where a long PDF's first part posts its page count: this process's memory when the
         # parts are laid out here (docgen render leaves nothing but its documents), else .docgen/
@@ -338,13 +340,16 @@ class Build:
                     continue
                 out = {"file": name, "format": fmt, "inputs_sha256": key}
                 entry["outputs"].append(out)
+                # the context is given just before the task runs (_prepare), not to 20,000 at once
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
-                            d.context, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
+                            None, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
                             guard=self._guard(name, old_out), limits=spec.limits,
                             # a PDF is checked where it is written, a DOCX too when no PDF is made
                             preflight=self.preflight if fmt == "pdf" or "pdf" not in spec.formats else None)
                 tasks.append(task)
                 self.task_outputs[task.id] = (entry, out)
+                self.task_docs[task.id] = d
+                self.unfinished[(d.family, d.stem)] = self.unfinished.get((d.family, d.stem), 0) + 1
         self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
                          "documents": self.entries, "combined": None}
         return tasks
@@ -385,8 +390,22 @@ class Build:
         spread = (len(tasks) >= DOCX_ON_WORKERS and all(t.kind == "docx" and t.preflight for t in tasks)
                   and (self.jobs > 1 or self.executor is not None))
         if (spread or any(t.kind != "docx" for t in tasks)) and self.executor is None:
-            self._start_workers()
-        run_tasks(tasks, self.executor or self.local, self._finished, assemble_here=here, docx_here=not spread)
+            self._start_workers(pdf=not spread)
+        run_tasks(tasks, self.executor or self.local, self._finished, assemble_here=here, docx_here=not spread,
+                  prepare=self._prepare,
+                  tick=getattr(self.reporter, "tick", None))  # a reporter of before tick() may lack it
+
+    def _prepare(self, task: Task) -> None:
+        if task.id in self.task_docs:
+            task.context = self.task_docs[task.id].context
+
+    def _release(self, task: Task) -> None:
+        """A document's outputs are rendered: its context goes (made again if the combined PDF needs it)."""
+        task.context = None
+        doc = self.task_docs.pop(task.id)
+        left = self.unfinished[(doc.family, doc.stem)] = self.unfinished[(doc.family, doc.stem)] - 1
+        if not left:
+            doc.release()
 
     def _finished(self, task: Task, res: TaskResult) -> list[Task] | None:
         result = self.result
@@ -414,6 +433,7 @@ class Build:
             return None
         entry, out = self.task_outputs[task.id]
         document = (entry["family"], entry["stem"])
+        self._release(task)
         more = None
         if res.ok:
             out.update(sha256=res.sha256, bytes=res.size)
@@ -570,7 +590,8 @@ class Build:
         old = self.old.get("combined") or {}
         if (not self.force and old.get("inputs_sha256") == key and old.get("file") == spec.combined
                 and file_matches(self.out_dir / spec.combined, old, self.inputs)):
-            self.manifest["combined"] = old
+            # current again: the data that kept it from being rebuilt was put back as it was
+            self.manifest["combined"] = {k: v for k, v in old.items() if k != "current"}
             self.result.up_to_date.append(spec.combined)
             return None
         guard = self._guard(spec.combined, old if old.get("file") == spec.combined else None)

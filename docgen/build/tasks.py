@@ -152,21 +152,25 @@ RENDERERS = Renderers()
 atexit.register(RENDERERS.clear)
 
 
-def warm_worker() -> None:
+def warm_worker(pdf: bool = True) -> None:
     """A worker's initializer: before the first document arrives, load WeasyPrint, fontconfig
     and docgen's prepared CJK faces (one small layout), every registered family's document
     tree (what a task's context is made of) and pypdf (parts, the combined PDF). Writing a
-    PDF, or compiling templates the packet may not use, would cost more than it saves."""
-    import pypdf  # noqa: F401
-
+    PDF, or compiling templates the packet may not use, would cost more than it saves.
+    Without ``pdf`` (a build of DOCX alone) WeasyPrint is not loaded: 100 MB a worker."""
     from docgen import families
 
     trace("worker: warm-up")
     for spec in families.FAMILIES:
         spec.context_type()
-    RENDERERS.builtin_pdf().layout(
-        '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
-        '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
+    if pdf:
+        import pypdf  # noqa: F401
+
+        RENDERERS.builtin_pdf().layout(
+            '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
+            '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
+    else:
+        import docxtpl  # noqa: F401
     gc.collect()
     gc.freeze()  # what is loaded now lives as long as the worker: the collector need not scan it again
     trace("worker: ready")

@@ -342,6 +342,24 @@ def test_builds_in_different_folders_are_byte_identical(two_builds):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+def test_the_combined_pdf_is_current_again_once_the_data_is_fixed(workdir):
+    """A data error keeps the earlier combined PDF, listed as not current; undoing the error
+    makes it current again (its key is the earlier one: it is not rebuilt, but no longer stale)."""
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["pdf"], combined="all.pdf")
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    first = manifest(out)
+    good = (data / PROJECTS[1]).read_text(encoding="utf-8")
+    set_score(data / PROJECTS[1], "108.5")
+    assert build_packet(packet, out, jobs=1).exit_code == 2
+    assert manifest(out)["combined"]["current"] is False
+    (data / PROJECTS[1]).write_text(good, encoding="utf-8")
+    result = build_packet(packet, out, jobs=1)
+    assert result.exit_code == 0 and "all.pdf" in result.up_to_date
+    assert manifest(out) == first
+
+
 def test_dates_come_from_the_packet_not_the_clock(two_builds):
     out = two_builds[0]
     core = zipfile.ZipFile(out / "01-housing.docx").read("docProps/core.xml").decode()
