@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from enum import Enum
@@ -11,30 +12,62 @@ from typing import Annotated
 import typer
 
 from docgen import __version__, families
-from docgen.cli.output import (EXIT_DATA_ERROR, build_summary_json, cluster_errors, output_folder_errors,
-                               print_diagnostics, report_build, report_check)
+from docgen.cli.output import (EXIT_DATA_ERROR, Output, build_summary_json, cluster_errors, diagnostics_json,
+                               output_folder_errors, print_diagnostics, report_build, report_check)
+from docgen.cli.usage import CONTEXT_SETTINGS, EXIT_CODES_HELP, Command, Group
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 app = typer.Typer(
+    cls=Group,
     help="docgen：财政预算绩效公开文档生成工具（YAML → DOCX/PDF）",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # typer's rich help cut long Chinese lines at 80 columns
+    context_settings=CONTEXT_SETTINGS,
 )
 
 
-@app.command()
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"docgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _program(
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_show_version,
+                                          help="显示版本并退出")] = False,
+) -> None:
+    """docgen：财政预算绩效公开文档生成工具（YAML → DOCX/PDF）"""
+
+
+QUIET_HELP = "只显示错误（不显示进度、警告和汇总）"
+FORMAT_HELP = "输出方式：text给人读；json在标准输出给出一个JSON对象（问题、文件、用时），供脚本和CI读取"
+
+
+@app.command(cls=Command, epilog=EXIT_CODES_HELP)
 def validate(
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
+    output: Annotated[Output, typer.Option("--format", help=FORMAT_HELP)] = Output.TEXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """检查输入数据，一次列出全部错误（退出码2表示有错误）。"""
     from docgen.input import load_dataset
 
     data = load_dataset(inputs)
-    print_diagnostics(data.diagnostics)
-    if data.diagnostics.errors:
-        raise typer.Exit(EXIT_DATA_ERROR)
-    typer.echo(f"检查通过：{len(data.projects)} 个评价对象；可生成：{'、'.join(data.families)}")
+    code = EXIT_DATA_ERROR if data.diagnostics.errors else 0
+    if output is Output.JSON:
+        typer.echo(json.dumps({"command": "validate", "exit_code": code,
+                               "diagnostics": diagnostics_json(data.diagnostics),
+                               "projects": len(data.projects), "families": data.families}, ensure_ascii=False))
+    else:
+        print_diagnostics(data.diagnostics, quiet)
+        if not code and not quiet:
+            typer.echo(f"检查通过：{len(data.projects)} 个评价对象；可生成：{'、'.join(data.families)}")
+    if code:
+        raise typer.Exit(code)
 
 
 Family = families.family_enum()
@@ -54,7 +87,7 @@ class Format(str, Enum):
 FamilyChoice = Enum("FamilyChoice", {**{m.name: m.value for m in Family}, "ALL": "all"}, type=str)
 
 
-@app.command()
+@app.command(cls=Command)
 def render(
     family: Annotated[FamilyChoice, typer.Argument(help="文档类型；all：数据中声明的全部类型")],
     inputs: Annotated[list[Path], typer.Argument(help="YAML文件或目录", exists=True)],
@@ -75,6 +108,7 @@ def render(
     force: Annotated[
         bool, typer.Option("--force", help="覆盖上次生成后被手工修改过的文件（不是docgen生成的同名文件仍不覆盖）")
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """生成文档：结果表每个评价对象一份，汇总文档每批一份（DOCX和/或PDF）。"""
     from docgen.build import PacketSpec, render_documents
@@ -94,24 +128,25 @@ def render(
                                      RenderLimits(time_limit, memory_limit))
     with output_folder_errors():
         result = render_documents(spec, out, jobs=1, overwrite_edited=force)
-    print_diagnostics(result.diagnostics)
+    print_diagnostics(result.diagnostics, quiet)
     for failure in result.failed:
         typer.echo(f"{failure.what}：{failure.cause}", err=True)
     if result.data_errors and not result.built:
         typer.echo("数据有错误，未生成文档；请修改后重试（或用 --allow-errors 生成草稿）", err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
-    if result.drafts:
+    if result.drafts and not quiet:
         typer.echo("数据有错误，已按 --allow-errors 生成草稿（文档标注“草稿”）："
                    + "、".join(result.drafts), err=True)
-    for name in result.built:
-        typer.echo(str(out / name))
-    timing = "，".join(f"{k.upper()} {v:.2f} 秒" for k, v in result.render_seconds.items() if v)
-    typer.echo(f"已生成 {len(result.built)} 个文件（{timing}）")
+    if not quiet:
+        for name in result.built:
+            typer.echo(str(out / name))
+        timing = "，".join(f"{k.upper()} {v:.2f} 秒" for k, v in result.render_seconds.items() if v)
+        typer.echo(f"已生成 {len(result.built)} 个文件（{timing}）")
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=Command)
 def build(
     packet: Annotated[Path, typer.Argument(help="公开包文件 packet.yaml", exists=True)],
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
@@ -122,9 +157,9 @@ def build(
     watch: Annotated[
         bool, typer.Option("--watch", help="生成后继续监视输入，一有修改就重新生成（Ctrl-C结束）")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="在标准输出以JSON给出结果（供脚本读取），问题仍写到标准错误")
-    ] = False,
+    output: Annotated[Output, typer.Option("--format", help=FORMAT_HELP)] = Output.TEXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", hidden=True, help="同 --format json")] = False,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="在Dask集群上生成：调度器地址（如 tcp://主机:8786），"
                                  "或 local:N（在本机启动N个工作进程）；需安装 docgen[cluster]")
@@ -136,8 +171,10 @@ def build(
     from docgen.build import build_packet, watch as watch_packet
     from docgen.cli.progress import ProgressBar, Reporter
 
+    as_json = as_json or output is Output.JSON
+
     def reporter():
-        if as_json:
+        if as_json or quiet:
             return Reporter(lambda line: None)
         return ProgressBar() if sys.stdout.isatty() else Reporter(typer.echo)
 
@@ -145,7 +182,7 @@ def build(
     with output_folder_errors(), cluster_errors():
         if watch:
             def report(result) -> None:
-                report_build(result, out, result.seconds)
+                report_build(result, out, result.seconds, quiet)
 
             def waiting() -> None:
                 typer.echo(f"监视 {packet} 及其输入、模板的修改……（Ctrl-C结束）")
@@ -162,10 +199,9 @@ def build(
             if executor is not None:
                 executor.shutdown()
     if as_json:
-        print_diagnostics(result.diagnostics)
         typer.echo(build_summary_json(result, time_.perf_counter() - start))
     else:
-        report_build(result, out, time_.perf_counter() - start)
+        report_build(result, out, time_.perf_counter() - start, quiet)
     if _CONSOLE:  # every file is written, fsynced and renamed: skip the interpreter's slow tidy-up
         sys.stdout.flush()
         sys.stderr.flush()
@@ -174,21 +210,23 @@ def build(
         raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=Command)
 def check(
     paths: Annotated[list[Path], typer.Argument(help="输出目录（检查其中全部PDF、DOCX）或文件", exists=True)],
-    as_json: Annotated[bool, typer.Option("--json", help="在标准输出以JSON给出全部问题（供脚本读取）")] = False,
+    output: Annotated[Output, typer.Option("--format", help=FORMAT_HELP)] = Output.TEXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", hidden=True, help="同 --format json")] = False,
 ) -> None:
     """检查生成的PDF和DOCX：文字出界、跨表格线、字体、表格跨页、页码与目录、草稿标记、标题断行、DOCX标签和字体（退出码2表示有错误）。"""
     from docgen.check import check_paths
 
     report = check_paths(paths)
-    report_check(report, as_json)
+    report_check(report, as_json or output is Output.JSON, quiet)
     if report.errors:
         raise typer.Exit(EXIT_DATA_ERROR)
 
 
-@app.command()
+@app.command(cls=Command)
 def bench(
     samples: Annotated[Path, typer.Argument(help="样例目录（每个子目录含packet.yaml）；与--scale同用时不读",
                                             file_okay=False)] = Path("samples"),
@@ -219,11 +257,12 @@ def bench(
     run_benchmark(samples, repeat=repeat, jobs=jobs, soffice=soffice, echo=typer.echo)
 
 
-templates_app = typer.Typer(help="模板集：导出内置模板、检查模板", no_args_is_help=True)
+templates_app = typer.Typer(cls=Group, help="模板集：导出内置模板、检查模板", no_args_is_help=True,
+                            rich_markup_mode=None, context_settings=CONTEXT_SETTINGS)
 app.add_typer(templates_app, name="templates")
 
 
-@templates_app.command("export")
+@templates_app.command("export", cls=Command)
 def templates_export(
     folder: Annotated[Path, typer.Argument(help="导出到的目录")],
 ) -> None:
@@ -238,18 +277,16 @@ def templates_export(
     typer.echo(f"已导出 {len(written)} 个文件；用 --templates {folder} 使用这套模板")
 
 
-@templates_app.command("check")
+@templates_app.command("check", cls=Command)
 def templates_check(
-    folder: Annotated[Path | None, typer.Argument(help="模板目录（不写时检查内置模板）", file_okay=False)] = None,
+    folder: Annotated[Path | None, typer.Argument(help="模板目录（不写时检查内置模板）", exists=True,
+                                                  file_okay=False)] = None,
 ) -> None:
     """检查模板：Jinja语法、上下文中没有的变量、未知过滤器、被Word拆开的标签。"""
     from docgen.authoring.lint import lint
     from docgen.diagnostics import Severity
     from docgen.render import TemplateSet
 
-    if folder is not None and not folder.is_dir():
-        typer.echo(f"模板目录不存在：{folder}", err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
     findings = lint(TemplateSet(folder.resolve()) if folder else TemplateSet.default())
     for finding in findings:
         typer.echo(str(finding), err=True)
@@ -259,7 +296,7 @@ def templates_check(
         raise typer.Exit(EXIT_DATA_ERROR)
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出目录（默认schemas；有--packet时为公开包目录下的schemas）")] = None,
     packet: Annotated[Path | None, typer.Option("--packet", help="公开包文件：按其数据声明的自定义字段写出")] = None,
@@ -282,17 +319,25 @@ def schema(
         typer.echo(str(path))
 
 
-@app.command()
+def _skeletons() -> Enum:
+    from docgen.resources import skeletons_dir  # not authoring.templates: it loads Jinja
+
+    names = sorted(p.stem for p in skeletons_dir().glob("*.yaml"))
+    return Enum("Skeleton", {name.upper(): name for name in names}, type=str)
+
+
+Skeleton = _skeletons()
+
+
+@app.command(cls=Command)
 def init(
-    kind: Annotated[str, typer.Argument(help="project、batch、report、accounts 或 packet")],
+    kind: Annotated[Skeleton, typer.Argument(help="要写出的文件种类")],
     file: Annotated[Path, typer.Argument(help="要写出的YAML文件（不能已存在）")],
 ) -> None:
     """写出一个带中文说明的YAML骨架；把 <<…>> 换成实际内容后即可通过检查。"""
-    from docgen.authoring.templates import SKELETONS, write_skeleton
+    from docgen.authoring.templates import write_skeleton
 
-    if kind not in SKELETONS:
-        typer.echo(f"未知的类型“{kind}”；可用：{'、'.join(SKELETONS)}", err=True)
-        raise typer.Exit(EXIT_DATA_ERROR)
+    kind = kind.value
     if file.exists():
         typer.echo(f"文件已存在，不会覆盖：{file}", err=True)
         raise typer.Exit(EXIT_DATA_ERROR)
@@ -308,7 +353,7 @@ def init(
                    f"放在数据目录里请命名为{PACKET_FILE_NAMES[0]}", err=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def version() -> None:
     """显示版本。"""
     typer.echo(f"docgen {__version__}")

@@ -26,13 +26,17 @@ class Reporter:
         state = f"{result.seconds:.2f} 秒" if result.ok else f"失败：{result.error}"
         self.echo(f"[{self.done}/{self.total}] {label}（{state}）")
 
+    def tick(self) -> None:
+        """About once a second while nothing finishes (a long document renders)."""
+
     def end(self) -> None:
         pass
 
 
 class ProgressBar(Reporter):
     """A rich progress bar on a terminal (shown once there is something to build). It is
-    redrawn when an output is done, without a refresh thread: workers are forked meanwhile."""
+    redrawn when an output is done and once a second while one renders (:meth:`tick`), by
+    the build's own thread: a refresh thread could hold a lock while workers are forked."""
 
     progress = None
 
@@ -62,6 +66,10 @@ class ProgressBar(Reporter):
         if not result.ok:
             progress.console.print(f"失败：{label}：{result.error}", markup=False, highlight=False)
         progress.update(self.bar, advance=1, description=label, refresh=True)
+
+    def tick(self) -> None:
+        if self.progress is not None:
+            self.progress.refresh()  # the elapsed time moves on
 
     def end(self) -> None:
         if self.progress is not None:

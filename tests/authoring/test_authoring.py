@@ -404,7 +404,7 @@ def test_init_refuses_to_overwrite_and_advises_the_packet_name(workdir):
     assert other.exit_code == 0 and "命名为packet.yaml" in other.stderr
     assert (workdir / "2024.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
     unknown = runner.invoke(app, ["init", "packets", "x.yaml"])
-    assert unknown.exit_code == 2 and "未知的类型“packets”" in unknown.stderr and not (workdir / "x.yaml").exists()
+    assert unknown.exit_code == 64 and "“packets”不是可选的值" in unknown.stderr and not (workdir / "x.yaml").exists()
 
 
 def test_the_draft_stamp_outlines_are_what_the_tool_makes(tmp_path):

@@ -223,9 +223,9 @@ def test_cli_unreachable_scheduler_exits_1_naming_it(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("value", ["local:x", "local:0", "tcp://host name:1"])
-def test_cli_a_malformed_scheduler_is_bad_input(value, tmp_path):
+def test_cli_a_malformed_scheduler_is_a_usage_error(value, tmp_path):
     result = CliRunner().invoke(app, ["build", str(JIYUAN), "-o", str(tmp_path / "out"), "--scheduler", value])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 64, result.output
     assert "--scheduler" in result.output and "Traceback" not in result.output
 
 
