@@ -4,18 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from docgen.diagnostics import Finding
 from docgen.models.layout import CustomField, FieldType
-from docgen.models.values import Amount, to_decimal
-
-_DATE = re.compile(r"^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$")
+from docgen.models.values import Amount, to_date, to_decimal
 
 
 def _amount(value: Any) -> Amount:
@@ -29,15 +27,10 @@ def _percent(value: Any):
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    match = _DATE.match(unicodedata.normalize("NFKC", str(value)).strip())
-    if not match:
-        raise ValueError(f"应为日期（如2024年12月31日或2024-12-31），实际为“{value}”")
     try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        raise ValueError(f"不是有效的日期：“{value}”") from None
+        return to_date(value)
+    except PydanticCustomError as exc:
+        raise ValueError(exc.message()) from None
 
 
 def _message(exc: ValueError) -> str:

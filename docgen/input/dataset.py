@@ -15,6 +15,7 @@ from docgen.diagnostics import Diagnostic, Diagnostics, Finding, Severity
 from docgen.input.custom import typed_fields
 from docgen.input.messages import add_findings, validate_model
 from docgen.input.records import ItemRead, decode, read_source
+from docgen.input.slips import LISTS, list_slips
 from docgen.input.yaml import SourceFile, shown_path, yaml_files
 from docgen.models import GRADE_SYNONYMS, EvaluatedProject, GradeBands
 from docgen.models.layout import CustomField
@@ -162,6 +163,10 @@ class DataSet:
 def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, list[Finding]]:
     """Normalise what the user wrote in a looser form; each interpretation is a warning."""
     findings: list[Finding] = []
+    if isinstance(raw, dict):
+        changes, findings = list_slips(raw, {f: getattr(project, f) for f in LISTS})
+        if changes:
+            project = project.model_copy(update=changes)
     word = raw.get("grade") if isinstance(raw, dict) else None
     if isinstance(word, str) and word.strip() in GRADE_SYNONYMS:
         findings.append(Finding(("grade",), f"评价等级“{word.strip()}”按“{project.grade.value}”处理", Severity.WARNING))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -108,7 +109,7 @@ def read_file(path: Path, shown: str, raw: bytes | None, diags: Diagnostics, che
     pending: list[tuple[tuple, Any, str]] = []
     if isinstance(data, list):
         pending = [((i,), item, f"{path.stem}-{i + 1:02d}") for i, item in enumerate(data)]
-    elif is_data_file(data):
+    elif is_data_file(data, raw):
         read.blocks_raw = {k: v for k, v in data.items() if k != "projects"}
         read.blocks = check_blocks(source, read.blocks_raw, diags)
         read.unreadable |= read.blocks is None
@@ -137,13 +138,35 @@ def read_file(path: Path, shown: str, raw: bytes | None, diags: Diagnostics, che
     return read
 
 
-def is_data_file(data: Any) -> bool:
-    """A file of blocks and/or ``projects:`` (not one project: a project has ``name``)."""
-    from docgen.input.dataset import data_blocks
+#: The schema a file's ``# yaml-language-server: $schema=…`` line names says what it is.
+_SCHEMA_LINE = re.compile(rb"^#\s*yaml-language-server:\s*\$schema=\S*?([A-Za-z_-]+)\.schema\.json", re.M)
+_PROJECT_SCHEMAS = {"project"}
 
-    keys = [b.key for b in data_blocks()]
-    return (isinstance(data, dict) and any(k in data for k in (*keys, "grade_bands", "custom_fields", "projects"))
-            and "name" not in data)
+
+def is_data_file(data: Any, raw: bytes | None = None) -> bool:
+    """A file of blocks and/or ``projects:``, not one project. Decided by the strongest
+    evidence: the schema its ``$schema`` line names (``project.schema.json``: a project),
+    ``projects:`` or ``name:``, else which it has more of, fields only a project has or
+    blocks only a data file has. (A project's ``department:`` is also the final accounts'
+    block: a project that lacked ``name:`` was taken for a data file, and its missing name
+    was never mentioned among ten wrong errors.)"""
+    from docgen.input.dataset import data_blocks
+    from docgen.models import EvaluatedProject
+
+    if not isinstance(data, dict):
+        return False
+    if "projects" in data:
+        return True
+    found = _SCHEMA_LINE.search(raw[:2048]) if raw else None
+    if found is not None:
+        return found.group(1).decode() not in _PROJECT_SCHEMAS
+    if "name" in data:
+        return False
+    blocks = {b.key for b in data_blocks()} | {"grade_bands", "custom_fields", "projects"}
+    fields = set(EvaluatedProject.model_fields)
+    own_blocks = sum(1 for k in data if k in blocks - fields)
+    own_fields = sum(1 for k in data if k in fields - blocks)
+    return own_blocks > 0 and own_blocks >= own_fields
 
 
 # ---------------------------------------------------------------- JSON with exact values

@@ -37,7 +37,14 @@ class _DecimalConstructor(RoundTripConstructor):
             return super().construct_yaml_float(node)
 
 
+    def construct_yaml_timestamp(self, node, values=None):  # type: ignore[override]
+        # a date stays text here: the models read it (2024年12月31日 too) and say in Chinese,
+        # with its field, what is wrong with 2024-13-01 (ruamel: "month must be in 1..12")
+        return str(self.construct_scalar(node))
+
+
 _DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:timestamp", _DecimalConstructor.construct_yaml_timestamp)
 
 
 def _yaml() -> YAML:
@@ -67,6 +74,24 @@ _YAML_PROBLEMS = {
     "expected ',' or ']'": "方括号中缺少逗号或“]”",
     "expected ',' or '}'": "花括号中缺少逗号或“}”",
 }
+
+
+FULL_WIDTH_COLON = "键后面是全角冒号“：”，应为半角冒号“:”加一个空格（如 score: 86.5）"
+
+#: A key written with the full-width colon of a Chinese input method: ``score：86.5``.
+_KEY_FULL_WIDTH = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*：")
+
+
+def _full_width_colon(text: str, until: int | None) -> tuple[int, str] | None:
+    """(line, key) of the last key written with a full-width colon up to line ``until``."""
+    found = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if until is not None and number > until:
+            break
+        match = _KEY_FULL_WIDTH.match(line)
+        if match:
+            found = (number, match.group(1))
+    return found
 
 
 def _explain_yaml_problem(problem: str | None) -> str:
@@ -142,6 +167,10 @@ def parse_yaml(raw: bytes, shown: str, diagnostics: Diagnostics) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        colon = _full_width_colon(text, line)
+        if colon is not None:  # the parser stumbles a line later, on what follows
+            diagnostics.add(Diagnostic(shown, colon[0], (colon[1],), FULL_WIDTH_COLON))
+            return None
         col = f"第{mark.column + 1}列：" if mark else ""
         diagnostics.add(Diagnostic(shown, line, (), col + _explain_yaml_problem(exc.problem)))
         return None

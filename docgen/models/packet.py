@@ -7,7 +7,6 @@ the packet file; they are resolved and checked by :mod:`docgen.build.spec`, not 
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
 
@@ -17,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from docgen import families
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 from docgen.models.layout import TableColumn
-from docgen.models.values import output_name_problem
+from docgen.models.values import DateValue, output_name_problem
 
 #: The name of a folder's packet file: the loader never reads it as data.
 PACKET_FILE_NAMES = ("packet.yaml", "packet.yml")
@@ -61,7 +60,7 @@ class Packet(BaseModel):
     model_config = ConfigDict(extra="forbid", title="公开包")
 
     title: str = Field(title="公开包标题", description="合并PDF目录页的标题", min_length=1)
-    date: dt.date | None = Field(
+    date: DateValue | None = Field(
         None, title="发布日期",
         description="写入DOCX和PDF的文档日期；不写时用环境变量SOURCE_DATE_EPOCH，再没有则不写日期")
     inputs: Annotated[list[str], WithJsonSchema(_INPUTS_SCHEMA)] = Field(default_factory=lambda: ["."], title="输入",
@@ -89,18 +88,6 @@ class Packet(BaseModel):
     combined: Annotated[str | None, WithJsonSchema(_COMBINED_SCHEMA)] = Field(
         DEFAULT_COMBINED, title="合并PDF",
         description="含目录和书签的整包PDF的文件名；false表示不生成")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        if value is None or isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        raise PydanticCustomError("packet_date", "日期应写成2024-03-31的形式，实际为“{value}”", {"value": str(value)})
 
     @field_validator("inputs", mode="before")
     @classmethod

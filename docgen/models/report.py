@@ -6,7 +6,6 @@ what the user writes around them (metadata and narrative), never a computed figu
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Any
 
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from docgen.models.layout import TableColumn
 from docgen.models.project import TextList
-from docgen.models.values import Amount, IntValue, Unit
+from docgen.models.values import Amount, DateValue, IntValue, Unit
 
 
 class Ordering(str, Enum):
@@ -73,7 +72,7 @@ class OfficialReport(BaseModel):
     sections: list[TextSection] = Field(default_factory=list, title="正文各部分")
     score_table: ScoreTable = Field(title="得分表")
     signature: str = Field(title="署名（发文机关）", min_length=1)
-    date: dt.date = Field(title="成文日期")
+    date: DateValue = Field(title="成文日期")
     published: dict[str, Any] | None = Field(
         None, title="正文中手写的数字", description="正文直接写出的个数、金额和比率，与各行核对，例如"
         "“评价数:第一批: 3”“金额: 7300万元”“预算执行率: 90.29%”；不写时正文可用占位符")
@@ -97,7 +96,7 @@ class ResultsSummary(BaseModel):
     columns: list[TableColumn] | None = Field(
         None, title="汇总表的列", description="不写时用默认格式（序号、二级项目名称、单位、项目支出、评分结果、评分等级、评价机构）")
     signature: str | None = Field(None, title="署名")
-    date: dt.date | None = Field(None, title="日期")
+    date: DateValue | None = Field(None, title="日期")
 
 
 class DetailTable(BaseModel):

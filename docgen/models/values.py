@@ -7,6 +7,7 @@ Input is forgiving where office practice varies (``1,234.56``, full-width digits
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -153,6 +154,37 @@ Percentage = Annotated[
         {"type": "string", "pattern": r"^\s*[0-9０-９]+([.．][0-9０-９]+)?\s*[%％]?\s*$", "examples": ["90.29%"]},
     ]}),
 ]
+
+
+_DATE = re.compile(r"^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$")
+#: what an editor accepts for a date (the JSON Schema of DateValue)
+DATE_PATTERN = r"^\s*[0-9０-９]{4}\s*[年.\-/．－／]\s*[0-9０-９]{1,2}\s*[月.\-/．－／]\s*[0-9０-９]{1,2}\s*日?\s*$"
+
+
+def to_date(value: Any) -> dt.date:
+    """A date as offices write it: 2024-12-31, 2024年12月31日, 2024.12.31, 2024/12/31 (also in
+    full-width digits); a date that does not exist is said in Chinese (not "month must be in 1..12")."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = _DATE.match(text)
+    if not match:
+        raise PydanticCustomError("date", "应为日期（如2024-12-31或2024年12月31日），实际为“{value}”", {"value": str(value)})
+    year, month, day = map(int, match.groups())
+    if not 1 <= month <= 12:
+        raise PydanticCustomError("date", "日期“{value}”的月份应在1到12之间", {"value": str(value)})
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("date", "日期“{value}”不存在：{year}年{month}月没有{day}日",
+                                  {"value": str(value), "year": year, "month": month, "day": day}) from None
+
+
+DateValue = Annotated[dt.date, BeforeValidator(to_date),
+                      WithJsonSchema({"type": "string", "pattern": DATE_PATTERN,
+                                      "examples": ["2024-12-31", "2024年12月31日"]})]
 
 
 class Grade(str, Enum):

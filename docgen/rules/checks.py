@@ -63,6 +63,11 @@ def check_result_sheet_fields(project: EvaluatedProject) -> list[Finding]:
             missing.append(Finding((name,), f"生成结果表需要填写“{name}”（{title}）"))
     if project.score is None and project.grade is None:
         missing.append(Finding(("score",), "未填写评价得分或评价等级，结果表将不显示评价结论", Severity.WARNING))
+    if not project.problems:
+        missing.append(Finding(("problems",), "未填写主要问题（problems），结果表中这一栏将只有评价结论", Severity.WARNING))
+    if not (project.rectification or project.suggestions):
+        missing.append(Finding(("rectification",), "未填写整改要求（rectification，或建议 suggestions），"
+                                                    "结果表中这一栏将是空的", Severity.WARNING))
     return missing
 
 

@@ -20,7 +20,7 @@ PUBLISHER = "publisher:\n  area: 济源示范区\n  sheet_title: 重大政策和
 
 def project(i: int, score: str = "85.5", extra: str = "") -> str:
     return (f"name: 项目{i}\nimplementing_units: [单位{i % 7}]\nevaluation_year: 2023\n"
-            f"overview:\n  - 概况{i}\nscore: {score}\n{extra}")
+            f"overview:\n  - 概况{i}\nscore: {score}\n{extra}problems: [问题{i}]\nrectification: [整改{i}]\n")
 
 
 def write_projects(folder: Path, n: int) -> None:
