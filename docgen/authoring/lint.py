@@ -14,6 +14,7 @@ import types
 import typing
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
@@ -91,10 +92,12 @@ def _expression_type(node: nodes.Node, scope: dict[str, Any]) -> Any:
 class _Checker:
     """Walks a template's AST with the types of what each name holds."""
 
-    def __init__(self, env, scope: dict[str, Any], report):
+    def __init__(self, env, scope: dict[str, Any], report, used: dict | None = None):
         self.env, self.report = env, report
         self.scopes = [dict(scope)]
         self.macros: set[str] = set()
+        #: (type, field) of the context → the line of its first use (templates check compares formats)
+        self.used = used if used is not None else {}
 
     def lookup(self, name: str) -> Any:
         for scope in reversed(self.scopes):
@@ -139,6 +142,10 @@ class _Checker:
             if owner is not ANY and dataclasses.is_dataclass(owner) and _attribute_type(owner, node.attr) is None:
                 known = "、".join(f.name for f in dataclasses.fields(owner))
                 self.report(node.lineno, f"“{owner.__name__}”没有“{node.attr}”；可用：{known}")
+            elif owner is not ANY and dataclasses.is_dataclass(owner):
+                self.used.setdefault((owner.__name__, node.attr), node.lineno)
+            else:  # a macro's argument: its type is not known here, its field's name is
+                self.used.setdefault(("?", node.attr), node.lineno)
             return
         if isinstance(node, (nodes.Filter, nodes.Test)) and node.name is not None:
             table = self.env.filters if isinstance(node, nodes.Filter) else self.env.tests
@@ -172,7 +179,7 @@ def _family_scope(family: FamilySpec) -> dict[str, Any]:
     return {family.root: family.context_type(), **COMMON_CONTEXT}
 
 
-def lint_html(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
+def lint_html(templates: TemplateSet, family: FamilySpec, used: dict | None = None) -> list[LintFinding]:
     name = f"{family.name}.html"
     path = templates.path(name)
     if not path.is_file():
@@ -196,7 +203,7 @@ def lint_html(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
         def report(line, message, file=file):
             findings.append(LintFinding(file, str(line), message))
 
-        _Checker(env, _family_scope(family), report).visit(tree)
+        _Checker(env, _family_scope(family), report, _where(used, Path(file).name)).visit(tree)
     return findings + _lint_parts(templates, sources) + _lint_draft_stamp(templates, env, name)
 
 
@@ -378,7 +385,7 @@ def _split_tags(xml: bytes) -> list[tuple[str, str]]:
     return found
 
 
-def lint_docx(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
+def lint_docx(templates: TemplateSet, family: FamilySpec, used: dict | None = None) -> list[LintFinding]:
     name = f"{family.name}.docx"
     path = templates.path(name)
     if not path.is_file():
@@ -415,18 +422,89 @@ def lint_docx(templates: TemplateSet, family: FamilySpec) -> list[LintFinding]:
             where = next((w for w, t in locations if text and t and (text in t or t in text)), f"第{line}段")
             findings.append(LintFinding(shown, prefix + where, message))
 
-        _Checker(env, _family_scope(family), report).visit(tree)
+        lines = source.splitlines()
+
+        def place(line, lines=lines, locations=locations, prefix=prefix):
+            text = re.sub(r"<[^>]+>", "", lines[line - 1]).strip() if 0 < line <= len(lines) else ""
+            return prefix + next((w for w, t in locations if text and t and (text in t or t in text)), f"第{line}段")
+
+        found: dict = {}
+        _Checker(env, _family_scope(family), report, found).visit(tree)
+        if used is not None:
+            for key, line in found.items():
+                used.setdefault(key, f"{name}（{place(line)}）")
     return findings
 
 
 def lint(templates: TemplateSet) -> list[LintFinding]:
-    """Every family's Word and HTML template in the set (its own files and the fallbacks)."""
+    """Every family's Word and HTML template in the set (its own files and the fallbacks), and
+    per family the fields one format prints and the other does not (:func:`one_format_only`)."""
     findings = [LintFinding(name, "1", "是指向模板目录以外的链接：渲染时不会读取它，请换成模板目录中的文件")
                 for name in templates.links_outside()]
     for family in families.FAMILIES:
-        for check in (lint_docx, lint_html):
+        used: dict[str, dict] = {"docx": {}, "html": {}}
+        for kind, check in (("docx", lint_docx), ("html", lint_html)):
             try:
-                findings += check(templates, family)
+                findings += check(templates, family, used[kind])
             except OutsideTemplateSet as refused:  # a link out of the set, reported above
                 findings.append(LintFinding(f"{family.name}.docx/.html", "1", str(refused)))
+                used = {}
+                break
+        if used:
+            findings += one_format_only(family, used["docx"], used["html"])
     return list(dict.fromkeys(findings))  # base.html and shared macros are checked once per family
+
+
+def one_format_only(family: FamilySpec, docx: dict, html: dict) -> list[LintFinding]:
+    """A field of the family's document tree that one of its templates prints and the other
+    does not: a line added to the Word template and forgotten in the HTML one (or the other
+    way round). ``docx``/``html``: (type, field) → where the template uses it."""
+    findings = []
+    content = _content_fields(family.context_type())
+    for mine, other, theirs in ((f"{family.name}.html", docx, html), (f"{family.name}.docx", html, docx)):
+        for (owner, field), where in other.items():
+            if (owner, field) in content and (owner, field) not in theirs and ("?", field) not in theirs:
+                findings.append(LintFinding(mine, "1", f"没有印出“{owner}.{field}”，而{where}印出了它："
+                                                       "两种格式的内容会不一致", Severity.WARNING))
+    return sorted(findings, key=lambda f: (f.file, f.message))
+
+
+def _content_fields(root: type) -> set[tuple[str, str]]:
+    """(type, field) of every field of the document tree that holds what a reader reads: text,
+    or parts made of text. Numbers and flags (indents, column widths, spans, landscape) are
+    how a format lays the page out: each format may need its own."""
+    found: set[tuple[str, str]] = set()
+    seen: set[type] = set()
+
+    def is_content(hint: Any) -> bool:
+        hint = _without_none(hint)
+        if hint is str:
+            return True
+        if dataclasses.is_dataclass(hint):
+            visit(hint)
+            return any(key[0] == hint.__name__ for key in found)
+        args = typing.get_args(hint)
+        if typing.get_origin(hint) in (list, tuple, dict) or isinstance(hint, types.GenericAlias):
+            return any(is_content(a) for a in args if a is not Ellipsis)
+        if args:  # a union
+            return any(is_content(a) for a in args)
+        return False
+
+    def visit(cls: type) -> None:
+        if cls in seen:
+            return
+        seen.add(cls)
+        for name, hint in _hints(cls).items():
+            if is_content(hint):
+                found.add((cls.__name__, name))
+
+    visit(root)
+    return found
+
+
+def _where(used: dict | None, file: str) -> dict:
+    """A ``used`` map for one HTML file: each use noted with the file and line."""
+    class Noting(dict):
+        def setdefault(self, key, line):  # noqa: D102
+            return used.setdefault(key, f"{file}（第{line}行）") if used is not None else None
+    return Noting()
