@@ -25,3 +25,16 @@ def pid() -> int:
 
 def fails(x: int) -> int:
     raise ValueError(f"bad {x}")
+
+
+def sleep_for(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def slow_result(task, fonts: bool = True):
+    """A stand-in for run_task: a document that takes 2.5 s to render."""
+    from docgen.build.tasks import TaskResult
+
+    time.sleep(2.5)
+    return TaskResult(task.id, True, "0" * 64, 1, 2.5)

@@ -46,3 +46,25 @@ def test_a_dead_worker_fails_exactly_its_task(start_method):
         results = run_all(executor, futures)
     assert isinstance(results[3], WorkerDied)
     assert [r for i, r in enumerate(results) if i != 3] == [i * i for i in range(8) if i != 3]
+
+
+def test_a_long_task_ticks_the_reporter_about_once_a_second(monkeypatch):
+    """While one document renders for 2.5 s and nothing else ends, the build's thread calls
+    ``tick`` (the progress bar's clock moves on) and the pool's wait returns empty at its timeout."""
+    import docgen.build.schedule as schedule
+    from docgen.build.tasks import Task, TaskResult
+
+    monkeypatch.setattr(schedule, "run_task", t.slow_result)
+    import time
+
+    ticks, heard = [], []
+    with ProcessExecutor(1, start_method="fork") as executor:
+        sleeper = executor.submit(t.sleep_for, 0.5)
+        assert executor.wait([sleeper], timeout=0.1) == []  # nothing done yet: empty at the timeout
+        assert executor.wait([sleeper]) == [sleeper]
+        task = Task(0, "pdf", "a.pdf", "/nonexistent/a.pdf", "")
+        started = time.monotonic()
+        schedule.run_tasks([task], executor, lambda task, res: heard.append(res) and None,
+                           tick=lambda: ticks.append(time.monotonic() - started))
+    assert [r.ok for r in heard] == [True] and isinstance(heard[0], TaskResult)
+    assert 1 <= len(ticks) <= 3 and all(b - a >= 0.9 for a, b in zip(ticks, ticks[1:]))
