@@ -133,7 +133,8 @@ class _Checker:
                     self.scopes[0][name if isinstance(name, str) else name[-1]] = ANY
             return
         if isinstance(node, nodes.Name) and node.ctx == "load":
-            if self.lookup(node.name) is None and node.name not in self.macros and node.name not in self.env.globals:
+            if (self.lookup(node.name) is None and node.name not in self.macros and node.name not in self.env.globals
+                    and node.name != "self"):  # Jinja's own: a template's blocks (self.author())
                 self.report(node.lineno, f"模板使用了未提供的变量“{node.name}”")
             return
         if isinstance(node, nodes.Getattr):

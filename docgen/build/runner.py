@@ -285,7 +285,7 @@ class Build:
         if self.persistent:
             self.preflight = Preflight(str(self.out_dir / STATE_DIR), keys.hash_json(self.env))
         self.pdf_env = {"fonts": keys.font_fingerprint(), "system": list(keys.system_libraries()),
-                        "date": spec.pdf_date}
+                        "date": spec.pdf_date, **({"variant": spec.pdf_variant} if spec.pdf_variant else {})}
         docx_env = {"timestamp": spec.docx_timestamp}
         # what every output of a format shares, hashed once (not once per output of 20,000)
         common = {fmt: keys.hash_json({"scheme": keys.KEY_SCHEME, "env": self.env,
@@ -346,6 +346,7 @@ class Build:
                 # the context is given just before the task runs (_prepare), not to 20,000 at once
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             None, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
+                            pdf_variant=spec.pdf_variant if fmt == "pdf" else None,
                             guard=self._guard(name, old_out), limits=spec.limits,
                             # a PDF is checked where it is written, a DOCX too when no PDF is made
                             preflight=self.preflight if fmt == "pdf" or "pdf" not in spec.formats else None)

@@ -37,6 +37,7 @@ class PacketSpec:
     in_memory: bool = False  # described by a command line (docgen render), not by a file
     limits: RenderLimits = RenderLimits()  # of each document's rendering
     duplex: bool = True  # the combined PDF for printing on both sides (each document on a right-hand page)
+    pdf_variant: str | None = None  # "pdf/a-2b", "pdf/ua-1"…: the standard every document's PDF follows
     #: packet.yaml's ``columns:`` (family → columns) and the line of each column there
     columns: dict = field(default_factory=dict)
     column_lines: dict = field(default_factory=dict)
@@ -174,6 +175,7 @@ def load_packet(path: Path):
         docx_timestamp=docx_timestamp, pdf_date=pdf_date, date_label=label, allow_errors=packet.allow_errors,
         limits=RenderLimits(packet.limits.seconds, packet.limits.memory_mb),
         duplex=packet.duplex, columns=columns, column_lines=lines,
+        pdf_variant=packet.pdf_variant.value if packet.pdf_variant else None,
     ), diagnostics
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import os
 import time
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class Task:
     context: dict | None = None
     docx_timestamp: str = DOCX_EPOCH
     pdf_date: str | None = None
+    pdf_variant: str | None = None  # the PDF standard to follow ("pdf/a-2b"…), None: plain PDF
     combined: Any = None  # docgen.build.combined.CombinedSpec
     cost: int = 0  # an estimate of the work: the largest documents start first
     scratch: str = ""  # the build's state folder (page counts of parts)
@@ -170,7 +172,7 @@ def warm_worker(pdf: bool = True) -> None:
             '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
             '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
     else:
-        import docxtpl  # noqa: F401
+        importlib.import_module("docxtpl")  # what a DOCX task needs first
     gc.collect()
     gc.freeze()  # what is loaded now lives as long as the worker: the collector need not scan it again
     trace("worker: ready")
@@ -227,11 +229,11 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
 
                 renderer = RENDERERS.pdf(task.templates)
                 html = renderer.html(task.family, task.context)
-                split = split_html(html)
+                split = split_html(html) if not task.pdf_variant else None  # one piece: parts lose PDF/A
                 if split is not None:
                     job = PartsJob.of(split, html, task.pdf_date, task.scratch, task.label, task.limits)
                     return _with_words(TaskResult(task.id, True, seconds=time.perf_counter() - start, parts=job))
-                data, title, pages = renderer.write(html, task.pdf_date)
+                data, title, pages = renderer.write(html, task.pdf_date, task.pdf_variant)
             elif task.kind == "edition":
                 from docgen.build.combined import lay_out_edition
 

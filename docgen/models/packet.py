@@ -28,6 +28,14 @@ class OutputFormat(str, Enum):
     PDF = "pdf"
 
 
+class PdfVariant(str, Enum):
+    """``pdf_variant``: the PDF standard each document's PDF follows (WeasyPrint writes it)."""
+
+    PDF_A_2B = "pdf/a-2b"  # archival (ISO 19005-2, level B): fonts embedded, XMP metadata, sRGB output intent
+    PDF_A_3B = "pdf/a-3b"  # the same, attachments allowed (ISO 19005-3)
+    PDF_UA_1 = "pdf/ua-1"  # accessible (ISO 14289-1): tagged structure, document language, title shown
+
+
 _FORMAT_NAMES = [f.value for f in OutputFormat]
 #: What an editor's schema check accepts: every spelling the validators below normalise.
 _INPUTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}, "minItems": 1}, {"type": "string"}]}
@@ -85,6 +93,10 @@ class Packet(BaseModel):
         None, title="表格的列",
         description="按文档类型声明表格各列（summary-report、results-summary、detail-table），"
                     "数据中没有声明columns时使用，格式同数据块中的columns")
+    pdf_variant: PdfVariant | None = Field(
+        None, title="PDF标准",
+        description="每份文档的PDF遵循的标准：pdf/a-2b（长期归档，PDF/A-2b）、pdf/a-3b、pdf/ua-1（无障碍）；"
+                    "不写时为普通PDF。合并PDF不随之改变")
     combined: Annotated[str | None, WithJsonSchema(_COMBINED_SCHEMA)] = Field(
         DEFAULT_COMBINED, title="合并PDF",
         description="含目录和书签的整包PDF的文件名；false表示不生成")

@@ -160,20 +160,24 @@ class PdfRenderer:
             url = getattr(refused, "url", "")
             raise TemplateResourceRefused(str(refused), _reference_line(self.templates, url) if url else None) from None
 
-    def write(self, html: str, created: str | None = None) -> tuple[bytes, str | None, int]:
+    def write(self, html: str, created: str | None = None,
+              variant: str | None = None) -> tuple[bytes, str | None, int]:
         """``html`` as PDF: (bytes, title from the template's <title>, page count); ``created``
         is the creation and modification date. A template marked for parts is laid out in two
-        parts on both cores (:mod:`docgen.render.parts`)."""
+        parts on both cores (:mod:`docgen.render.parts`), unless ``variant`` names a PDF
+        standard ("pdf/a-2b", "pdf/ua-1"…): WeasyPrint writes its metadata, output intent and
+        tags for a document it lays out whole, which joined parts would lose."""
         from docgen.render.parts import render_in_parts, split_html
 
-        identifier = pdf_identifier(html, created)
-        split = split_html(html)
+        identifier = pdf_identifier(html, created) if not variant else pdf_identifier(html + variant, created)
+        split = split_html(html) if not variant else None
         if split is not None:
             return render_in_parts(split, self.layout, identifier, created)
         document = self.layout(html)
         if created:
             document.metadata.created = document.metadata.modified = created
-        return document.write_pdf(pdf_identifier=identifier), document.metadata.title, len(document.pages)
+        data = document.write_pdf(pdf_identifier=identifier, **({"pdf_variant": variant} if variant else {}))
+        return data, document.metadata.title, len(document.pages)
 
     def render(self, family: str, context: dict[str, Any]) -> bytes:
         return self.write(self.html(family, context))[0]

@@ -131,7 +131,7 @@ def test_a_field_printed_in_one_format_only_is_warned(tmp_path):
     doc.save(str(folder / "result-sheet.docx"))
     found = [str(f) for f in lint(TemplateSet(folder)) if "两种格式" in str(f)]
     assert found == [
-        "result-sheet.docx:1: 警告: 没有印出“ResultSheet.evaluation_time”，而result-sheet.html（第13行）印出了它：两种格式的内容会不一致",
+        "result-sheet.docx:1: 警告: 没有印出“ResultSheet.evaluation_time”，而result-sheet.html（第14行）印出了它：两种格式的内容会不一致",
         "result-sheet.html:1: 警告: 没有印出“ResultSheet.agency”，而result-sheet.docx（表格1第5行第2列）印出了它：两种格式的内容会不一致",
         "result-sheet.html:1: 警告: 没有印出“ResultSheet.expenditure”，而result-sheet.docx（表格1第5行第2列）印出了它：两种格式的内容会不一致",
     ]
