@@ -31,7 +31,16 @@ sysdeps:
 	  echo "run: sudo apt-get install -y$$missing"; \
 	fi
 
-install: $(STAMP) sysdeps
+# The YAML language server that VS Code's YAML extension runs: tests/authoring/test_editor.py
+# drives it as an editor does. Installed when npm is there (its tests are skipped otherwise).
+LS := .tools/node_modules/yaml-language-server/bin/yaml-language-server
+LS_VERSION := 1.25.0
+$(LS):
+	@if command -v npm >/dev/null; then \
+	  mkdir -p .tools && npm install --silent --no-audit --no-fund --prefix .tools yaml-language-server@$(LS_VERSION) >/dev/null; \
+	else echo "npm not found: the editor tests (yaml-language-server) will be skipped"; fi
+
+install: $(STAMP) sysdeps $(LS)
 
 # Every packet under samples/: incremental (a second `make demo` rebuilds nothing), in parallel.
 demo: install

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, create_model
 from docgen import families
 from docgen.input import data_file_model
 from docgen.models import EvaluatedProject
+from docgen.models.project import UNPUBLISHABLE, UNPUBLISHED
 from docgen.models.layout import CustomField, FieldType
 from docgen.models.packet import Packet
+from docgen.models.values import DATE_PATTERN
 
 
 def file_kinds() -> dict[str, tuple[str, type[BaseModel] | tuple[str, ...]]]:
@@ -49,19 +51,52 @@ def model_for(kind: str) -> type[BaseModel]:
 def schema_for(kind: str, custom: Sequence[CustomField] = ()) -> dict:
     """The JSON Schema of a kind of file; with a packet's ``custom`` fields, a project's
     ``fields:`` lists them, each with its type, label and choices (an editor completes them)."""
-    schema = model_for(kind).model_json_schema()
+    schema = for_editors(model_for(kind).model_json_schema())
     schema["title"] = file_kinds()[kind][0]
-    if custom:
-        project = schema if kind == "project" else schema.get("$defs", {}).get("EvaluatedProject")
-        if project is not None:
+    project = schema if kind == "project" else schema.get("$defs", {}).get("EvaluatedProject")
+    if project is not None:
+        project["defaultSnippets"] = [PROJECT_SNIPPET]
+        for name in UNPUBLISHABLE:  # "score: 未公开" is read as well as a score
+            field = project["properties"][name]
+            project["properties"][name] = {**{k: v for k, v in field.items() if k != "anyOf"},
+                                           "anyOf": [*field.get("anyOf", []), {"const": UNPUBLISHED}]}
+        if custom:
             project["properties"]["fields"] = custom_fields_schema(custom)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
+#: What an editor inserts for a new project (VS Code's YAML extension: ``defaultSnippets``).
+PROJECT_SNIPPET = {
+    "label": "评价对象（项目）",
+    "description": "插入一个完整的评价对象：名称、实施单位、评价年度、概况、得分、主要问题、整改要求",
+    "body": {"object_type": "项目", "name": "$1", "implementing_units": ["$2"], "evaluation_year": 2024,
+             "overview": ["$3"], "score": 0, "problems": ["$4"], "rectification": ["$5"]},
+}
+
+#: pydantic writes its own names for some bounds; JSON Schema's are these
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+#: a whole number as docgen reads it: full-width digits too (２０２３)
+_WHOLE_TEXT = {"type": "string", "pattern": r"^\s*[0-9０-９]+\s*$"}
+
+
+def for_editors(node):
+    """A schema as an editor should apply it: JSON Schema's own keywords for bounds
+    (``minimum``, not pydantic's ``ge``: an editor ignored them and took 1800 for a year), no
+    ``null`` inserted for an optional field on completion, and whole numbers also as
+    full-width digits, which docgen reads."""
+    if isinstance(node, list):
+        return [for_editors(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {_BOUNDS.get(k, k): for_editors(v) for k, v in node.items() if not (k == "default" and v is None)}
+    if node.get("type") == "integer" and "anyOf" not in node:
+        return {"anyOf": [node, _WHOLE_TEXT]}
+    return node
+
+
 def custom_fields_schema(custom: Sequence[CustomField]) -> dict:
     """``fields:`` of a project as the packet declares them."""
-    date = {"type": "string", "pattern": r"^\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?$",
-            "examples": ["2024年12月31日", "2024-12-31"]}
+    date = {"type": "string", "pattern": DATE_PATTERN, "examples": ["2024年12月31日", "2024-12-31"]}
     kinds = {
         FieldType.TEXT: {"type": "string"},
         FieldType.AMOUNT: {"anyOf": [{"type": "string", "pattern": "^.*(元|万元|亿元)$", "examples": ["120万元"]},

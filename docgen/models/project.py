@@ -91,10 +91,13 @@ class EvaluatedProject(BaseModel):
         None, title="编号", description="输出文件名；不填时用YAML文件名", pattern=r"^[\w\-.]+$"
     )
     object_type: ObjectType = Field(ObjectType.PROJECT, title="评价对象类型", description="项目、政策或部门整体")
-    department: str | None = Field(None, title="主管部门或单位名称")
-    name: str = Field(title="项目名称", min_length=1)
+    department: str | None = Field(None, title="主管部门或单位名称",
+                                   description="结果汇总表、明细表的“单位”一栏，例如“示范区财政金融局”")
+    name: str = Field(title="项目名称", min_length=1,
+                      description="必填，印在结果表首行，例如“2022年度住建局部门整体评价”")
     implementing_units: TextList = Field(default_factory=list, title="项目实施单位", description="一个或多个单位")
-    evaluation_year: IntValue | None = Field(None, title="评价时间（年）", ge=1949, le=2200)
+    evaluation_year: IntValue | None = Field(None, title="评价时间（年）", ge=1949, le=2200,
+                                             description="四位年份，例如 `2023`；结果表印“评价时间：2023年”")
     overview: TextList = Field(default_factory=list, title="项目概况", description="段落列表")
     implementation: TextList = Field(default_factory=list, title="项目实施情况", description="段落列表")
     expenditure: Amount | None = Field(None, title="项目支出", description="例如“6354.80万元”")
@@ -109,11 +112,15 @@ class EvaluatedProject(BaseModel):
     result_note: str | None = Field(
         None, title="评价结果说明", description="无得分和等级时印出的文字，例如“未实施”"
     )
-    problems: TextList = Field(default_factory=list, title="主要问题")
-    rectification: TextList = Field(default_factory=list, title="整改要求")
-    suggestions: TextList = Field(default_factory=list, title="建议")
-    agency: str | None = Field(None, title="评价机构")
-    remarks: str | None = Field(None, title="备注")
+    problems: TextList = Field(default_factory=list, title="主要问题",
+                               description="每条一项，以“- ”开头；编号自动生成，不要手写“1.”。例如：\n\n"
+                                           "```yaml\nproblems:\n  - 绩效目标设置不够明确。\n  - 资金支付进度滞后。\n```")
+    rectification: TextList = Field(default_factory=list, title="整改要求",
+                                    description="每条一项，以“- ”开头；编号自动生成。也可改写为“建议”（suggestions）")
+    suggestions: TextList = Field(default_factory=list, title="建议",
+                                  description="每条一项，以“- ”开头；没有“整改要求”时印在结果表该栏和明细表")
+    agency: str | None = Field(None, title="评价机构", description="第三方评价机构名称，例如“某会计师事务所”")
+    remarks: str | None = Field(None, title="备注", description="汇总表、明细表的“备注”一栏")
     unpublished: list[str] = Field(
         default_factory=list, title="未公开的数字",
         description="原件未公开的字段（score、grade、expenditure、budget、executed、execution_rate），印“未公开”，"

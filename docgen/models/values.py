@@ -110,11 +110,15 @@ def _score(value: Any) -> Decimal:
     return score
 
 
+#: a number as docgen reads it from text: full-width digits, thousands separators (the editor's schema)
+NUMBER_TEXT = {"type": "string", "pattern": r"^\s*[+-]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?\s*$"}
+
 Score = Annotated[
     Decimal,
     BeforeValidator(_score),
     PlainSerializer(lambda d: str(d), return_type=str),
-    Field(json_schema_extra={"type": "number", "minimum": 0, "maximum": 100}),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, NUMBER_TEXT],
+                    "examples": [86.5]}),
 ]
 
 
@@ -245,7 +249,7 @@ class Amount(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="金额")
 
-    value: DecimalValue = Field(title="数额")
+    value: DecimalValue = Field(title="数额", description="不带单位的数字，例如 6354.80")
     unit: Unit = Field(title="单位", description="元、万元或亿元")
 
     @model_validator(mode="before")
