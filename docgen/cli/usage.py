@@ -83,7 +83,10 @@ def usage_message(exc: Exception) -> str:
 
 def _what(exc: Exception, ctx) -> str:
     if isinstance(exc, ct.NoSuchOption):
-        near = f"；相近的选项：{'、'.join(sorted(exc.possibilities))}" if exc.possibilities else ""
+        hidden = {name for p in (ctx.command.params if ctx is not None else []) if getattr(p, "hidden", False)
+                  for name in p.opts}  # kept for old scripts (--json), not offered
+        offered = sorted(set(exc.possibilities or ()) - hidden)
+        near = f"；相近的选项：{'、'.join(offered)}" if offered else ""
         return f"没有选项“{exc.option_name}”{near}"
     if isinstance(exc, ct.MissingParameter):
         kind = "参数" if (exc.param_type or getattr(exc.param, "param_type_name", "")) == "argument" else "选项"

@@ -52,7 +52,7 @@ def test_help_lines_are_wrapped_not_cut_at_80_columns():
 
 @pytest.mark.parametrize("args, said", [
     (["build"], "错误：缺少参数“packet”"),
-    (["build", "x.yaml", "--jobz", "2"], "错误：没有选项“--jobz”；相近的选项：--jobs"),
+    (["build", "x.yaml", "--jobz", "2"], "错误：没有选项“--jobz”；相近的选项：--jobs\n"),
     (["build", "/no/such/packet.yaml"], "错误：“packet”的值不对：“/no/such/packet.yaml”不存在"),
     (["build", str(JIYUAN / "packet.yaml"), "-j", "0"], "错误：“--jobs / -j”的值不对：应不小于1"),
     (["build", str(JIYUAN / "packet.yaml"), "-j", "two"], "错误：“--jobs / -j”的值不对：应为整数"),
