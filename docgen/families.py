@@ -37,6 +37,7 @@ class Block:
     model: str  # "module:Class" of the pydantic model (``list[...]`` when ``many``)
     title: str  # the field's title in the JSON schema and in messages
     many: bool = False  # a list of ``model``
+    description: str = ""  # what an editor shows for the key (Chinese, with what it makes)
 
     def annotation(self) -> Any:
         model = resolve(self.model)
@@ -111,32 +112,39 @@ FILE_KINDS: dict[str, str] = {
 
 FAMILIES: list[FamilySpec] = [
     FamilySpec("result-sheet", "重大政策和重点项目预算绩效评价结果",
-               Block("publisher", "docgen.models.project:Publisher", "发布机关（结果表）"),
+               Block("publisher", "docgen.models.project:Publisher", "发布机关（结果表）",
+                     description="结果表页首的地区和标题，一批结果表共用；写了它，每个评价对象生成一张结果表"),
                "sheet", "docgen.contexts.result_sheet:ResultSheet", "docgen.contexts.result_sheet:documents",
                "batch", document_each="docgen.contexts.result_sheet:document",
                check_each="docgen.contexts.result_sheet:check_one"),
     FamilySpec("summary-report", "财政支出绩效评价情况报告（公文）",
-               Block("report", "docgen.models.report:OfficialReport", "绩效评价情况报告（公文）"),
+               Block("report", "docgen.models.report:OfficialReport", "绩效评价情况报告（公文）",
+                     description="财政局的绩效评价情况报告：红头、发文字号、正文各部分和按得分排名的得分表（GB/T 9704）"),
                "report", "docgen.contexts.summary_report:SummaryReport", "docgen.contexts.summary_report:documents",
                "report", check="docgen.contexts.summary_report:check", columns="score_table.columns"),
     FamilySpec("results-summary", "绩效评价结果情况说明及汇总表",
-               Block("results_summary", "docgen.models.report:ResultsSummary", "绩效评价结果情况说明及汇总表"),
+               Block("results_summary", "docgen.models.report:ResultsSummary", "绩效评价结果情况说明及汇总表",
+                     description="结果情况说明（可用占位符{评价数}等）及附件汇总表，汇总本数据集的全部评价对象"),
                "summary", "docgen.contexts.results_summary:ResultsSummaryDoc",
                "docgen.contexts.results_summary:documents", "report",
                check="docgen.contexts.results_summary:check", columns="columns"),
     FamilySpec("detail-table", "财政支出重点绩效评价项目明细表",
-               Block("detail_table", "docgen.models.report:DetailTable", "重点绩效评价项目明细表"),
+               Block("detail_table", "docgen.models.report:DetailTable", "重点绩效评价项目明细表",
+                     description="重点绩效评价项目的明细表：每个评价对象一行，含主要问题和整改建议"),
                "table", "docgen.contexts.detail_table:DetailTableDoc", "docgen.contexts.detail_table:documents",
                "report", check="docgen.contexts.detail_table:check", columns="columns"),
     FamilySpec("final-accounts", "部门决算公开",
-               Block("department", "docgen.models.accounts:Department", "部门概况（部门决算公开）"),
+               Block("department", "docgen.models.accounts:Department", "部门概况（部门决算公开）",
+                     description="部门决算公开的第一部分：部门名称、职能、机构设置；写了它即生成部门决算公开"),
                "accounts", "docgen.contexts.final_accounts:FinalAccounts",
                "docgen.contexts.final_accounts:documents", "accounts",
                check="docgen.contexts.final_accounts:check",
-               supporting=(Block("accounts", "docgen.models.accounts:Accounts", "部门决算表"),
-                           Block("explanations", "docgen.models.accounts:Explanations", "情况说明所需数据"),
+               supporting=(Block("accounts", "docgen.models.accounts:Accounts", "部门决算表",
+                                 description="部门决算公开的公开01至10表（金额单位见unit）"),
+                           Block("explanations", "docgen.models.accounts:Explanations", "情况说明所需数据",
+                                 description="部门决算情况说明中需要的数字和文字（上年数、原因说明等）"),
                            Block("self_evaluations", "docgen.models.accounts:SelfEvaluation", "项目支出绩效自评表",
-                                 many=True)),
+                                 many=True, description="附件：每个项目一张自评表（资金、年度目标、绩效指标），每项以“- ”开头")),
                uses_projects=False),
 ]
 

@@ -90,7 +90,9 @@ def for_editors(node):
         return node
     node = {_BOUNDS.get(k, k): for_editors(v) for k, v in node.items() if not (k == "default" and v is None)}
     if node.get("type") == "integer" and "anyOf" not in node:
-        return {"anyOf": [node, _WHOLE_TEXT]}
+        # what an editor shows stays on the field, the two forms go under it
+        shown = {k: node.pop(k) for k in ("title", "description", "examples") if k in node}
+        return {**shown, "anyOf": [node, _WHOLE_TEXT]}
     return node
 
 

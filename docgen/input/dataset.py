@@ -68,12 +68,14 @@ class Origin:
 def _data_file_model(registry: tuple) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for block in registry:
-        fields[block.key] = (block.annotation() | None, Field(None, title=block.title))
+        fields[block.key] = (block.annotation() | None, Field(None, title=block.title,
+                                                              description=block.description or None))
     fields["grade_bands"] = (GradeBands | None, Field(None, title="评价等级分档",
                                                        description="不写时用财预〔2020〕10号的默认分档"))
     fields["custom_fields"] = (list[CustomField] | None, Field(None, title="自定义字段",
                                                                description="评价对象可填写的其他字段"))
-    fields["projects"] = (list[EvaluatedProject], Field(default_factory=list, title="评价对象"))
+    fields["projects"] = (list[EvaluatedProject], Field(default_factory=list, title="评价对象",
+                                                        description="评价对象列表，每项以“- ”开头；也可每个项目一个文件"))
     return create_model("DataFile", __config__=ConfigDict(extra="forbid", title="数据文件"), **fields)
 
 

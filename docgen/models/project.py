@@ -41,9 +41,9 @@ class GradeBands(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="评价等级分档")
 
-    excellent: DecimalValue = Field(Decimal(90), alias="优", title="“优”的最低分")
-    good: DecimalValue = Field(Decimal(80), alias="良", title="“良”的最低分")
-    fair: DecimalValue = Field(Decimal(60), alias="中", title="“中”的最低分")
+    excellent: DecimalValue = Field(Decimal(90), alias="优", title="“优”的最低分", description="不写时为90（财预〔2020〕10号）")
+    good: DecimalValue = Field(Decimal(80), alias="良", title="“良”的最低分", description="不写时为80；应低于“优”")
+    fair: DecimalValue = Field(Decimal(60), alias="中", title="“中”的最低分", description="不写时为60；低于此分为“差”")
 
     @field_validator("fair")
     @classmethod
@@ -71,7 +71,8 @@ class Publisher(BaseModel):
     model_config = ConfigDict(extra="forbid", title="发布机关")
 
     area: str = Field(title="地区或发布机关", description="每页页首显示，例如“济源示范区”")
-    sheet_title: str = Field("重大政策和重点项目预算绩效评价结果", title="结果表标题")
+    sheet_title: str = Field("重大政策和重点项目预算绩效评价结果", title="结果表标题",
+                             description="每张结果表地区下方的标题；不写时为“重大政策和重点项目预算绩效评价结果”")
 
 
 #: What a table prints for a figure the original did not publish (原件未公开).
