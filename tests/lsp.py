@@ -26,7 +26,9 @@ def available() -> bool:
 
 
 class LanguageServer:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, locale: str = "zh-cn"):
+        """``locale``: the editor's display language (VS Code passes its own; the server ships
+        a zh-cn translation of its messages)."""
         self.proc = subprocess.Popen(["node", str(SERVER), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
         self.ids = iter(range(1, 1_000_000))
@@ -36,7 +38,7 @@ class LanguageServer:
         settings = {"yaml": {"validate": True, "hover": True, "completion": True, "format": {"enable": False},
                              "schemaStore": {"enable": False}}}
         self.settings = settings
-        self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {
+        self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "locale": locale, "capabilities": {
             "textDocument": {"completion": {"completionItem": {"snippetSupport": True,
                                                                 "documentationFormat": ["markdown", "plaintext"]}},
                              "hover": {"contentFormat": ["markdown", "plaintext"]},
