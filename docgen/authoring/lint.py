@@ -204,7 +204,10 @@ def lint_html(templates: TemplateSet, family: FamilySpec, used: dict | None = No
         def report(line, message, file=file):
             findings.append(LintFinding(file, str(line), message))
 
-        _Checker(env, _family_scope(family), report, _where(used, Path(file).name)).visit(tree)
+        found: dict = {}
+        _Checker(env, _family_scope(family), report, found).visit(tree)
+        for key, line in found.items() if used is not None else ():
+            used.setdefault(key, f"{Path(file).name}（第{line}行）")
     return findings + _lint_parts(templates, sources) + _lint_draft_stamp(templates, env, name)
 
 
@@ -502,10 +505,3 @@ def _content_fields(root: type) -> set[tuple[str, str]]:
     visit(root)
     return found
 
-
-def _where(used: dict | None, file: str) -> dict:
-    """A ``used`` map for one HTML file: each use noted with the file and line."""
-    class Noting(dict):
-        def setdefault(self, key, line):  # noqa: D102
-            return used.setdefault(key, f"{file}（第{line}行）") if used is not None else None
-    return Noting()
