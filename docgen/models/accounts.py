@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -39,12 +39,50 @@ def _code(pattern: re.Pattern, what: str):
     return check
 
 
+def _describe(schema: dict, cls: type) -> None:
+    """What an editor shows for each figure of the disclosure: which table or part it belongs
+    to (the class's ``where``), what kind of value it is and how it is written, with an
+    example. A field's own description, where it has one, is kept."""
+    import typing
+
+    for name, prop in schema.get("properties", {}).items():
+        if "description" in prop:
+            continue
+        info = cls.model_fields[name]
+        title = info.title or name
+        hint = info.annotation
+        args = typing.get_args(hint)
+        kinds = {a for a in (hint, *args) if a is not type(None)}
+        origin = typing.get_origin(hint)
+        text = repr(hint)
+        if origin is dict or dict in kinds:
+            how = "按类写，键为功能分类“类”的名称，例如 `一般公共服务支出: 123.45`"
+        elif origin is list or "list[" in text:
+            how = "每项以“- ”开头"
+        elif hint is bool:
+            how = "true或false"
+        elif "Decimal" in text:
+            how = f"金额{cls.unit_note}，例如 `1234.56`；可写千分位（1,234.56）和全角数字"
+        elif "int" in text:
+            how = "整数，例如 `3`"
+        elif "str" in text:
+            how = "照印的文字"
+        else:
+            how = "见其中各项"
+        prop["description"] = f"{cls.where}的“{title}”：{how}" if cls.where else f"“{title}”：{how}"
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, json_schema_extra=_describe)
+    #: the table or part of the disclosure the fields belong to (in each field's description)
+    where: ClassVar[str] = ""
+    unit_note: ClassVar[str] = "（单位见accounts的unit，默认万元）"
 
 
 class IncomeColumns(_Strict):
     """收入决算表 (公开02表) columns."""
+
+    where = "收入决算表（公开02表）"
 
     total: NonNegativeDecimal | None = Field(None, title="本年收入合计")
     fiscal: NonNegativeDecimal | None = Field(None, title="财政拨款收入")
@@ -58,6 +96,8 @@ class IncomeColumns(_Strict):
 class ExpenditureColumns(_Strict):
     """支出决算表 (公开03表) columns."""
 
+    where = "支出决算表（公开03表）"
+
     total: NonNegativeDecimal | None = Field(None, title="本年支出合计")
     basic: Money | None = Field(None, title="基本支出")
     project: Money | None = Field(None, title="项目支出")
@@ -69,6 +109,8 @@ class ExpenditureColumns(_Strict):
 class BudgetColumns(_Strict):
     """一般公共预算财政拨款支出决算表 (公开05表) and 国有资本经营预算 (公开08表) columns."""
 
+    where = "一般公共预算财政拨款支出决算表（公开05表）"
+
     total: NonNegativeDecimal | None = Field(None, title="小计")
     basic: Money | None = Field(None, title="基本支出")
     project: Money | None = Field(None, title="项目支出")
@@ -76,6 +118,8 @@ class BudgetColumns(_Strict):
 
 class FunctionLine(_Strict):
     """A 功能分类科目 line: 类 (201), 款 (20103) or 项 (2010301)."""
+
+    where = "功能分类科目的一行（项为7位代码，类、款由docgen合计）"
 
     code: Annotated[str, Field(title="科目代码")]
     name: str = Field(title="科目名称", min_length=1)
@@ -92,13 +136,19 @@ class FunctionLine(_Strict):
 
 
 class PrintedTotals(_Strict):
-    income: IncomeColumns | None = None
-    expenditure: ExpenditureColumns | None = None
-    general_budget: BudgetColumns | None = None
+    """合计行: 照印的公布数，与计算的合计核对."""
+
+    where = "合计行（公布数，照印并与计算的合计核对）"
+
+    income: IncomeColumns | None = Field(None, title="收入决算表合计行")
+    expenditure: ExpenditureColumns | None = Field(None, title="支出决算表合计行")
+    general_budget: BudgetColumns | None = Field(None, title="一般公共预算财政拨款支出决算表合计行")
 
 
 class FundSplit(_Strict):
     """财政拨款 by fund: 一般公共预算 / 政府性基金预算 / 国有资本经营预算."""
+
+    where = "财政拨款收入支出决算总表（公开04表）"
 
     general_budget: NonNegativeDecimal | None = Field(None, title="一般公共预算财政拨款")
     government_fund: NonNegativeDecimal | None = Field(None, title="政府性基金预算财政拨款")
@@ -120,6 +170,8 @@ class SummaryIncome(FundSplit):
 class AccountsSummary(_Strict):
     """收入支出决算总表 (公开01表): entered figures and the printed totals to check."""
 
+    where = "收入支出决算总表（公开01表）"
+
     income: SummaryIncome = Field(default_factory=SummaryIncome, title="本年收入")
     income_total: NonNegativeDecimal | None = Field(None, title="本年收入合计（公布数）")
     unused_non_fiscal_balance: Money | None = Field(None, title="使用非财政拨款结余和专用结余")
@@ -135,6 +187,8 @@ class AccountsSummary(_Strict):
 class FiscalSummary(_Strict):
     """财政拨款收入支出决算总表 (公开04表)."""
 
+    where = "财政拨款收入支出决算总表（公开04表）"
+
     income: FundSplit = Field(default_factory=FundSplit, title="本年收入")
     income_total: NonNegativeDecimal | None = Field(None, title="本年收入合计（公布数）")
     opening_balance: FundSplit = Field(default_factory=FundSplit, title="年初财政拨款结转和结余")
@@ -148,6 +202,8 @@ class FiscalSummary(_Strict):
 class EconomicLine(_Strict):
     """经济分类科目 line of 公开06表: 301 (类) or 30101 (款)."""
 
+    where = "一般公共预算财政拨款基本支出决算表（公开06表）的一行"
+
     code: str = Field(title="经济分类科目代码")
     name: str = Field(title="科目名称", min_length=1)
     amount: Money | None = Field(None, title="决算数")
@@ -157,12 +213,18 @@ class EconomicLine(_Strict):
 
 
 class EconomicPrinted(_Strict):
+    """公开06表的人员经费、公用经费合计（公布数）."""
+
+    where = "一般公共预算财政拨款基本支出决算表（公开06表）"
+
     personnel: NonNegativeDecimal | None = Field(None, title="人员经费合计（公布数）")
     public: NonNegativeDecimal | None = Field(None, title="公用经费合计（公布数）")
 
 
 class GovernmentFundLine(_Strict):
     """政府性基金预算财政拨款收入支出决算表 (公开07表) line."""
+
+    where = "政府性基金预算财政拨款收入支出决算表（公开07表）的一行"
 
     code: str = Field(title="科目代码")
     name: str = Field(title="科目名称")
@@ -178,6 +240,8 @@ class GovernmentFundLine(_Strict):
 class StateCapitalLine(_Strict):
     """国有资本经营预算财政拨款支出决算表 (公开08表) line."""
 
+    where = "国有资本经营预算财政拨款支出决算表（公开08表）的一行"
+
     code: str = Field(title="科目代码")
     name: str = Field(title="科目名称")
     basic: Money | None = Field(None, title="基本支出")
@@ -189,6 +253,8 @@ class StateCapitalLine(_Strict):
 class ThreePublicItems(_Strict):
     """“三公”经费 items."""
 
+    where = "“三公”经费（公开09表）"
+
     overseas: NonNegativeDecimal | None = Field(None, title="因公出国（境）费")
     vehicle_purchase: NonNegativeDecimal | None = Field(None, title="公务用车购置费")
     vehicle_operation: NonNegativeDecimal | None = Field(None, title="公务用车运行维护费")
@@ -196,11 +262,19 @@ class ThreePublicItems(_Strict):
 
 
 class ThreePublic(_Strict):
+    """“三公”经费支出决算表 (公开09表)."""
+
+    where = "“三公”经费支出决算表（公开09表）"
+
     budget: ThreePublicItems = Field(default_factory=ThreePublicItems, title="预算数")
     actual: ThreePublicItems = Field(default_factory=ThreePublicItems, title="决算数")
 
 
 class Procurement(_Strict):
+    """公开10表: 政府采购."""
+
+    where = "相关信息统计表（公开10表）政府采购"
+
     total: NonNegativeDecimal | None = Field(None, title="合计（公布数）")
     goods: NonNegativeDecimal | None = Field(None, title="货物")
     works: NonNegativeDecimal | None = Field(None, title="工程")
@@ -208,11 +282,19 @@ class Procurement(_Strict):
 
 
 class OperatingCosts(_Strict):
+    """公开10表: 机关运行经费."""
+
+    where = "相关信息统计表（公开10表）机关运行经费"
+
     administrative: NonNegativeDecimal | None = Field(None, title="行政单位")
     civil_service_managed: NonNegativeDecimal | None = Field(None, title="参照公务员法管理事业单位")
 
 
 class Vehicles(_Strict):
+    """公开10表: 车辆数."""
+
+    where = "相关信息统计表（公开10表）车辆数"
+
     total: Count | None = Field(None, title="车辆数合计（公布数）")
     vice_ministerial: Count | None = Field(None, title="副部（省）级及以上领导用车")
     principal: Count | None = Field(None, title="主要负责人用车")
@@ -227,6 +309,8 @@ class Vehicles(_Strict):
 class Statistics(_Strict):
     """部门决算公开相关信息统计表 (公开10表)."""
 
+    where = "相关信息统计表（公开10表）"
+
     procurement: Procurement = Field(default_factory=Procurement, title="政府采购情况")
     operating_costs: OperatingCosts = Field(default_factory=OperatingCosts, title="机关运行经费")
     vehicles: Vehicles = Field(default_factory=Vehicles, title="车辆")
@@ -235,6 +319,8 @@ class Statistics(_Strict):
 
 class Accounts(_Strict):
     """第二部分: the ten tables' data."""
+
+    where = "部门决算表"
 
     unit: Unit = Field(Unit.WAN, title="金额单位")
     functions: list[FunctionLine] = Field(default_factory=list, title="功能分类科目（公开02、03、05表）")
@@ -252,6 +338,8 @@ class Accounts(_Strict):
 class Department(_Strict):
     """第一部分 概况 and 第四部分 名词解释."""
 
+    where = "第一部分 部门概况"
+
     name: str = Field(title="部门（单位）名称", min_length=1)
     year: IntValue = Field(title="决算年度", ge=1949, le=2200)
     duties: TextList = Field(default_factory=list, title="部门职责")
@@ -260,6 +348,10 @@ class Department(_Strict):
 
 
 class PriorYear(_Strict):
+    """上年决算数 (情况说明的同比)."""
+
+    where = "情况说明（上年决算数，用于计算增减）"
+
     income_total: Money | None = Field(None, title="上年收入总计")
     expenditure_total: Money | None = Field(None, title="上年支出总计")
     fiscal_income_total: Money | None = Field(None, title="上年财政拨款收入总计")
@@ -271,16 +363,28 @@ class PriorYear(_Strict):
 
 
 class AnnualBudget(_Strict):
+    """年初预算数 (情况说明)."""
+
+    where = "情况说明（年初预算数，用于计算完成预算的比例）"
+
     general_budget_total: Money | None = Field(None, title="一般公共预算财政拨款支出年初预算")
     categories: dict[str, Money] = Field(default_factory=dict, title="各类年初预算")
 
 
 class CategoryReason(_Strict):
+    """一类支出的用途和增减原因."""
+
+    where = "情况说明中该类支出"
+
     use: str | None = Field(None, title="主要用于")
     reason: str | None = Field(None, title="增减主要原因")
 
 
 class Reasons(_Strict):
+    """部门说明的原因和用途 (情况说明)."""
+
+    where = "情况说明"
+
     totals: str | None = Field(None, title="收支总计增减原因")
     fiscal_totals: str | None = Field(None, title="财政拨款收支增减原因")
     general_budget: str | None = Field(None, title="一般公共预算财政拨款支出增减原因")
@@ -291,14 +395,22 @@ class Reasons(_Strict):
 
 
 class Reception(_Strict):
-    amount: NonNegativeDecimal | None = None
-    batches: Count | None = None
-    people: Count | None = None
-    use: str | None = None
-    foreign_affairs: "Reception | None" = None
+    """公务接待: 国内或国（境）外."""
+
+    where = "情况说明（公务接待）"
+
+    amount: NonNegativeDecimal | None = Field(None, title="接待费")
+    batches: Count | None = Field(None, title="接待批次")
+    people: Count | None = Field(None, title="接待人次")
+    use: str | None = Field(None, title="主要用于")
+    foreign_affairs: "Reception | None" = Field(None, title="其中：外事接待")
 
 
 class ThreePublicItemNote(_Strict):
+    """“三公”经费一项的说明."""
+
+    where = "情况说明（“三公”经费）"
+
     reason: str | None = Field(None, title="与上年相比增减原因")
     use: str | None = Field(None, title="主要用于")
     groups: Count | None = Field(None, title="出国团组数")
@@ -310,33 +422,53 @@ class ThreePublicItemNote(_Strict):
 
 
 class ThreePublicNotes(_Strict):
-    overseas: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
-    vehicle_purchase: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
-    vehicle_operation: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
-    reception: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote)
+    """“三公”经费四项的说明."""
+
+    where = "情况说明（“三公”经费）"
+
+    overseas: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote, title="因公出国（境）费")
+    vehicle_purchase: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote, title="公务用车购置费")
+    vehicle_operation: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote, title="公务用车运行维护费")
+    reception: ThreePublicItemNote = Field(default_factory=ThreePublicItemNote, title="公务接待费")
 
 
 class ProcurementNote(_Strict):
+    """政府采购说明."""
+
+    where = "情况说明（政府采购）"
+
     sme_contracts: NonNegativeDecimal | None = Field(None, title="授予中小企业合同金额")
     small_micro_contracts: NonNegativeDecimal | None = Field(None, title="授予小微企业合同金额")
 
 
 class PerformanceCount(_Strict):
-    count: Count = 0
-    amount: NonNegativeDecimal = Decimal(0)
+    """部门评价的项目数和金额."""
+
+    where = "情况说明（预算绩效管理）部门评价"
+
+    count: Count = Field(0, title="项目个数")
+    amount: NonNegativeDecimal = Field(Decimal(0), title="涉及资金")
 
 
 class PerformancePrinted(_Strict):
-    projects: Count | None = None
-    amount: NonNegativeDecimal | None = None
-    share: NonNegativeDecimal | None = None
-    excellent: Count | None = None
-    good: Count | None = None
-    fair: Count | None = None
-    poor: Count | None = None
+    """绩效自评的公布数."""
+
+    where = "情况说明（预算绩效管理）公布数"
+
+    projects: Count | None = Field(None, title="自评项目个数")
+    amount: NonNegativeDecimal | None = Field(None, title="自评涉及资金")
+    share: NonNegativeDecimal | None = Field(None, title="占一般公共预算项目支出的比例（%）")
+    excellent: Count | None = Field(None, title="评价等级为“优”的个数")
+    good: Count | None = Field(None, title="评价等级为“良”的个数")
+    fair: Count | None = Field(None, title="评价等级为“中”的个数")
+    poor: Count | None = Field(None, title="评价等级为“差”的个数")
 
 
 class PerformanceNote(_Strict):
+    """预算绩效管理工作开展情况."""
+
+    where = "情况说明（预算绩效管理）"
+
     measures: str | None = Field(None, title="对“中”“差”项目的改进管理措施")
     department_evaluations: PerformanceCount = Field(default_factory=PerformanceCount, title="部门评价")
     printed: PerformancePrinted = Field(default_factory=PerformancePrinted, title="公布数（照印，并与自评表核对）")
@@ -344,6 +476,8 @@ class PerformanceNote(_Strict):
 
 class Explanations(_Strict):
     """第三部分 情况说明: what the tables do not hold. The sentences are generated."""
+
+    where = "第三部分 情况说明"
 
     prior_year: PriorYear = Field(default_factory=PriorYear, title="上年决算数")
     annual_budget: AnnualBudget = Field(default_factory=AnnualBudget, title="年初预算数")
@@ -358,6 +492,9 @@ class Explanations(_Strict):
 class FundingLine(_Strict):
     """自评表 funding row (项目资金): 年初预算数, 全年预算数, 全年执行数 and what follows from them."""
 
+    where = "自评表项目资金的一行"
+    unit_note = "（万元）"
+
     source: str = Field(title="资金来源")
     declared: NonNegativeDecimal | None = Field(None, title="目标申报数")
     budgeted: NonNegativeDecimal | None = Field(None, title="预算编制数")
@@ -369,16 +506,26 @@ class FundingLine(_Strict):
 
 
 class FundingTotals(_Strict):
-    declared: NonNegativeDecimal | None = None
-    budgeted: NonNegativeDecimal | None = None
-    annual_budget: NonNegativeDecimal | None = None
-    executed: NonNegativeDecimal | None = None
-    balance: NonNegativeDecimal | None = None
-    rate: NonNegativeDecimal | None = None
-    score: NonNegativeDecimal | None = None
+    """自评表资金总额行（公布数）."""
+
+    where = "自评表资金总额行（公布数）"
+    unit_note = "（万元）"
+
+    declared: NonNegativeDecimal | None = Field(None, title="目标申报数合计")
+    budgeted: NonNegativeDecimal | None = Field(None, title="预算编制数合计")
+    annual_budget: NonNegativeDecimal | None = Field(None, title="全年预算数合计")
+    executed: NonNegativeDecimal | None = Field(None, title="全年执行数合计")
+    balance: NonNegativeDecimal | None = Field(None, title="资金结（转）余合计")
+    rate: NonNegativeDecimal | None = Field(None, title="执行率%")
+    score: NonNegativeDecimal | None = Field(None, title="得分")
 
 
 class Indicator(_Strict):
+    """自评表的一个绩效指标."""
+
+    where = "自评表绩效指标"
+    unit_note = ""
+
     level1: str = Field(title="一级指标")
     level2: str = Field(title="二级指标")
     name: str = Field(title="三级指标")
@@ -391,6 +538,10 @@ class Indicator(_Strict):
 
 
 class AnalysisRow(_Strict):
+    """自评表项目绩效分析的一行."""
+
+    where = "自评表项目绩效分析"
+
     group: str | None = Field(None, title="分组")
     label: str = Field(title="项目")
     text: str = Field(title="内容")
@@ -398,6 +549,9 @@ class AnalysisRow(_Strict):
 
 class SelfEvaluation(_Strict):
     """项目支出绩效自评表."""
+
+    where = "项目支出绩效自评表"
+    unit_note = "（万元）"
 
     project: str = Field(title="项目名称", min_length=1)
     year: IntValue = Field(title="年度")
