@@ -151,19 +151,29 @@ class ProcessExecutor:
         self._pool: ProcessPoolExecutor | None = None
         self._started = None
         self._used = False  # a task was submitted (not only the start)
+        self._unforked = False  # the pool has had no submission yet: its next one starts its workers
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         self._started = self.context.SimpleQueue()
         self._broken.clear()
+        self._unforked = True
         return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_worker_init,
                                    initargs=(self._started, self.initializer))
+
+    def _pool_submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Submit to the pool. Its first submission starts its processes: any pool's (the
+        first, one after a worker died, one that runs a suspect alone), with the heap frozen."""
+        if not self._unforked:
+            return self._pool.submit(fn, *args)
+        self._unforked = False
+        with _heap_frozen():
+            return self._pool.submit(fn, *args)
 
     def start(self) -> None:
         """Start the workers now (they load what the initializer loads while the caller goes on)."""
         if self._pool is None:
             self._pool = self._new_pool(self.workers)
-            with _heap_frozen():
-                self._pool.submit(int)  # the pool starts its processes on the first submission
+            self._pool_submit(int)
 
     def submit(self, fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Future:
         self._used = True
@@ -176,12 +186,10 @@ class ProcessExecutor:
         return outer
 
     def _send(self, token: int) -> None:
-        fresh = self._pool is None
-        if fresh:
+        if self._pool is None:
             self._pool = self._new_pool(self.workers)
         fn, args, _ = self._tasks[token]
-        with _heap_frozen() if fresh else contextlib.nullcontext():
-            inner = self._pool.submit(_call, token, fn, args)
+        inner = self._pool_submit(_call, token, fn, args)
         inner.add_done_callback(lambda f, token=token: self._inner_done(token, f))
 
     def _inner_done(self, token: int, inner: Future) -> None:
