@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 
 from docgen.diagnostics import Finding, Severity
+from docgen.rules.formatting import chinese_numeral
 
 #: the lists whose items docgen numbers (1. 2. …, （一）…)
 NUMBERED = ("problems", "rectification", "suggestions")
 #: every list of texts a project has
 LISTS = ("implementing_units", "overview", "implementation", *NUMBERED)
 
-_CHINESE_DIGITS = "一二三四五六七八九十"
 #: a number typed at the start of an item: 1. 1、 1．（1） (1) (一) 一、 ①
 _TYPED_NUMBER = re.compile(r"^\s*(?:(?P<arabic>\d{1,2})\s*[.．、](?!\d)|[（(]\s*(?P<paren>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
                            r"|(?P<chinese>[一二三四五六七八九十]{1,3})\s*、|(?P<circled>[①-⑳]))\s*")
@@ -30,22 +30,15 @@ _TYPED_NUMBER = re.compile(r"^\s*(?:(?P<arabic>\d{1,2})\s*[.．、](?!\d)|[（(]
 _DASH_ITEM = re.compile(r"(?:^|\s)-(?=[^\s\d.-])")
 
 
-def _number_of(match: re.Match) -> int:
-    if match.group("arabic") or (match.group("paren") or "").isdigit():
-        return int(match.group("arabic") or match.group("paren"))
+def _is_place(match: re.Match, place: int) -> bool:
+    """The number typed in ``match`` is ``place``: in digits, circled, or in Chinese numerals
+    as docgen writes them itself (:func:`docgen.rules.formatting.chinese_numeral`)."""
+    digits = match.group("arabic") or match.group("paren")
+    if digits and digits.isdigit():
+        return int(digits) == place
     if match.group("circled"):
-        return ord(match.group("circled")) - ord("①") + 1
-    word = match.group("paren") or match.group("chinese")
-    if word == "十":
-        return 10
-    if word.startswith("十"):
-        return 10 + _CHINESE_DIGITS.index(word[1]) + 1
-    if word.endswith("十"):
-        return (_CHINESE_DIGITS.index(word[0]) + 1) * 10
-    if "十" in word:
-        tens, ones = word.split("十")
-        return (_CHINESE_DIGITS.index(tens) + 1) * 10 + _CHINESE_DIGITS.index(ones) + 1
-    return _CHINESE_DIGITS.index(word) + 1 if len(word) == 1 else 0
+        return ord(match.group("circled")) - ord("①") + 1 == place
+    return (match.group("paren") or match.group("chinese")) == chinese_numeral(place)
 
 
 def strip_typed_numbers(items: list[str]) -> tuple[list[str], list[str]]:
@@ -54,7 +47,7 @@ def strip_typed_numbers(items: list[str]) -> tuple[list[str], list[str]]:
     second…). One item that begins "1. …2. …" is one cell of numbered points, as published
     tables print it; a text beginning with a figure ("3、5号楼") keeps it."""
     matches = [_TYPED_NUMBER.match(item) for item in items]
-    if len(items) < 2 or not all(m and _number_of(m) == place and item[m.end():].strip()
+    if len(items) < 2 or not all(m and _is_place(m, place) and item[m.end():].strip()
                                  for place, (m, item) in enumerate(zip(matches, items), start=1)):
         return items, []
     return [item[m.end():] for m, item in zip(matches, items)], [m.group().strip() for m in matches]
