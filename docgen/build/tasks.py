@@ -166,8 +166,7 @@ def warm_worker(pdf: bool = True) -> None:
     for spec in families.FAMILIES:
         spec.context_type()
     if pdf:
-        import pypdf  # noqa: F401
-
+        importlib.import_module("pypdf")  # parts and the combined PDF
         RENDERERS.builtin_pdf().layout(
             '<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\',serif">财政预算绩效评价<b>结果</b></p>'
             '<p style="font-family:\'docgen Sans SC\',sans-serif">汇总表 1,234.56</p></body></html>')
@@ -225,11 +224,11 @@ def run_task(task: Task, fonts: bool = True) -> TaskResult:
             if task.kind == "docx":
                 data = RENDERERS.docx(task.templates).render(task.family, task.context, timestamp=task.docx_timestamp)
             elif task.kind == "pdf":
-                from docgen.render.parts import split_html
+                from docgen.render.pdf import parts_of
 
                 renderer = RENDERERS.pdf(task.templates)
                 html = renderer.html(task.family, task.context)
-                split = split_html(html) if not task.pdf_variant else None  # one piece: parts lose PDF/A
+                split = parts_of(html, task.pdf_variant)
                 if split is not None:
                     job = PartsJob.of(split, html, task.pdf_date, task.scratch, task.label, task.limits)
                     return _with_words(TaskResult(task.id, True, seconds=time.perf_counter() - start, parts=job))

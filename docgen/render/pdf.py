@@ -75,6 +75,16 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     return TemplateSetFetcher()
 
 
+def parts_of(html: str, variant: str | None = None):
+    """The two parts of a document laid out in parts (:mod:`docgen.render.parts`), or None
+    when it is laid out whole: its template has no parts mark, or ``variant`` names a PDF
+    standard, whose metadata, output intent and tags WeasyPrint writes for a document it lays
+    out whole and joined parts would lose."""
+    from docgen.render.parts import split_html
+
+    return None if variant else split_html(html)
+
+
 def pdf_identifier(html: str, created: str | None) -> bytes:
     """The PDF's file identifier follows its content, so the same input gives the same bytes."""
     return hashlib.sha256((html + (created or "")).encode()).hexdigest()[:32].encode()
@@ -163,14 +173,13 @@ class PdfRenderer:
     def write(self, html: str, created: str | None = None,
               variant: str | None = None) -> tuple[bytes, str | None, int]:
         """``html`` as PDF: (bytes, title from the template's <title>, page count); ``created``
-        is the creation and modification date. A template marked for parts is laid out in two
-        parts on both cores (:mod:`docgen.render.parts`), unless ``variant`` names a PDF
-        standard ("pdf/a-2b", "pdf/ua-1"…): WeasyPrint writes its metadata, output intent and
-        tags for a document it lays out whole, which joined parts would lose."""
-        from docgen.render.parts import render_in_parts, split_html
+        is the creation and modification date; ``variant``: the PDF standard to follow
+        ("pdf/a-2b", "pdf/ua-1"…). A template marked for parts is laid out in two parts on both
+        cores (:func:`parts_of`)."""
+        from docgen.render.parts import render_in_parts
 
         identifier = pdf_identifier(html, created) if not variant else pdf_identifier(html + variant, created)
-        split = split_html(html) if not variant else None
+        split = parts_of(html, variant)
         if split is not None:
             return render_in_parts(split, self.layout, identifier, created)
         document = self.layout(html)
