@@ -428,8 +428,7 @@ class Build(CombinedPlanning):
                                              "sha256": res.sha256, "bytes": res.size, "pages": res.pages}
                 if self.persistent:
                     self.journal.combined(self.manifest["combined"])
-                if self.inputs is not None:
-                    self.inputs.remember(Path(task.target), self.inputs.stat(Path(task.target)), res.sha256)
+                self._remember_written(task, res)
                 result.built.append(task.label)
             else:
                 result.failed.append(Failure(f"合并PDF {task.label}", res.error))
@@ -441,8 +440,7 @@ class Build(CombinedPlanning):
         more = None
         if res.ok:
             out.update(sha256=res.sha256, bytes=res.size)
-            if self.inputs is not None:  # the next build knows its hash by its stat
-                self.inputs.remember(Path(task.target), self.inputs.stat(Path(task.target)), res.sha256)
+            self._remember_written(task, res)
             if res.title:
                 entry["title"] = res.title
             result.built.append(task.label)
@@ -465,6 +463,11 @@ class Build(CombinedPlanning):
                 self._journal(entry, out, self.found.get(task.label), checked=res.checked is not None)
             self._check_docx(document, final=False)
         return more
+
+    def _remember_written(self, task: Task, res: TaskResult) -> None:
+        """The next build knows the hash of the file ``task`` wrote by its stat."""
+        if self.inputs is not None:
+            self.inputs.remember(Path(task.target), self.inputs.stat(Path(task.target)), res.sha256)
 
     def _check_docx(self, document: tuple[str, str], final: bool) -> None:
         """Check a DOCX built now, once its PDF's check is back (its 目录 entries are compared

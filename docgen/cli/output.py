@@ -10,7 +10,7 @@ from enum import Enum
 
 import typer
 
-from docgen.cli.usage import EXIT_DATA_ERROR, EXIT_USAGE
+from docgen.cli.usage import EXIT_DATA_ERROR, EXIT_FAILED, EXIT_USAGE
 from docgen.diagnostics import Diagnostics, Severity
 
 
@@ -55,8 +55,8 @@ def output_folder_errors() -> Iterator[None]:
     (exit 1), its .docgen is a link or not a folder (exit 2), it cannot be written (exit 1)."""
     from docgen.build import BuildBusy, OutputNotWritable, UnsafeOutput
 
-    with _exits({BuildBusy: (1, lambda busy: f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试"),
-                 UnsafeOutput: (EXIT_DATA_ERROR, str), OutputNotWritable: (1, str)}):
+    with _exits({BuildBusy: (EXIT_FAILED, lambda busy: f"另一个docgen build正在写入{busy.args[0]}，请等它结束后重试"),
+                 UnsafeOutput: (EXIT_DATA_ERROR, str), OutputNotWritable: (EXIT_FAILED, str)}):
         yield
 
 
@@ -67,7 +67,7 @@ def cluster_errors() -> Iterator[None]:
     written: the environment, not the input)."""
     from docgen.build.cluster import BadScheduler, ClusterUnavailable
 
-    with _exits({BadScheduler: (EXIT_USAGE, str), ClusterUnavailable: (1, str)}):
+    with _exits({BadScheduler: (EXIT_USAGE, str), ClusterUnavailable: (EXIT_FAILED, str)}):
         yield
 
 

@@ -36,7 +36,6 @@ class _DecimalConstructor(RoundTripConstructor):
         except InvalidOperation:  # .inf, .nan: let the float path decide
             return super().construct_yaml_float(node)
 
-
     def construct_yaml_timestamp(self, node, values=None):  # type: ignore[override]
         # a date stays text here: the models read it (2024年12月31日 too) and say in Chinese,
         # with its field, what is wrong with 2024-13-01 (ruamel: "month must be in 1..12")
