@@ -10,7 +10,8 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
-from docgen.render.compat.weasyprint import enable_cjk_justification, harfbuzz_subset_available, parsed_tree
+from docgen.render.compat.weasyprint import (enable_cjk_justification, harfbuzz_subset_available,
+                                             lighten_stream_compression, parsed_tree)
 from docgen.diagnostics import DocumentError
 from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
@@ -131,6 +132,7 @@ class PdfRenderer:
 
         mend_html_parser()
         enable_cjk_justification()
+        lighten_stream_compression()
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader(), html=True)
         self.font_config = FontConfiguration()

@@ -56,6 +56,24 @@ def test_weasyprint_harfbuzz_subset_probe():
     assert hasattr(ffi, "harfbuzz_subset")
 
 
+def test_pydyf_streams_are_written_at_the_lighter_level(document):
+    import zlib
+
+    import pydyf
+
+    from docgen.render.compat.weasyprint import STREAM_COMPRESSION, lighten_stream_compression
+
+    lighten_stream_compression()
+    lighten_stream_compression()  # idempotent
+    data = document.write_pdf()
+    streams = re.findall(rb"/FlateDecode[^>]*>>\nstream\n(.*?)\nendstream", data, re.S)
+    assert streams  # the page contents and the embedded font at least
+    for raw in streams:  # each stream is what zlib writes at the lighter level, not at pydyf's 9
+        assert zlib.compress(zlib.decompress(raw), STREAM_COMPRESSION) == raw
+    assert any(zlib.compress(zlib.decompress(raw), 9) != raw for raw in streams)
+    assert isinstance(pydyf.zlib.compressobj(level=9), type(zlib.compressobj()))
+
+
 def test_weasyprint_page_type_names(document):
     from docgen.render.compat.weasyprint import page_type_names
 
