@@ -38,3 +38,11 @@ def slow_result(task, fonts: bool = True):
 
     time.sleep(2.5)
     return TaskResult(task.id, True, "0" * 64, 1, 2.5)
+
+
+def parent_and_modules(names: tuple[str, ...]) -> tuple[int, list[bool]]:
+    """The worker's parent process, and which of ``names`` it had imported before this task."""
+    import os
+    import sys
+
+    return os.getppid(), [n in sys.modules for n in names]

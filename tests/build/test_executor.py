@@ -4,6 +4,8 @@ crashed worker failing exactly its own task."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -27,7 +29,7 @@ def test_inline_runs_in_this_process_at_once():
     assert isinstance(run_all(executor, [executor.submit(t.fails, 3)])[0], ValueError)
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+@pytest.mark.parametrize("start_method", ["fork", "forkserver", "spawn"])
 def test_pool_runs_tasks_in_its_workers(start_method):
     with ProcessExecutor(2, start_method=start_method) as executor:
         assert executor.start_method == start_method
@@ -39,7 +41,35 @@ def test_pool_runs_tasks_in_its_workers(start_method):
         assert isinstance(error, ValueError) and "bad 7" in str(error)
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is the default on Linux alone")
+def test_a_large_build_process_starts_its_workers_from_a_fork_server(monkeypatch):
+    """Forked from a build holding a province's data, each worker would end up with copies of
+    much of it; past the limit the workers come from a fork server holding only what they need."""
+    import docgen.build.executor as executor_module
+
+    monkeypatch.delenv("DOCGEN_START_METHOD", raising=False)
+    monkeypatch.setattr(executor_module, "FORK_LIMIT_BYTES", 1 << 50)
+    assert executor_module.default_start_method() == "fork"
+    monkeypatch.setattr(executor_module, "FORK_LIMIT_BYTES", 1)
+    assert executor_module.default_start_method() == "forkserver"
+    # a fresh interpreter: a fork server already running in this one keeps what it preloaded
+    script = (
+        "import os, sys\n"
+        "import docgen.build.executor as e, tasks_for_tests as t\n"
+        "e.FORK_LIMIT_BYTES = 1\n"
+        "with e.ProcessExecutor(2, preload=('tasks_for_tests', 'docgen.rules.grades')) as pool:\n"
+        "    parent, imported = pool.submit(t.parent_and_modules, ('docgen.rules.grades',)).result()\n"
+        "    print(pool.start_method, parent != os.getpid(), imported)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env.pop("DOCGEN_START_METHOD", None)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    # the server's child, not this process's, with what the server preloaded
+    assert out.stdout.split() == ["forkserver", "True", "[True]"], out.stderr
+    monkeypatch.setenv("DOCGEN_START_METHOD", "spawn")
+    assert executor_module.default_start_method() == "spawn"
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver", "spawn"])
 def test_a_dead_worker_fails_exactly_its_task(start_method):
     with ProcessExecutor(2, start_method=start_method) as executor:
         futures = [executor.submit(t.square_or_die, i, 3) for i in range(8)]
