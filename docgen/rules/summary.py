@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
 from docgen.diagnostics import Finding, Severity
-from docgen.models import Grade, Ordering
+from docgen.models import Grade, GradeBands, Ordering
 from docgen.rules.formatting import format_amount, format_decimal
 from docgen.rules.grades import published_score
 from docgen.rules import placeholders
@@ -92,6 +93,54 @@ def grade_count_line(counts: dict[Grade, int], unrated: int = 0) -> str:
     if unrated:
         parts.append(f"{UNRATED}{unrated}个")
     return "、".join(parts)
+
+
+#: The score histogram's bands begin every ten points from 60 (财预〔2020〕10号 writes the lowest
+#: band “60分以下”); :func:`score_band_counts` adds the grade bands' lowest scores.
+SCORE_BAND_STEPS = (Decimal(60), Decimal(70), Decimal(80), Decimal(90))
+#: The hundredth below a band's next edge: scores are published with two decimals.
+_HUNDREDTH = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class BandCounts:
+    """得分分布: projects per score band, and those whose score is not counted."""
+
+    counts: dict[str, int]  # band label (``60分以下``, ``60～69.99``, …, ``90～100``) → projects, lowest first
+    unscored: int  # no score, or a score the original did not publish (未公开)
+
+
+def _edge(value: Decimal) -> str:
+    """``Decimal("60.00")`` → ``60``, ``85.5`` → ``85.5``."""
+    return f"{value.normalize():f}"
+
+
+def score_band_counts(projects: Sequence, bands: GradeBands | None = None) -> BandCounts:
+    """评价得分分布: how many projects' published scores fall in each band (the score histogram).
+
+    The bands begin at 60, 70, 80 and 90 and at each grade band's lowest score (so with the
+    default bands, 财预〔2020〕10号, they are 60分以下, 60～69.99, 70～79.99, 80～89.99, 90～100;
+    with 优 from 85 there is an 80～84.99 and an 85～89.99), so that no band spans two grades.
+    A score counts as printed (two decimals, half up, as :func:`~docgen.rules.grades.grade_for`
+    reads it): 89.995 is 90.00, in 90～100. A band's upper label is the hundredth below the next
+    band's edge. Bands with no project are kept (zero). Projects without a score (a grade only,
+    unrated) or whose score is marked 未公开 (``unpublished``) are not in any band: they are
+    counted in ``unscored``."""
+    bands = bands or GradeBands()
+    edges = sorted({*SCORE_BAND_STEPS, *(low for _, low in bands.lower_bounds() if 0 < low <= 100)})
+    labels = [f"{_edge(edges[0])}分以下"]
+    labels += [f"{_edge(low)}～{_edge(high - _HUNDREDTH)}" for low, high in zip(edges, edges[1:])]
+    labels.append("100" if edges[-1] == 100 else f"{_edge(edges[-1])}～100")  # 优 from 100: the top band is 100 alone
+    counts = dict.fromkeys(labels, 0)
+    unscored = 0
+    for p in projects:
+        if p.score is None or "score" in p.unpublished:
+            unscored += 1
+            continue
+        shown = published_score(p.score)
+        band = sum(1 for e in edges if shown >= e)  # 0: below the lowest edge
+        counts[labels[band]] += 1
+    return BandCounts(counts, unscored)
 
 
 def total_of_printed(values: Sequence[Decimal | None], places: int = 2) -> Decimal:

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from types import SimpleNamespace
 
 from docgen.diagnostics import Severity
-from docgen.models import Grade, Ordering
+from docgen.models import EvaluatedProject, Grade, GradeBands, Ordering
 from docgen.rules.interpret import score_and_grade_in
 from docgen.rules.placeholders import check, fill
 from docgen.rules.summary import (
@@ -19,6 +19,7 @@ from docgen.rules.summary import (
     merge_spans,
     order_rows,
     rank_by_score,
+    score_band_counts,
     summary_values,
     total_of_printed,
 )
@@ -131,3 +132,45 @@ def test_score_and_grade_read_from_text():
     assert score_and_grade_in("第三方绩效评价综合得15.00分，评价结论为“差”[根据") == (D("15.00"), Grade.POOR)
     assert score_and_grade_in("项目可能不能按照项目计划时间完成建设内容") == (None, None)
     assert score_and_grade_in("绩效等级为“优秀”") == (None, Grade.EXCELLENT)
+
+
+def _scored(*scores) -> list[EvaluatedProject]:
+    return [EvaluatedProject(name=f"项目{i}", score=s) for i, s in enumerate(scores)]
+
+
+def test_score_bands_count_each_published_score_once_at_the_boundaries():
+    found = score_band_counts(_scored("59.99", "60", "69.99", "70", "79.99", "80", "89.99", "90", "100", "0"))
+    assert found.counts == {"60分以下": 2, "60～69.99": 2, "70～79.99": 2, "80～89.99": 2, "90～100": 2}
+    assert found.unscored == 0
+    assert sum(found.counts.values()) == 10
+
+
+def test_score_bands_read_the_score_as_printed():
+    """89.995 prints 90.00 and is 优: it is in 90～100, as its grade says; 59.994 prints 59.99."""
+    found = score_band_counts(_scored("89.995", "89.994", "59.994", "59.995"))
+    assert found.counts == {"60分以下": 1, "60～69.99": 1, "70～79.99": 0, "80～89.99": 1, "90～100": 1}
+
+
+def test_scores_not_published_or_missing_are_left_out_and_counted_apart():
+    projects = [
+        *_scored("95", "85"),
+        EvaluatedProject(name="未公开得分", score="未公开", grade="良"),  # score: 未公开
+        EvaluatedProject(name="标为未公开", score="75", unpublished=["score"]),  # printed 未公开
+        EvaluatedProject(name="只有等级", grade="优"),
+        EvaluatedProject(name="未评价"),
+    ]
+    found = score_band_counts(projects)
+    assert found.counts == {"60分以下": 0, "60～69.99": 0, "70～79.99": 0, "80～89.99": 1, "90～100": 1}
+    assert found.unscored == 4
+
+
+def test_score_bands_split_at_the_grade_bands_so_that_none_spans_two_grades():
+    bands = GradeBands(**{"优": 85, "良": 75, "中": 60})
+    found = score_band_counts(_scored("74.99", "75", "84.99", "85", "89.99", "90"), bands)
+    assert list(found.counts) == ["60分以下", "60～69.99", "70～74.99", "75～79.99", "80～84.99", "85～89.99",
+                                  "90～100"]
+    assert list(found.counts.values()) == [0, 0, 1, 1, 1, 2, 1]
+    low = score_band_counts(_scored("49.99", "50", "85.5"), GradeBands(**{"优": 95, "良": "85.5", "中": 50}))
+    assert list(low.counts) == ["50分以下", "50～59.99", "60～69.99", "70～79.99", "80～85.49", "85.5～89.99",
+                                "90～94.99", "95～100"]
+    assert list(low.counts.values()) == [1, 1, 0, 0, 0, 1, 0, 0]
