@@ -8,6 +8,7 @@ from docgen.models.project import (
     Publisher,
 )
 from docgen.models.report import (
+    ChartKind,
     DetailTable,
     DocumentNumber,
     OfficialReport,
@@ -22,6 +23,7 @@ __all__ = [
     "GRADE_SYNONYMS",
     "RESULT_SHEET_FIELDS",
     "Amount",
+    "ChartKind",
     "DetailTable",
     "DocumentNumber",
     "EvaluatedProject",

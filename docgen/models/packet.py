@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from docgen import families
 from docgen.limits import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 from docgen.models.layout import TableColumn
+from docgen.models.report import ChartKind
 from docgen.models.values import DateValue, output_name_problem
 
 #: The name of a folder's packet file: the loader never reads it as data.
@@ -43,6 +44,8 @@ _DOCUMENTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": families.name
                                {"const": "all"}, {"type": "null"}]}
 _FORMATS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": _FORMAT_NAMES}, "minItems": 1},
                              {"enum": [*_FORMAT_NAMES, "all"]}]}
+_CHART_NAMES = [c.value for c in ChartKind]
+_CHARTS_SCHEMA = {"anyOf": [{"type": "array", "items": {"enum": _CHART_NAMES}}, {"enum": _CHART_NAMES}]}
 _COMBINED_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^[^/\\.][^/\\]*\.[pP][dD][fF]$"},
                               {"type": "boolean"}, {"type": "null"}]}
 
@@ -97,6 +100,11 @@ class Packet(BaseModel):
         None, title="PDF标准",
         description="每份文档的PDF遵循的标准：pdf/a-2b（长期归档，PDF/A-2b）、pdf/a-3b、pdf/ua-1（无障碍）；"
                     "不写时为普通PDF。合并PDF不随之改变")
+    charts: Annotated[list[ChartKind], WithJsonSchema(_CHARTS_SCHEMA)] = Field(
+        default_factory=list, title="图表",
+        description="绩效评价情况报告（summary-report）和结果情况说明（results-summary）中印出的图表：grades"
+                    "（评价等级分布）、scores（评价得分分布），例如[grades, scores]；不写时不印图表。"
+                    "图表的位置在数据块的chart中声明")
     combined: Annotated[str | None, WithJsonSchema(_COMBINED_SCHEMA)] = Field(
         DEFAULT_COMBINED, title="合并PDF",
         description="含目录和书签的整包PDF的文件名；false表示不生成")
@@ -123,6 +131,16 @@ class Packet(BaseModel):
     @field_validator("formats")
     @classmethod
     def _unique_formats(cls, value: list[OutputFormat]) -> list[OutputFormat]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("charts", mode="before")
+    @classmethod
+    def _charts(cls, value: Any) -> Any:
+        return [] if value is None else _as_list(value)
+
+    @field_validator("charts")
+    @classmethod
+    def _unique_charts(cls, value: list[ChartKind]) -> list[ChartKind]:
         return list(dict.fromkeys(value))
 
     @field_validator("combined", mode="before")

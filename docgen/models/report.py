@@ -24,6 +24,34 @@ class Ordering(str, Enum):
     INPUT = "input"  # 保持输入顺序
 
 
+class ChartKind(str, Enum):
+    """A chart of the summaries (图表), switched on by packet.yaml's ``charts:``."""
+
+    GRADES = "grades"  # 评价等级分布：各等级的项目数
+    SCORES = "scores"  # 评价得分分布：各得分区间的项目数
+
+
+class ReportChart(BaseModel):
+    """Where the report prints its charts (the packet's ``charts:`` says which)."""
+
+    model_config = ConfigDict(extra="forbid", title="图表位置")
+
+    after_section: IntValue | None = Field(
+        None, title="图表位于第几部分之后", ge=1,
+        description="正文第几部分（sections的第几项）之后印图表，例如 `2`；与得分表在同一部分之后时印在得分表之后；"
+                    "不写时紧接得分表")
+
+
+class SummaryChart(BaseModel):
+    """Where the results summary prints its charts (the packet's ``charts:`` says which)."""
+
+    model_config = ConfigDict(extra="forbid", title="图表位置")
+
+    after_paragraph: IntValue | None = Field(
+        None, title="图表位于第几段之后", ge=1,
+        description="情况说明第几段（paragraphs的第几项）之后印图表，例如 `1`；不写时在最后一段之后")
+
+
 class DocumentNumber(BaseModel):
     """发文字号: ``朔开财预绩〔2024〕15号`` (year in 〔〕, no leading zeros)."""
 
@@ -75,6 +103,9 @@ class OfficialReport(BaseModel):
     sections: list[TextSection] = Field(default_factory=list, title="正文各部分",
                                         description="每部分写heading（不写编号）和paragraphs；编号“一、”自动生成")
     score_table: ScoreTable = Field(title="得分表", description="按得分排名的表格：表题及位于第几部分之后")
+    chart: ReportChart = Field(
+        default_factory=ReportChart, title="图表位置",
+        description="公开包（packet.yaml）用charts打开图表时，图表印在哪里，例如“after_section: 2”；不写时紧接得分表")
     signature: str = Field(title="署名（发文机关）", min_length=1, description="例如“朔州经济开发区财政局”")
     date: DateValue = Field(title="成文日期", description="例如 `2024-03-31` 或“2024年3月31日”，印作“2024年3月31日”")
     published: dict[str, Any] | None = Field(
@@ -100,6 +131,9 @@ class ResultsSummary(BaseModel):
     attachment_table: bool = Field(True, title="印出附件汇总表", description="false：只印情况说明，不附汇总表")
     columns: list[TableColumn] | None = Field(
         None, title="汇总表的列", description="不写时用默认格式（序号、二级项目名称、单位、项目支出、评分结果、评分等级、评价机构）")
+    chart: SummaryChart = Field(
+        default_factory=SummaryChart, title="图表位置",
+        description="公开包（packet.yaml）用charts打开图表时，图表印在哪里，例如“after_paragraph: 1”；不写时在最后一段之后")
     signature: str | None = Field(None, title="署名", description="情况说明末尾的署名，例如“上党区财政局”")
     date: DateValue | None = Field(None, title="日期", description="署名下的日期，例如 `2023-06-30`")
 

@@ -129,6 +129,10 @@ def check_report(report: OfficialReport, projects: list[EvaluatedProject],
     if report.score_table.after_section > max(len(report.sections), 1):
         findings.append(Finding(("score_table", "after_section"),
                                 f"正文只有{len(report.sections)}部分，得分表不能放在第{report.score_table.after_section}部分之后"))
+    place = report.chart.after_section
+    if place is not None and place > max(len(report.sections), 1):
+        findings.append(Finding(("chart", "after_section"),
+                                f"正文只有{len(report.sections)}部分，图表不能放在第{place}部分之后"))
     return findings
 
 
@@ -138,6 +142,10 @@ def check_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
     if summary.attachment_table and not summary.attachment_title:
         findings.append(Finding(("attachment_title",), "印附件汇总表时须填写附件名称（attachment_title）；"
                                                        "只印情况说明请写“attachment_table: false”"))
+    place = summary.chart.after_paragraph
+    if place is not None and place > max(len(summary.paragraphs), 1):
+        findings.append(Finding(("chart", "after_paragraph"),
+                                f"情况说明只有{len(summary.paragraphs)}段，图表不能放在第{place}段之后"))
     # a total published without per-row amounts is taken as published: nothing to add up
     if summary.published_total is not None and any(p.expenditure for p in projects):
         unit = summary.published_total.unit
