@@ -103,6 +103,7 @@ def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]
     """Warm per-document DOCX and PDF times per family (renderers created once)."""
     from docgen.build import load_packet
     from docgen.build.plan import plan_documents
+    from docgen.build.spec import apply_packet
     from docgen.build.tasks import RENDERERS as _RENDERERS
     from docgen.input import load_dataset
 
@@ -110,6 +111,7 @@ def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]
     for packet in packets:
         spec, _ = load_packet(packet)
         data = load_dataset(spec.inputs)
+        apply_packet(spec, data)  # as a build does: the packet's columns and charts
         families = spec.families if spec.families is not None else data.families
         docs, _ = plan_documents(data, families)
         root = str(spec.templates)

@@ -199,11 +199,11 @@ class Build(CombinedPlanning):
             same = inputs == [str(p) for p in spec.inputs] and templates == str(spec.templates)
             before = taken if taken and same else keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs)
 
-        from docgen.build.spec import apply_packet_columns
+        from docgen.build.spec import apply_packet
         from docgen.input import load_dataset
 
         data = load_dataset(spec.inputs, self.inputs)
-        apply_packet_columns(spec, data)
+        apply_packet(spec, data)
         if self.inputs is not None:
             result.parsed = len(self.inputs.parsed)
         diagnostics = result.diagnostics

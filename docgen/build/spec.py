@@ -41,6 +41,8 @@ class PacketSpec:
     #: packet.yaml's ``columns:`` (family → columns) and the line of each column there
     columns: dict = field(default_factory=dict)
     column_lines: dict = field(default_factory=dict)
+    #: packet.yaml's ``charts:`` (ChartKind values, in order): the summaries' charts
+    charts: tuple[str, ...] = ()
 
     @classmethod
     def in_memory_spec(cls, inputs: list[Path], family_names: list[str] | None, formats: list[str],
@@ -176,7 +178,18 @@ def load_packet(path: Path):
         limits=RenderLimits(packet.limits.seconds, packet.limits.memory_mb),
         duplex=packet.duplex, columns=columns, column_lines=lines,
         pdf_variant=packet.pdf_variant.value if packet.pdf_variant else None,
+        charts=tuple(c.value for c in packet.charts),
     ), diagnostics
+
+
+def apply_packet(spec: PacketSpec, data) -> None:
+    """What packet.yaml says about the documents' content into the data set: its ``columns:``
+    (:func:`apply_packet_columns`) and its ``charts:``, which the summary families' document
+    trees then carry (so a document's key changes with them)."""
+    from docgen.models import ChartKind
+
+    apply_packet_columns(spec, data)
+    data.charts = tuple(ChartKind(c) for c in spec.charts)
 
 
 def apply_packet_columns(spec: PacketSpec, data) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from docgen.contexts.charts import Chart, build_charts
 from docgen.contexts.table import TableDoc, declared_table
-from docgen.models import EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
+from docgen.models import ChartKind, EvaluatedProject, GradeBands, Ordering, ResultsSummary, Unit
 from docgen.models.layout import CustomField
 from docgen.models.project import UNPUBLISHED
 from docgen.rules.columns import check_columns
@@ -53,6 +54,11 @@ class ResultsSummaryDoc:
     column_widths: list[float]  # presentation hint: the seven columns' widths, % of the table
     #: the 汇总表 as ``columns:`` declares it (None: the default layout, :data:`DEFAULT_COLUMNS`)
     table: TableDoc | None = None
+    #: the charts packet.yaml switches on, printed between ``paragraphs_before_charts`` and
+    #: ``paragraphs_after_charts`` (``chart.after_paragraph``; ``paragraphs`` holds them all)
+    charts: list[Chart] = field(default_factory=list)
+    paragraphs_before_charts: list[str] = field(default_factory=list)
+    paragraphs_after_charts: list[str] = field(default_factory=list)
 
 
 # --- presentation hint: the 汇总表's column widths from what the columns hold
@@ -152,7 +158,10 @@ def summary_rows(projects: list[EvaluatedProject], ordering: Ordering,
 
 
 def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProject],
-                          bands: GradeBands | None = None, custom: list[CustomField] = ()) -> ResultsSummaryDoc:
+                          bands: GradeBands | None = None, custom: list[CustomField] = (),
+                          charts: tuple[ChartKind, ...] = ()) -> ResultsSummaryDoc:
+    """The 情况说明 and its 汇总表; ``charts`` (packet.yaml's ``charts:``) after the paragraph
+    ``summary.chart`` names (the last when unset, or when it names one beyond the last)."""
     values = narrative_values(projects, lambda p: effective_grade(p, bands), TABLE_UNIT, custom,
                               summary.published)
     amounts = amounts_in(projects, TABLE_UNIT)
@@ -162,9 +171,11 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
     if hidden and table is None:  # a declared table notes its own
         notes.append(f"注：序号{'、'.join(hidden)}的项目支出{UNPUBLISHED}，未计入合计。")
     date = format_date(summary.date) if summary.date else ""
+    paragraphs = [placeholders.fill(p, values) for p in summary.paragraphs]
+    split = min(summary.chart.after_paragraph or len(paragraphs), len(paragraphs))
     return ResultsSummaryDoc(
         title=placeholders.fill(summary.title, values),
-        paragraphs=[placeholders.fill(p, values) for p in summary.paragraphs],
+        paragraphs=paragraphs,
         attachment_title=placeholders.fill(summary.attachment_title or "", values),
         attachment=summary.attachment_table,
         amount_header=f"项目支出（{TABLE_UNIT.value}）",
@@ -176,6 +187,9 @@ def build_results_summary(summary: ResultsSummary, projects: list[EvaluatedProje
         notes=notes,
         column_widths=column_widths(rows),
         table=table,
+        charts=build_charts(charts, projects, bands),
+        paragraphs_before_charts=paragraphs[:split],
+        paragraphs_after_charts=paragraphs[split:],
     )
 
 
@@ -186,7 +200,8 @@ def documents(data) -> list:
     from docgen.families import Document
 
     return [Document("results-summary", {"summary": build_results_summary(
-        data.results_summary, [p.project for p in data.projects], data.grade_bands, data.custom_fields)})]
+        data.results_summary, [p.project for p in data.projects], data.grade_bands, data.custom_fields,
+        data.charts)})]
 
 
 def check(data) -> None:

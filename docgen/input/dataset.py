@@ -110,6 +110,9 @@ class DataSet:
     #: disagree): such a data set can never be rendered, not even as a draft.
     unreadable: bool = False
     first_input: str = ""  # names the data set in messages that belong to no file
+    #: the charts packet.yaml's ``charts:`` switches on (:class:`~docgen.models.ChartKind`, in
+    #: its order), for the families that print them; none when the data is read without a packet
+    charts: tuple = ()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in ("blocks",):
