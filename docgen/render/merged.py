@@ -118,7 +118,25 @@ def _element_position(row: ET.Element, cells_before: int) -> int:
     return len(row)
 
 
+#: Namespaces of foreign content the HTML parser puts there by itself (an inline ``<svg>``, such as
+#: a chart's) and the prefixes its attributes are written with in HTML.
+_FOREIGN = ("{http://www.w3.org/2000/svg}", "{http://www.w3.org/1998/Math/MathML}")
+_ATTRIBUTE_PREFIXES = {"{http://www.w3.org/1999/xlink}": "xlink:", "{http://www.w3.org/XML/1998/namespace}": "xml:"}
+
+
 def serialise(root: ET.Element) -> str:
+    """``root`` as HTML that parses back into the same tree. An inline SVG's elements are
+    written by their plain names (``ns0:svg`` would be read as an unknown HTML element, its
+    text printed), their ``xlink:`` and ``xml:`` attributes with those prefixes."""
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str) and tag.startswith(_FOREIGN):
+            element.tag = tag.split("}", 1)[1]
+            for name in [n for n in element.attrib if n.startswith("{")]:
+                namespace, local = name[1:].split("}", 1)
+                prefix = _ATTRIBUTE_PREFIXES.get("{" + namespace + "}")
+                if prefix:
+                    element.attrib[prefix + local] = element.attrib.pop(name)
     return "<!DOCTYPE html>" + ET.tostring(root, encoding="unicode", method="html")
 
 

@@ -67,3 +67,20 @@ def test_a_marked_cell_on_one_page_is_laid_out_once(renderer, monkeypatch):
     calls.clear()
     pages_of(renderer, PAGE.replace("{rows}", rows(80)))
     assert 2 <= len(calls) <= 4
+
+
+def test_an_inline_svg_is_laid_out_again_as_svg(renderer):
+    """A document laid out again with its cells cut is written back to HTML: an inline SVG (a
+    chart's) must come back as SVG, its clip path and text kept, not as an unknown element whose
+    text and style sheet are printed."""
+    svg = ('<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="60pt" height="30pt" viewBox="0 0 60 30">'
+           '<defs><style type="text/css">*{stroke-linecap: butt}</style>'
+           '<clipPath id="c"><rect x="0" y="0" width="30" height="30"/></clipPath>'
+           '<path id="m" d="M 0 0 L 0 3"/></defs>'
+           '<rect x="0" y="0" width="60" height="30" fill="#000" clip-path="url(#c)"/>'
+           '<use xlink:href="#m" x="40" y="5" stroke="#000"/>'
+           '<text x="40" y="20" style="font-size: 9px; font-family: \'docgen Serif SC\'">图中文字</text></svg>')
+    html = PAGE.replace("<table>", svg + "<table>").replace("{rows}", rows(80))
+    pages = pages_of(renderer, html)
+    assert len(pages) >= 3 and pages[0].count("评价机构甲") == 1
+    assert "图中文字" in pages[0] and "stroke" not in "".join(pages)
