@@ -362,8 +362,9 @@ def official_styles(doc):
     paragraph_style(doc, "Cell Number", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-def section_loop(doc, sequence: str) -> None:
-    """一、 headings with paragraphs and （一） subsections, as nested docxtpl loops."""
+def section_loop(doc, sequence: str, charts: bool = False) -> None:
+    """一、 headings with paragraphs and （一） subsections, as nested docxtpl loops; with
+    ``charts``, each heading's charts after its subsections."""
     add_par(doc, f"{{%p for h in {sequence} %}}", "Body", FANGSONG)
     add_par(doc, "{{ h.label }}{{ h.text }}", "Heading One", HEITI)
     add_par(doc, "{%p for p in h.paragraphs %}", "Body", FANGSONG)
@@ -375,12 +376,38 @@ def section_loop(doc, sequence: str) -> None:
     add_par(doc, "{{ p }}", "Body", FANGSONG)
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
+    if charts:
+        chart_loop(doc, "h.charts")
+    add_par(doc, "{%p endfor %}", "Body", FANGSONG)
+
+
+def chart_styles(doc) -> None:
+    """The charts' paragraphs: the picture centred on a line as high as it is (the body's exact
+    line spacing would clip it), kept with its number and title under it (3号黑体, as a table's
+    title), and the note in the tables' 12 pt."""
+    paragraph_style(doc, "Chart", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.styles["Chart"].paragraph_format.space_before = Mm(3)
+    doc.styles["Chart"].paragraph_format.keep_with_next = True
+    paragraph_style(doc, "Chart Title", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=28.95)
+    paragraph_style(doc, "Chart Note", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def chart_loop(doc, sequence: str) -> None:
+    """The charts of ``sequence`` (docgen/contexts/charts.py): each the picture the ``chart``
+    filter draws, alone in its paragraph, its number and title, then its note."""
+    add_par(doc, f"{{%p for c in {sequence} %}}", "Body", FANGSONG)
+    add_par(doc, "{{ c | chart }}", "Chart", FANGSONG)
+    add_par(doc, "{{ c.number }}\u3000{{ c.title }}", "Chart Title", HEITI)
+    add_par(doc, "{%p if c.note %}", "Chart Note", FANGSONG)
+    add_par(doc, "{{ c.note }}", "Chart Note", FANGSONG)
+    add_par(doc, "{%p endif %}", "Chart Note", FANGSONG)
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
 
 
 def summary_report(folder: Path = TEMPLATES) -> Path:
     doc = new_document()
     official_styles(doc)
+    chart_styles(doc)
     page_numbers(doc, odd_even=True)
     mark = add_par(doc, "{{ report.issuer_mark }}", "Issuer Mark", XBS)
     fit = OxmlElement("w:fitText")
@@ -397,7 +424,7 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     add_par(doc, "{%p for p in report.preamble %}", "Body", FANGSONG)
     add_par(doc, "{{ p }}", "Body", FANGSONG)
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
-    section_loop(doc, "report.sections_before_table")
+    section_loop(doc, "report.sections_before_table", charts=True)
     add_par(doc, "{{ report.table.title }}", "Table Title", HEITI)
     declared_table(doc, "report.table.declared")
     widths = [Mm(14), Mm(90), Mm(30), Mm(22)]
@@ -414,7 +441,8 @@ def summary_report(folder: Path = TEMPLATES) -> Path:
     cell_text(row.cells[3], "{{ r.grade }}", "Cell Center", FANGSONG)
     tag_row(table, widths, "{%tr endfor %}")
     add_par(doc, "{%p endif %}", "Body", FANGSONG)
-    section_loop(doc, "report.sections_after_table")
+    chart_loop(doc, "report.table.charts")
+    section_loop(doc, "report.sections_after_table", charts=True)
     signature_lines(doc, "report")
     return save(doc, folder / "summary-report.docx")
 
@@ -442,10 +470,15 @@ def signature_lines(doc, root: str) -> None:
 def results_summary(folder: Path = TEMPLATES) -> Path:
     doc = new_document()
     official_styles(doc)
+    chart_styles(doc)
     page_numbers(doc, odd_even=True)
     title = add_par(doc, "{{ summary.title | title_lines(22) }}", "Doc Title", XBS)
     title.paragraph_format.space_before = Pt(0)
-    add_par(doc, "{%p for p in summary.paragraphs %}", "Body", FANGSONG)
+    add_par(doc, "{%p for p in summary.paragraphs_before_charts %}", "Body", FANGSONG)
+    add_par(doc, "{{ p }}", "Body", FANGSONG)
+    add_par(doc, "{%p endfor %}", "Body", FANGSONG)
+    chart_loop(doc, "summary.charts")
+    add_par(doc, "{%p for p in summary.paragraphs_after_charts %}", "Body", FANGSONG)
     add_par(doc, "{{ p }}", "Body", FANGSONG)
     add_par(doc, "{%p endfor %}", "Body", FANGSONG)
     add_par(doc, "{%p if summary.attachment %}", "Body", FANGSONG)

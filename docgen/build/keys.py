@@ -46,10 +46,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 KEY_SCHEME = 1
 
 #: Python distributions whose versions change the bytes of DOCX or PDF output (jieba: where
-#: titles break), or what the preflight finds in them (pypdfium2 reads the PDFs it checks).
+#: titles break; matplotlib and numpy: charts), or what the preflight finds in them (pypdfium2
+#: reads the PDFs it checks).
 RENDER_DISTRIBUTIONS = (
     "weasyprint", "pydyf", "tinycss2", "tinyhtml5", "cssselect2", "fonttools", "pillow", "cffi",
     "docxtpl", "python_docx", "docxcompose", "lxml", "jinja2", "markupsafe", "pypdf", "jieba", "pypdfium2",
+    "matplotlib", "numpy",
 )
 #: Shared libraries WeasyPrint loads (text layout, fonts, subsetting).
 SYSTEM_LIBRARIES = ("libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libharfbuzz-subset",

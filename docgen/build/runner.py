@@ -287,6 +287,8 @@ class Build(CombinedPlanning):
         self.pdf_env = {"fonts": keys.font_fingerprint(), "system": list(keys.system_libraries()),
                         "date": spec.pdf_date, **({"variant": spec.pdf_variant} if spec.pdf_variant else {})}
         docx_env = {"timestamp": spec.docx_timestamp}
+        if spec.charts:  # a chart's picture is drawn with the installed fonts
+            docx_env["fonts"] = keys.font_fingerprint()
         # what every output of a format shares, hashed once (not once per output of 20,000)
         common = {fmt: keys.hash_json({"scheme": keys.KEY_SCHEME, "env": self.env,
                                        "options": self.pdf_env if fmt == "pdf" else docx_env})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -87,6 +88,27 @@ def stamp_draft(document) -> None:
             root.insert(0, parse_xml(_DRAFT_PARAGRAPH))
 
 
+def chart_picture(tpl, chart):
+    """The ``chart`` filter of Word templates: the chart (:func:`docgen.render.charts.png`, 300
+    dpi) as an inline picture :data:`~docgen.render.charts.WIDTH_MM` wide, its description as
+    the picture's alternative text. Used where the tag ``{{ c | chart }}`` stands alone in its
+    paragraph (docxtpl puts the picture in a run of its own)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    from docgen.render.charts import WIDTH_MM, png
+
+    class Described(InlineImage):
+        def __html__(self) -> str:  # docxtpl's markup of the picture, with the description added
+            from markupsafe import escape
+
+            return super().__html__().replace("<wp:docPr ", f'<wp:docPr descr="{escape(chart.description)}" ', 1)
+
+        __str__ = __html__
+
+    return Described(tpl, io.BytesIO(png(chart)), width=Mm(WIDTH_MM))
+
+
 class DocxRenderer:
     """Renders a family's Word template; template files are read once per renderer."""
 
@@ -108,6 +130,8 @@ class DocxRenderer:
         if context.get("draft"):  # stamped by the engine, so no template can lose it
             # before rendering: docxtpl swaps in new header parts that python-docx's sections do not see
             stamp_draft(tpl.get_docx())
+        # a chart is a picture of this document: the filter is bound to it for this render
+        self._environment.filters["chart"] = functools.partial(chart_picture, tpl)
         tpl.render(context, jinja_env=self._environment, autoescape=True)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:

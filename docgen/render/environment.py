@@ -76,6 +76,9 @@ def make_environment(loader=None, html: bool = False, compiled: bool = False) ->
     if html:
         env.filters["words"] = keep_words
     env.filters["title_lines"] = html_title_lines if html else docx_title_lines
+    # a chart node drawn: SVG in the HTML; in a Word template the renderer binds its own
+    # (docgen.render.docx: a picture needs the document being rendered)
+    env.filters["chart"] = html_chart if html else unbound_docx_chart
     if not html:
         from docgen.render.docx_table import docx_table
 
@@ -103,6 +106,21 @@ def docx_title_lines(text: Any, size_pt: float, width_mm: float = 156) -> str:
     """The same filter for Word templates: the lines joined by a line break (docxtpl writes
     ``\n`` as ``<w:br/>``)."""
     return "\n".join(_lines(text, size_pt, width_mm))
+
+
+def html_chart(chart: Any):
+    """The ``chart`` filter of HTML templates: a :class:`~docgen.contexts.charts.Chart` as an
+    inline ``<svg>`` (:func:`docgen.render.charts.svg`; matplotlib is loaded on first use)."""
+    from markupsafe import Markup
+
+    from docgen.render.charts import svg
+
+    return Markup(svg(chart))
+
+
+def unbound_docx_chart(chart: Any):
+    """The ``chart`` filter of a Word template outside :class:`~docgen.render.docx.DocxRenderer`."""
+    raise TemplateError("图表只能由DocxRenderer绘制")
 
 
 def keep_words(text: Any):
