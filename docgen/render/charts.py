@@ -69,16 +69,12 @@ def _font_file() -> str:
     raise DocumentError("绘制图表需要中文字体Noto Serif CJK SC（Debian软件包fonts-noto-cjk），本机没有安装")
 
 
-def _char_ems(text: str) -> float:
-    """Width of ``text`` in ems: a CJK or full-width character one, others about half."""
-    import unicodedata
-
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
-
-
 def _label(text: str, slot_mm: float) -> str:
-    """A bar's label, broken after ``～`` onto two lines when it is wider than its bar's slot."""
-    if "～" in text and _char_ems(text) * TYPE_PT * 25.4 / 72 > slot_mm * 0.95:
+    """A bar's label, broken after ``～`` onto two lines when it is wider than its bar's slot
+    (its width estimated as the 汇总表's columns are: a CJK character one em, others 0.55)."""
+    from docgen.contexts.results_summary import text_width
+
+    if "～" in text and text_width(text) * TYPE_PT * 25.4 / 72 > slot_mm * 0.95:
         head, _, tail = text.partition("～")
         return f"{head}～\n{tail}"
     return text
