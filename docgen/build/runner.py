@@ -28,8 +28,8 @@ from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_k
 from docgen.build.preflight import CHECKED_DIR, UNKNOWN, Preflight, check_written_docx, read_record
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable,
-                                check_state_folder, confined, file_matches, outputs_of, read_json, remove_stale,
-                                remove_temporaries, write_json)
+                                check_state_folder, confined, file_matches, output_intact, outputs_of, read_json,
+                                remove_stale, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
@@ -166,8 +166,7 @@ class Build(CombinedPlanning):
                              Path(state.get("templates", "")), self.inputs)
         self.stamp_now = (current, state.get("inputs"), state.get("templates"))
         outputs = outputs_of(self.old)
-        if current != state["stamp"] or not all(file_matches(confined(self.out_dir, o["file"]), o, self.inputs)
-                                                for o in outputs):
+        if current != state["stamp"] or not all(output_intact(self.out_dir, o, self.inputs) for o in outputs):
             return False
         if self.inputs is not None:  # what was hashed again is not hashed next time
             close_input_cache(self.inputs)

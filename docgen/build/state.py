@@ -86,7 +86,7 @@ def confined(out_dir: Path, name: Any) -> Path | None:
     relative path that stays inside ``out_dir``, following no symbolic link out of it."""
     if not isinstance(name, str) or not name or "\0" in name or os.path.isabs(name):
         return None
-    if name not in (".", "..") and not any(sep in name for sep in ("/", "\\", ":", os.sep)):
+    if _plain(name):
         # a name in the folder itself (every output): inside unless it is a link (one lstat,
         # not a resolution of the whole path per file of a 20,000-file packet)
         path = out_dir / name
@@ -108,6 +108,31 @@ def file_matches(path: Path | None, recorded: dict, hashes=None, follow: bool = 
         st = os.stat(path) if follow else os.lstat(path)
     except OSError:
         return False
+    return _holds(path, st, recorded, hashes)
+
+
+def output_intact(out_dir: Path, recorded: dict, hashes=None) -> bool:
+    """``file_matches(confined(out_dir, recorded["file"]), recorded, hashes)``, in one lstat of
+    a string path for a plain name that is no link (every output of a no-op build: at 20,000
+    outputs, half a second of Path objects and second stats under the profiler)."""
+    name = recorded.get("file")
+    if isinstance(name, str) and name and "\0" not in name and not os.path.isabs(name) and _plain(name):
+        path = os.path.join(out_dir, name)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return False
+        if not stat.S_ISLNK(st.st_mode):
+            return _holds(path, st, recorded, hashes)
+    return file_matches(confined(out_dir, name), recorded, hashes)
+
+
+def _plain(name: str) -> bool:
+    """A name of a file in the folder itself: no separator, drive or parent."""
+    return name not in (".", "..") and not any(sep in name for sep in ("/", "\\", ":", os.sep))
+
+
+def _holds(path, st: os.stat_result, recorded: dict, hashes) -> bool:
     if not stat.S_ISREG(st.st_mode) or st.st_size != recorded.get("bytes"):
         return False
     if hashes is not None:
