@@ -204,3 +204,28 @@ def test_no_temporary_files_left(rendered_jiyuan):
     """Only the documents, and render's record of what it wrote (.docgen/rendered.json)."""
     assert [p.name for p in rendered_jiyuan.iterdir() if p.name.startswith(".")] == [".docgen"]
     assert [p.name for p in (rendered_jiyuan / ".docgen").iterdir()] == ["rendered.json"]
+
+
+def test_a_row_begun_on_a_pages_last_line_is_labelled_there(tmp_path):
+    """Synthetic projects 49 and 77 begin their 评价结果等次及主要问题 row on the first page's
+    last line. The two-line label was kept whole and moved to the next page, so the row's
+    first line stood unlabelled (the preflight's row-split); the label is now cut like the text
+    beside it, and both pages name the row."""
+    from docgen.bench.synthetic import write_packet
+    from docgen.build import load_packet
+    from docgen.build.plan import plan_documents
+    from docgen.build.preflight import check_written_pdf
+    from docgen.check.pdf_pages import read_pdf
+
+    spec, _ = load_packet(write_packet(tmp_path / "packet", 77, formats=("pdf",), summaries=False))
+    data = load_dataset(spec.inputs)
+    docs = {d.stem: d for d in plan_documents(data, data.families)[0]}
+    renderer = PdfRenderer()
+    for stem in ("p00049", "p00077"):
+        path = tmp_path / f"{stem}.pdf"
+        path.write_bytes(renderer.write(renderer.html("result-sheet", docs[stem].context))[0])
+        pages = read_pdf(path).pages
+        assert len(pages) == 2
+        last_line = max(pages[0].lines, key=lambda line: line.top if line is not pages[0].folio_line else 0)
+        assert last_line.text.startswith("评价结果等次")  # the label, beside the row's first line
+        assert check_written_pdf(str(path), False)["findings"] == []
