@@ -105,7 +105,10 @@ def default_start_method() -> str:
     if "fork" in available and sys.platform.startswith("linux"):
         import psutil
 
-        big = psutil.Process().memory_info().rss > FORK_LIMIT_BYTES
+        try:
+            big = psutil.Process().memory_info().rss > FORK_LIMIT_BYTES
+        except (psutil.Error, OSError):  # a /proc this process may not read: fork, as always before
+            big = False
         return "forkserver" if big and "forkserver" in available else "fork"
     return "spawn"
 

@@ -69,6 +69,21 @@ def test_a_large_build_process_starts_its_workers_from_a_fork_server(monkeypatch
     assert executor_module.default_start_method() == "spawn"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is the default on Linux alone")
+def test_a_process_that_cannot_read_its_own_size_forks_as_before(monkeypatch):
+    import psutil
+
+    import docgen.build.executor as executor_module
+
+    def denied(*args, **kwargs):
+        raise psutil.AccessDenied()
+
+    monkeypatch.delenv("DOCGEN_START_METHOD", raising=False)
+    monkeypatch.setattr(executor_module, "FORK_LIMIT_BYTES", 1)
+    monkeypatch.setattr(psutil, "Process", denied)
+    assert executor_module.default_start_method() == "fork"
+
+
 def test_a_worker_collects_the_cycles_its_tasks_leave():
     """A DOCX task leaves a cycle holding lxml's memory, which the collector does not count:
     the worker collects every few tasks instead of growing by a document's worth each time."""
