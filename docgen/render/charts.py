@@ -120,6 +120,7 @@ def _style():
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_OPENING = re.compile(r"<svg\b[^>]*>")
 
 
 def svg(chart: Chart) -> str:
@@ -130,7 +131,10 @@ def svg(chart: Chart) -> str:
         _figure(chart).savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None,
                                                             "Type": None})
     text = _METADATA.sub("", _PROLOGUE.sub("", out.getvalue(), count=1), count=1)
-    return text.replace("<svg ", f'<svg role="img" aria-label="{_attribute(chart.description)}" ', 1)
+    text = text.replace("<svg ", f'<svg role="img" aria-label="{_attribute(chart.description)}" ', 1)
+    # the SVG's <title> is its description for readers that do not see it: WeasyPrint makes it
+    # the /Alt of the chart's Figure in a tagged PDF (pdf/ua-1 asks every figure for one)
+    return _OPENING.sub(lambda m: f"{m.group(0)}<title>{_attribute(chart.description)}</title>", text, count=1)
 
 
 def png(chart: Chart) -> bytes:

@@ -196,3 +196,30 @@ def test_switching_charts_rebuilds_the_summaries_and_only_them(tmp_path):
     assert back == off and sorted(result.built) == ["results-summary.docx", "summary-report.docx"]
     assert len(Document(str(out / "summary-report.docx")).inline_shapes) == 0
     shutil.rmtree(out)
+
+
+def test_in_a_tagged_pdf_each_chart_is_a_figure_with_its_description(tmp_path):
+    """pdf/ua-1 asks every figure for alternative text: WeasyPrint takes a chart's from its
+    SVG's <title>, which holds the chart in words."""
+    pikepdf = pytest.importorskip("pikepdf")
+    folder = make_data(tmp_path / "data")
+    packet = write_packet(folder, "[grades, scores]", formats="[pdf]")
+    packet.write_text(packet.read_text(encoding="utf-8") + "pdf_variant: pdf/ua-1\n", encoding="utf-8")
+    result = build_packet(packet, tmp_path / "out", jobs=1)
+    assert result.exit_code == 0, [f.cause for f in result.failed]
+
+    def figures(node, found):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                figures(kid, found)
+        return found
+
+    for name in ("summary-report.pdf", "results-summary.pdf"):
+        with pikepdf.open(tmp_path / "out" / name) as pdf:
+            alts = figures(pdf.Root.StructTreeRoot, [])
+        assert [a.split("：")[0] for a in alts] == ["评价等级分布", "评价得分分布"], name
+        assert all(re.search(r"\d+个", a) for a in alts)
+        assert "评价等级分布：" not in pdf_text(tmp_path / "out" / name)  # a title is not printed
