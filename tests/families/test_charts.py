@@ -223,3 +223,20 @@ def test_in_a_tagged_pdf_each_chart_is_a_figure_with_its_description(tmp_path):
         assert [a.split("：")[0] for a in alts] == ["评价等级分布", "评价得分分布"], name
         assert all(re.search(r"\d+个", a) for a in alts)
         assert "评价等级分布：" not in pdf_text(tmp_path / "out" / name)  # a title is not printed
+
+
+def test_the_attachment_note_does_not_fill_a_page_alone(tmp_path):
+    """With both charts after the first paragraph, the results summary's first page is full
+    and its 附件 line was pushed onto a page of its own; it now goes over with the paragraph
+    before it."""
+    from docgen.check.pdf_pages import read_pdf
+
+    folder = make_data(tmp_path / "data")
+    packet = write_packet(folder, "[grades, scores]", formats="[pdf]")
+    packet.write_text(packet.read_text(encoding="utf-8").replace(
+        "documents: [summary-report, results-summary]", "documents: [results-summary]"), encoding="utf-8")
+    assert build_packet(packet, tmp_path / "out", jobs=1).exit_code == 0
+    pages = read_pdf(tmp_path / "out" / "results-summary.pdf").pages
+    [note_page] = [p for p in pages if any(line.text.startswith("附件：") for line in p.lines)]
+    texts = [line.text for line in note_page.lines if line is not note_page.folio_line]
+    assert texts[0] != texts[-1] and not texts[0].startswith("附件："), texts  # not alone, not first
