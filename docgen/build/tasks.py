@@ -113,9 +113,9 @@ class Renderers:
 
     def font_config(self):
         if self._fonts is None:
-            from weasyprint.text.fonts import FontConfiguration
+            from docgen.render.compat.weasyprint import font_configuration
 
-            self._fonts = FontConfiguration()
+            self._fonts = font_configuration()
         return self._fonts
 
     def docx(self, root: str):

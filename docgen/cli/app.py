@@ -205,6 +205,9 @@ def build(
     if _CONSOLE:  # every file is written, fsynced and renamed: skip the interpreter's slow tidy-up
         sys.stdout.flush()
         sys.stderr.flush()
+        fonts = sys.modules.get("docgen.render.compat.weasyprint")
+        if fonts is not None:  # but WeasyPrint's font files go (39 MB in the temporary folder)
+            fonts.remove_font_folders()
         os._exit(result.exit_code)
     if result.exit_code:
         raise typer.Exit(result.exit_code)

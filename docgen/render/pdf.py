@@ -10,8 +10,9 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
-from docgen.render.compat.weasyprint import (enable_cjk_justification, harfbuzz_subset_available,
-                                             lighten_stream_compression, parsed_tree)
+from docgen.render.compat.weasyprint import (enable_cjk_justification, font_configuration,
+                                             harfbuzz_subset_available, lighten_stream_compression,
+                                             parsed_tree)
 from docgen.diagnostics import DocumentError
 from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
@@ -126,8 +127,6 @@ class PdfRenderer:
     """Renders a family's HTML template to PDF; environment and fonts are set up once."""
 
     def __init__(self, templates: TemplateSet | None = None):
-        from weasyprint.text.fonts import FontConfiguration
-
         from docgen.render.fonts import font_face_css, prepared_faces
 
         mend_html_parser()
@@ -135,7 +134,7 @@ class PdfRenderer:
         lighten_stream_compression()
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader(), html=True)
-        self.font_config = FontConfiguration()
+        self.font_config = font_configuration()
         faces = prepared_faces()
         self.font_css = font_face_css(faces)
         self.fetcher = make_url_fetcher(self.templates, [f.path for f in faces])

@@ -846,3 +846,20 @@ def test_packet_values_that_cannot_work_are_errors_with_their_line(workdir, line
     result = CliRunner().invoke(app, ["build", "packet.yaml", "-o", "out"])
     assert result.exit_code == 2 and "内部错误" not in result.output
     assert message in result.output.splitlines()
+
+
+def test_the_program_leaves_no_font_folders_in_the_temporary_folder(workdir):
+    """WeasyPrint copies the declared fonts (39 MB) into a temporary folder it removes only in
+    ``__del__``, which neither a worker nor the program ending with ``os._exit`` runs: every
+    build left one folder for its own process and one per PDF worker."""
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["pdf"], combined=True)
+    tmp = workdir / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    for jobs in ("2", "1"):
+        run = subprocess.run([sys.executable, "-m", "docgen", "build", str(packet), "-o", str(workdir / f"out{jobs}"),
+                              "--jobs", jobs, "-q"], capture_output=True, text=True, env=env, timeout=300)
+        assert run.returncode == 0, run.stderr
+        assert (workdir / f"out{jobs}" / "01-housing.pdf").is_file()
+        assert sorted(p.name for p in tmp.iterdir() if p.name.startswith("weasyprint-")) == [], jobs

@@ -74,6 +74,26 @@ def test_pydyf_streams_are_written_at_the_lighter_level(document):
     assert isinstance(pydyf.zlib.compressobj(level=9), type(zlib.compressobj()))
 
 
+def test_weasyprint_font_folder_is_ours_to_remove(tmp_path):
+    from pathlib import Path
+
+    from weasyprint import CSS
+
+    import docgen.render.compat.weasyprint as compat
+
+    config = compat.font_configuration()
+    folder = Path(config._folder)
+    font = next(Path("/usr/share/fonts").rglob("*.ttf"), None) or pytest.skip("no TrueType font installed")
+    CSS(string=f"@font-face {{ font-family: t; src: url({font.as_uri()}) }}", font_config=config)
+    assert [p.parent for p in folder.iterdir()] == [folder]  # WeasyPrint copied the face into our folder
+    foreign = tmp_path / "weasyprint-parent"
+    foreign.mkdir()
+    compat._FONT_FOLDERS[str(foreign)] = -1  # a folder of the process this one was forked from
+    compat.remove_font_folders()
+    assert not folder.exists() and foreign.exists()
+    del compat._FONT_FOLDERS[str(foreign)]
+
+
 def test_weasyprint_page_type_names(document):
     from docgen.render.compat.weasyprint import page_type_names
 
