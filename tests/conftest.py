@@ -62,6 +62,18 @@ def rendered_jiyuan(tmp_path_factory):
     return out
 
 
+@pytest.fixture(autouse=True, scope="session")
+def pools_fork_as_before():
+    """This process grows past ``executor.FORK_LIMIT_BYTES`` as the suite runs, so a pool would
+    fork or start a fork server depending on the tests run before it. Pools fork here; the
+    tests of the fork server ask for it (a start method, or the limit set in the test)."""
+    import docgen.build.executor as executor
+
+    limit, executor.FORK_LIMIT_BYTES = executor.FORK_LIMIT_BYTES, 1 << 62
+    yield
+    executor.FORK_LIMIT_BYTES = limit
+
+
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     """An empty working folder; messages name files relative to it."""
