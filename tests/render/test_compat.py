@@ -74,13 +74,15 @@ def test_pydyf_streams_are_written_at_the_lighter_level(document):
     assert isinstance(pydyf.zlib.compressobj(level=9), type(zlib.compressobj()))
 
 
-def test_weasyprint_font_folder_is_ours_to_remove(tmp_path):
+def test_weasyprint_font_folder_is_ours_to_remove(tmp_path, monkeypatch):
     from pathlib import Path
 
     from weasyprint import CSS
 
     import docgen.render.compat.weasyprint as compat
 
+    # this test's folders alone: the folders of this process's renderers serve later tests
+    monkeypatch.setattr(compat, "_FONT_FOLDERS", {})
     config = compat.font_configuration()
     folder = Path(config._folder)
     font = next(Path("/usr/share/fonts").rglob("*.ttf"), None) or pytest.skip("no TrueType font installed")
@@ -91,7 +93,6 @@ def test_weasyprint_font_folder_is_ours_to_remove(tmp_path):
     compat._FONT_FOLDERS[str(foreign)] = -1  # a folder of the process this one was forked from
     compat.remove_font_folders()
     assert not folder.exists() and foreign.exists()
-    del compat._FONT_FOLDERS[str(foreign)]
 
 
 def test_weasyprint_page_type_names(document):
