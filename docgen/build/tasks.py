@@ -129,9 +129,7 @@ class Renderers:
         if root not in self._pdf:
             from docgen.render import PdfRenderer, TemplateSet
 
-            renderer = PdfRenderer(TemplateSet(Path(root)))
-            renderer.font_config = self.font_config()
-            self._pdf[root] = renderer
+            self._pdf[root] = PdfRenderer(TemplateSet(Path(root)), self.font_config())
         return self._pdf[root]
 
     def builtin_pdf(self):

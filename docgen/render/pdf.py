@@ -124,9 +124,11 @@ def _reference_line(templates: TemplateSet, url: str) -> str | None:
 
 
 class PdfRenderer:
-    """Renders a family's HTML template to PDF; environment and fonts are set up once."""
+    """Renders a family's HTML template to PDF; environment and fonts are set up once.
+    ``font_config``: a WeasyPrint font configuration shared with other renderers (a build's
+    renderers share one: fonts found and loaded once); by default one of its own."""
 
-    def __init__(self, templates: TemplateSet | None = None):
+    def __init__(self, templates: TemplateSet | None = None, font_config=None):
         from docgen.render.fonts import font_face_css, prepared_faces
 
         mend_html_parser()
@@ -134,11 +136,11 @@ class PdfRenderer:
         lighten_stream_compression()
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader(), html=True)
-        self.font_config = font_configuration()
+        self.font_config = font_config if font_config is not None else font_configuration()
         faces = prepared_faces()
         self.font_css = font_face_css(faces)
         self.fetcher = make_url_fetcher(self.templates, [f.path for f in faces])
-        self._font_sheets: dict[int, object] = {}
+        self._font_sheet = None  # weasyprint.CSS, made on the first layout
 
     def html(self, family: str, context: dict[str, Any]) -> str:
         return self.env.get_template(f"{family}.html").render(context)
@@ -157,15 +159,14 @@ class PdfRenderer:
         """(the laid-out document, the root element of the tree WeasyPrint parsed ``html`` into)."""
         from weasyprint import CSS, HTML
 
-        key = id(self.font_config)  # a build may share one font configuration between renderers
-        if key not in self._font_sheets:
-            self._font_sheets[key] = CSS(string=self.font_css or "/* no prepared fonts */",
-                                         font_config=self.font_config, url_fetcher=self.fetcher)
+        if self._font_sheet is None:  # the prepared faces declared once, in this renderer's font configuration
+            self._font_sheet = CSS(string=self.font_css or "/* no prepared fonts */",
+                                   font_config=self.font_config, url_fetcher=self.fetcher)
         from weasyprint.urls import FatalURLFetchingError
 
         try:
             parsed = HTML(string=html, base_url=self.templates.root.as_uri() + "/", url_fetcher=self.fetcher)
-            return (parsed.render(font_config=self.font_config, stylesheets=[self._font_sheets[key]]),
+            return (parsed.render(font_config=self.font_config, stylesheets=[self._font_sheet]),
                     parsed_tree(parsed))
         except FatalURLFetchingError as refused:
             url = getattr(refused, "url", "")
