@@ -84,7 +84,7 @@ def json_text(value: Any) -> str:
 def confined(out_dir: Path, name: Any) -> Path | None:
     """``out_dir / name`` when ``name`` (read from a manifest or state file) is a plain
     relative path that stays inside ``out_dir``, following no symbolic link out of it."""
-    if not isinstance(name, str) or not name or "\0" in name or os.path.isabs(name):
+    if not _relative(name):
         return None
     if _plain(name):
         # a name in the folder itself (every output): inside unless it is a link (one lstat,
@@ -116,7 +116,7 @@ def output_intact(out_dir: Path, recorded: dict, hashes=None) -> bool:
     a string path for a plain name that is no link (every output of a no-op build: at 20,000
     outputs, half a second of Path objects and second stats under the profiler)."""
     name = recorded.get("file")
-    if isinstance(name, str) and name and "\0" not in name and not os.path.isabs(name) and _plain(name):
+    if _relative(name) and _plain(name):
         path = os.path.join(out_dir, name)
         try:
             st = os.lstat(path)
@@ -125,6 +125,11 @@ def output_intact(out_dir: Path, recorded: dict, hashes=None) -> bool:
         if not stat.S_ISLNK(st.st_mode):
             return _holds(path, st, recorded, hashes)
     return file_matches(confined(out_dir, name), recorded, hashes)
+
+
+def _relative(name: Any) -> bool:
+    """A name a manifest may give a file: a non-empty relative path (``confined`` says where it leads)."""
+    return isinstance(name, str) and bool(name) and "\0" not in name and not os.path.isabs(name)
 
 
 def _plain(name: str) -> bool:
