@@ -3,6 +3,7 @@ that look at a family's documents rather than at the build."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -151,3 +152,27 @@ def libreoffice_pdf(docx: Path, tmp: Path) -> Path:
                     "--convert-to", "pdf", "--outdir", str(tmp), str(docx)],
                    env=env, check=True, capture_output=True, timeout=300)
     return tmp / f"{docx.stem}.pdf"
+
+
+# ---- synthetic project files (the loader's cache and the index, issue 16)
+
+PUBLISHER = "publisher:\n  area: 济源示范区\n  sheet_title: 重大政策和重点项目预算绩效评价结果\n"
+
+
+def project(i: int, score: str = "85.5", extra: str = "") -> str:
+    return (f"name: 项目{i}\nimplementing_units: [单位{i % 7}]\nevaluation_year: 2023\n"
+            f"overview:\n  - 概况{i}\nscore: {score}\n{extra}problems: [问题{i}]\nrectification: [整改{i}]\n")
+
+
+def write_projects(folder: Path, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "publisher.yaml").write_text(PUBLISHER, encoding="utf-8")
+    for i in range(n):
+        (folder / f"p{i:04d}.yaml").write_text(project(i), encoding="utf-8")
+
+
+def age(folder: Path, seconds: float = 10) -> None:
+    """Date the files back, as files written a while before a build are (not racily new)."""
+    for p in folder.iterdir():
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))

@@ -34,9 +34,10 @@ def open_input_cache(out_dir: Path, fresh: bool = False) -> InputCache | None:
         return None
 
 
-def close_input_cache(cache: InputCache) -> None:
-    """Keep what this build added; a cache that cannot be written is only a slower next build."""
+def close_input_cache(cache: InputCache, collect: bool = False) -> None:
+    """Keep what this build added (``collect``: it read the whole data set, see
+    :meth:`InputCache.close`); a cache that cannot be written is only a slower next build."""
     try:
-        cache.close()
+        cache.close(collect)
     except (OSError, sqlite3.Error):
         pass

@@ -290,7 +290,7 @@ def _candidate_files(inputs: list[Path]) -> list[str]:
     for p in inputs:
         if p.is_dir():
             with os.scandir(p) as listing:  # the kind of each entry comes with the listing
-                names = [e.name for e in listing if os.path.splitext(e.name)[1] in YAML_SUFFIXES and e.is_file()]
+                names = [e.name for e in listing if e.name.endswith(YAML_SUFFIXES) and e.is_file()]
             folder = str(p)
             out.extend(os.path.join(folder, name) for name in sorted(names, key=os.path.normcase))
         else:
@@ -298,10 +298,33 @@ def _candidate_files(inputs: list[Path]) -> list[str]:
     return out
 
 
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    """What :func:`stamp` hashes, in two parts: ``setting``, everything but the data files
+    (code, packet, templates, fonts, libraries, the working folder…), and ``files``, each
+    candidate data file with its content hash ("missing" when it cannot be read). A build
+    whose setting is unchanged can tell which data files changed (:mod:`docgen.build.delta`)."""
+
+    setting: str
+    files: tuple[tuple[str, str], ...]
+
+    @property
+    def value(self) -> str:
+        h = hashlib.sha256(self.setting.encode())
+        for name, sha in self.files:
+            h.update(f"file\0{name}\0{sha}\n".encode())
+        return h.hexdigest()
+
+
 def stamp(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> str:
     """Everything any output of the packet could depend on, by content: when it is unchanged
     since the last successful build, nothing needs to be looked at again. ``hashes``: where
     files' hashes are known by their stat (:class:`docgen.input.cache.InputCache`)."""
+    return stamp_parts(packet, inputs, templates, hashes).value
+
+
+def stamp_parts(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> Stamp:
+    """:func:`stamp` before it is hashed into one value."""
     sha256_file = hashes.sha if hashes is not None else _sha256_or_missing
     h = hashlib.sha256()
 
@@ -316,8 +339,6 @@ def stamp(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> str
     put("packet", str(packet), sha256_file(packet) or "missing")
     for root in inputs:
         put("input", str(root), "dir" if root.is_dir() else "file" if root.exists() else "missing")
-    for p in _candidate_files(inputs):
-        put("file", p, sha256_file(p) or "missing")  # None: missing, a folder, unreadable
     for root in dict.fromkeys([templates, builtin_templates()]):  # a user's set falls back to the built-in one
         for p in tree_files(root) if root.is_dir() else []:
             # a link is hashed by where it points, never followed out of the set (nor into a FIFO)
@@ -325,4 +346,6 @@ def stamp(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> str
             put("template", str(root), str(p.relative_to(root)), what)
     put("fonts", font_fingerprint())
     put("libraries", *distribution_versions(), *system_libraries())
-    return h.hexdigest()
+    # None: missing, a folder, unreadable
+    files = tuple((p, sha256_file(p) or "missing") for p in _candidate_files(inputs))
+    return Stamp(h.hexdigest(), files)

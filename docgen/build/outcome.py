@@ -31,6 +31,9 @@ class BuildResult:
     preflight: dict[str, list[dict]] = field(default_factory=dict)
     #: input files parsed in this build (the others came from the loader's cache); None: no cache
     parsed: int | None = None
+    #: planned from the last build's index (docgen.build.delta): the data files read again
+    #: because their bytes changed; None: the whole data set was read (or nothing at all)
+    delta: list[str] | None = None
 
     @property
     def exit_code(self) -> int:

@@ -46,6 +46,12 @@ class PlannedDocument:
             self._context = {**self.make(), "draft": self.draft}
         return self._context
 
+    @property
+    def can_make(self) -> bool:
+        """Its context is at hand or can be made (not so for a document known only by its
+        slice from the last build's index, :mod:`docgen.build.delta`)."""
+        return self._context is not None or self.make is not None
+
     def release(self) -> None:
         """Forget the context when it can be made again (a province's contexts would not fit at once)."""
         if self.make is not None and not self.draft:

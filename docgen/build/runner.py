@@ -17,6 +17,9 @@ combined PDF out, only what is outdated rebuilt, work run on an executor.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
 import time
 from pathlib import Path
 
@@ -27,14 +30,17 @@ from docgen.build.outcome import BuildResult, Reporter, SilentReporter
 from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
 from docgen.build.preflight import CHECKED_DIR, UNKNOWN, Preflight, check_written_docx, read_record
 from docgen.build.spec import PacketSpec, load_packet
-from docgen.build.state import (MANIFEST, RENDERED_FILE, STATE_DIR, STATE_FILE, OutputLock, OutputNotWritable,
-                                check_state_folder, confined, file_matches, output_intact, outputs_of, read_json,
-                                remove_stale, remove_temporaries, write_json)
+from docgen.build.state import (INDEX_FILE, MANIFEST, RENDERED_FILE, STAMP_FILE, STATE_DIR, STATE_FILE, OutputLock,
+                                OutputNotWritable, check_state_folder, confined, file_matches, item_texts,
+                                json_text, output_intact, outputs_of, read_json, read_json_text, remove_stale,
+                                remove_temporaries, write_atomic, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
 from docgen.build.combined_plan import CombinedPlanning, Editions
 from docgen.build.tasks import MEMORY, Task, TaskResult, trace
+from docgen.build.delta import Delta, NeedsFullPlan, index_of, plan_delta, updated_index
+from docgen.diagnostics import Diagnostics, Severity
 
 #: A build of DOCX alone renders them on the workers from this many on (fewer: starting the
 #: workers would cost more than it saves).
@@ -61,8 +67,36 @@ def render_documents(spec: PacketSpec, out_dir: Path, jobs: int | None = 1, repo
     return _run(spec.path, spec, out_dir, jobs, True, reporter, None, start_method, overwrite_edited)
 
 
+@contextlib.contextmanager
+def _collector_paced():
+    """A build holds a million long-lived objects at 20,000 documents (the manifest and index
+    read, the plan). With the collector's usual pace (a young collection every 700 objects) a
+    full collection walked them all five times in a build after one change, a quarter of its
+    time. During a build the young generation is :data:`YOUNG_OBJECTS` objects, and the plan,
+    once made, is set aside (``gc.freeze`` in :meth:`Build._build`): cycles are still collected,
+    everything else is freed by reference counts as always. Both are undone when it ends."""
+    before = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+#: The collector's young generation during a build (see _collector_paced).
+YOUNG_OBJECTS = 100_000
+
+
 def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
          overwrite_edited: bool = False) -> BuildResult:
+    with _collector_paced():
+        return _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
+                          overwrite_edited)
+
+
+def _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
+               overwrite_edited: bool = False) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     jobs = max(1, jobs or default_jobs())
@@ -107,9 +141,12 @@ class Build(CombinedPlanning):
         self.persistent = spec is None or not spec.in_memory
         self.state_path = out_dir / STATE_DIR / STATE_FILE
         self.state = read_json(self.state_path) if self.persistent else {}
+        self.stamp_path, self.index_path = out_dir / STATE_DIR / STAMP_FILE, out_dir / STATE_DIR / INDEX_FILE
         # the last finished build's manifest, with what a build stopped since wrote (journal.py)
         self.journal = Journal(out_dir / STATE_DIR / JOURNAL_FILE)
-        self.old = fold(read_json(out_dir / MANIFEST), self.journal.path) if self.persistent else {}
+        read, self.old_text = read_json_text(out_dir / MANIFEST) if self.persistent else ({}, "")
+        self.old_read = read.get("documents", [])  # as written (the journal not laid over it)
+        self.old = fold(read, self.journal.path) if self.persistent else {}
         # docgen render: what it wrote before (name → sha256, bytes)
         self.rendered_path = out_dir / STATE_DIR / RENDERED_FILE
         self.rendered = {} if self.persistent else read_json(self.rendered_path).get("files", {})
@@ -125,7 +162,12 @@ class Build(CombinedPlanning):
         self.editions: Editions | None = None
         self.cuts: dict[str, tuple] = {}  # titles cut into words in this build (docgen.rules.words)
         self.inputs = None  # the loader's cache (docgen.input.cache), opened once the folder is locked
-        self.stamp_now: tuple | None = None  # (stamp, inputs, templates) taken by up_to_date()
+        self.read_whole = False  # the whole data set was read (the cache's unused records can go)
+        self.stamp_now: tuple | None = None  # (Stamp, inputs, templates) taken by up_to_date()
+        self.index = None  # the last successful build's index (docgen.build.delta)
+        self.delta: Delta | None = None  # this build's plan from it
+        self._old_docs: dict | None = None
+        self.manifest_sha256 = ""  # of the manifest this build wrote
 
     # ------------------------------------------------------------------ entry
 
@@ -136,15 +178,18 @@ class Build(CombinedPlanning):
             self.inputs = open_input_cache(self.out_dir, self.force)
             if not self.force and self.up_to_date():  # workers are started only past this point:
                 return  # ending them while they load WeasyPrint would cost more than the check
-            if self.state.get("stamp"):  # an interrupted build must never pass for a finished one
-                self.state.pop("stamp")
-                write_json(self.state_path, self.state)
+            # an interrupted or failed build must never pass for a finished one: the index is
+            # kept in memory, and written again when this build succeeds
+            self.index = read_json(self.index_path) if not self.force else None
+            for path in (self.stamp_path, self.index_path):
+                if path.is_symlink() or path.is_file():
+                    path.unlink()
         try:
             self._build()
         finally:
             self._end_workers()
             if self.inputs is not None:
-                close_input_cache(self.inputs)
+                close_input_cache(self.inputs, collect=self.read_whole)
 
     def _start_workers(self, pdf: bool = True) -> None:
         if self.executor is None:
@@ -160,13 +205,14 @@ class Build(CombinedPlanning):
         """The stamp of the last successful build still holds and every output is intact
         (writes nothing: a folder that cannot be written is checked this way too)."""
         state, result = self.state, self.result
-        if not state.get("stamp") or state.get("packet") != str(self.packet.resolve()):
+        stamp = read_json(self.stamp_path).get("stamp")
+        if not stamp or state.get("packet") != str(self.packet.resolve()):
             return False
-        current = keys.stamp(self.packet.resolve(), [Path(p) for p in state.get("inputs", [])],
-                             Path(state.get("templates", "")), self.inputs)
+        current = keys.stamp_parts(self.packet.resolve(), [Path(p) for p in state.get("inputs", [])],
+                                   Path(state.get("templates", "")), self.inputs)
         self.stamp_now = (current, state.get("inputs"), state.get("templates"))
         outputs = outputs_of(self.old)
-        if current != state["stamp"] or not all(output_intact(self.out_dir, o, self.inputs) for o in outputs):
+        if current.value != stamp or not all(output_intact(self.out_dir, o, self.inputs) for o in outputs):
             return False
         if self.inputs is not None:  # what was hashed again is not hashed next time
             close_input_cache(self.inputs)
@@ -192,48 +238,25 @@ class Build(CombinedPlanning):
             self.spec = spec
         spec = self.spec
         # the stamp up_to_date() just took, when it covered the same inputs and templates
-        before = ""
+        before = None
         if self.persistent:
-            taken, inputs, templates = self.stamp_now or ("", None, None)
+            taken, inputs, templates = self.stamp_now or (None, None, None)
             same = inputs == [str(p) for p in spec.inputs] and templates == str(spec.templates)
-            before = taken if taken and same else keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs)
-
-        from docgen.build.spec import apply_packet
-        from docgen.input import load_dataset
-
-        data = load_dataset(spec.inputs, self.inputs)
-        apply_packet(spec, data)
-        if self.inputs is not None:
-            result.parsed = len(self.inputs.parsed)
-        diagnostics = result.diagnostics
-        diagnostics.extend(data.diagnostics)
-        family_names = spec.families if spec.families is not None else data.families
-        result.has_errors = bool(data.diagnostics.errors)
-        result.warnings = [str(d) for d in diagnostics.in_order() if d in diagnostics.warnings]
-        if spec.in_memory and result.has_errors and not (spec.allow_errors and not data.unreadable):
-            result.data_errors = True  # docgen render: nothing is written from wrong data
+            before = taken if taken and same else keys.stamp_parts(spec.path, spec.inputs, spec.templates, self.inputs)
+        if self.persistent and not self.force and self.index:
+            self.delta = plan_delta(self.index, before, spec, self.inputs, self._old_documents())
+        given = list(result.diagnostics)  # the packet's own
+        try:
+            data, family_names, tasks = self._plan(spec)
+        except NeedsFullPlan:  # a document of an unchanged file must be rendered after all
+            trace("build: the index cannot make a document; planning from the whole data set")
+            self.delta = None
+            result.diagnostics, result.failed, result.up_to_date, result.drafts = Diagnostics(given), [], [], []
+            result.delta = None
+            data, family_names, tasks = self._plan(spec)
+        if data is None:
             return
-        docs, family_failures = plan_documents(data, family_names, self.inputs)
-        result.failed.extend(family_failures)
-        failing, everything, dropped, incomplete = attribute_errors(
-            data, docs, self.state.get("files", {}), spec.path.parent)
-        if spec.allow_errors and not everything:  # wrong figures, nothing missing: a draft
-            for d in docs:
-                if (d.family, d.stem) in failing and (d.family, d.stem) not in incomplete:
-                    del failing[(d.family, d.stem)]
-                    d.as_draft()
-                    result.drafts.append(f"{d.family} {d.stem}")
-        result.data_errors = bool(failing or everything or dropped or family_failures)
-        for file, causes in dropped.items():
-            more = f"等{len(causes)}处" if len(causes) > 1 else ""
-            result.failed.append(Failure(f"{file}中的评价对象",
-                                         f"未能读入（数据有错误{more}：{causes[0]}），其文档未生成"))
-        for d in docs if everything else []:
-            failing.setdefault((d.family, d.stem), []).extend(everything)
-        if data.diagnostics.errors and not docs and not family_failures and not dropped:
-            result.failed.append(Failure("全部文档", "数据有错误，见上方列出的问题"))
-
-        tasks = self._plan_outputs(docs, failing)
+        gc.freeze()  # the plan lives as long as the build: see _collector_paced
         trace(f"build: planned, {len(tasks)} tasks")
         if self.persistent:
             self._remember_words()  # before the workers start: they are forked with what it knows
@@ -263,19 +286,91 @@ class Build(CombinedPlanning):
         self._preflight()
         self._keep_words()
         self._clean_records()
+        self._write_state(spec, data, family_names, before)
 
-        # what each file held: kept for files that cannot be read now (that is when it is needed)
-        files = file_kinds(data, spec.path.parent)
-        files.update({k: v for k, v in self.state.get("files", {}).items()
-                      if k not in files and (spec.path.parent / k).is_file()})
+    def _old_documents(self) -> dict:
+        """The last manifest's documents by (family, stem), worked out once."""
+        if self._old_docs is None:
+            self._old_docs = {(d.get("family"), d.get("stem")): d for d in self.old.get("documents", [])
+                              if isinstance(d, dict)}
+        return self._old_docs
+
+    def _plan(self, spec: PacketSpec) -> tuple:
+        """Read the data (from the index where :mod:`docgen.build.delta` could plan, else the
+        whole data set), plan every document, attribute the data's errors to them, and key
+        their outputs: (data set, families, tasks of the outputs not up to date); no data set
+        when nothing may be written (``docgen render`` of wrong data)."""
+        result = self.result
+        diagnostics = result.diagnostics
+        if self.delta is not None:
+            data, family_names = self.delta.data, spec.families if spec.families is not None else self.delta.data.families
+            diagnostics.extend(self.delta.warnings)
+            result.delta = list(self.delta.changed)
+        else:
+            from docgen.build.spec import apply_packet
+            from docgen.input import load_dataset
+
+            data = load_dataset(spec.inputs, self.inputs)
+            apply_packet(spec, data)
+            self.read_whole = True
+            diagnostics.extend(data.diagnostics)
+            family_names = spec.families if spec.families is not None else data.families
+        if self.inputs is not None:
+            result.parsed = len(self.inputs.parsed)
+        result.has_errors = bool(data.diagnostics.errors)
+        result.warnings = [str(d) for d in diagnostics.in_order() if d.severity is Severity.WARNING]
+        if spec.in_memory and result.has_errors and not (spec.allow_errors and not data.unreadable):
+            result.data_errors = True  # docgen render: nothing is written from wrong data
+            return None, family_names, []
+        if self.delta is not None:
+            docs, family_failures = self.delta.documents, list(self.delta.failures)
+        else:
+            docs, family_failures = plan_documents(data, family_names, self.inputs)
+        result.failed.extend(family_failures)
+        failing, everything, dropped, incomplete = attribute_errors(
+            data, docs, self.state.get("files", {}), spec.path.parent)
+        if spec.allow_errors and not everything:  # wrong figures, nothing missing: a draft
+            for d in docs:
+                if (d.family, d.stem) in failing and (d.family, d.stem) not in incomplete:
+                    del failing[(d.family, d.stem)]
+                    d.as_draft()
+                    result.drafts.append(f"{d.family} {d.stem}")
+        result.data_errors = bool(failing or everything or dropped or family_failures)
+        for file, causes in dropped.items():
+            more = f"等{len(causes)}处" if len(causes) > 1 else ""
+            result.failed.append(Failure(f"{file}中的评价对象",
+                                         f"未能读入（数据有错误{more}：{causes[0]}），其文档未生成"))
+        for d in docs if everything else []:
+            failing.setdefault((d.family, d.stem), []).extend(everything)
+        if data.diagnostics.errors and not docs and not family_failures and not dropped:
+            result.failed.append(Failure("全部文档", "数据有错误，见上方列出的问题"))
+
+        return data, family_names, self._plan_outputs(docs, failing)
+
+    def _write_state(self, spec: PacketSpec, data, family_names: list[str], before) -> None:
+        """The state for the next build: what each file held, the warnings, and when nothing
+        failed and nothing changed while building, the stamp and the index (docgen.build.delta)."""
+        result = self.result
+        if self.delta is not None:  # the changed files held projects and still do
+            files = dict(self.state.get("files", {}))
+        else:  # what each file held: kept for files that cannot be read now (that is when it is needed)
+            files = file_kinds(data, spec.path.parent)
+            files.update({k: v for k, v in self.state.get("files", {}).items()
+                          if k not in files and (spec.path.parent / k).is_file()})
         self.state = {"packet": str(spec.path), "inputs": [str(p) for p in spec.inputs],
                       "templates": str(spec.templates), "formats": spec.formats,
                       "warnings": result.warnings, "files": dict(sorted(files.items()))}
-        if not result.failed and not result.has_errors:
-            after = keys.stamp(spec.path, spec.inputs, spec.templates, self.inputs)
-            if after == before:  # nothing changed while we were building
-                self.state["stamp"] = after
         write_json(self.state_path, self.state)
+        if not result.failed and not result.has_errors:
+            after = keys.stamp_parts(spec.path, spec.inputs, spec.templates, self.inputs)
+            if after == before:  # nothing changed while we were building
+                index = (updated_index(self.index, after, self.delta) if self.delta is not None else
+                         index_of(after, data, family_names, bool(spec.combined)))
+                if index is not None:
+                    if self.manifest_sha256:  # lets the next build write unchanged documents as they are
+                        index["manifest_sha256"] = self.manifest_sha256
+                    write_json(self.index_path, index, lines=False)
+                write_json(self.stamp_path, {"stamp": after.value})  # last: the build is finished
 
     def _plan_outputs(self, docs: list[PlannedDocument], failing: dict) -> list[Task]:
         """Each document's outputs with their keys; the tasks for those not up to date."""
@@ -293,9 +388,8 @@ class Build(CombinedPlanning):
                                        "options": self.pdf_env if fmt == "pdf" else docx_env})
                   for fmt in spec.formats}
         templates = {f: keys.template_fingerprints(spec.templates, f) for f in dict.fromkeys(d.family for d in docs)}
-        old_docs = {(d.get("family"), d.get("stem")): d for d in self.old.get("documents", []) if isinstance(d, dict)}
-        self.old_outputs = {(d.get("family"), d.get("stem"), o.get("format")): o
-                            for d in self.old.get("documents", []) if isinstance(d, dict)
+        old_docs = self._old_documents()
+        self.old_outputs = {(*k, o.get("format")): o for k, d in old_docs.items()
                             for o in d.get("outputs", []) if isinstance(o, dict)}
         claimed = {MANIFEST: "manifest.json"}
         if spec.combined:
@@ -313,8 +407,9 @@ class Build(CombinedPlanning):
             entry = {"family": d.family, "stem": d.stem, "slice_sha256": d.slice, "outputs": []}
             if d.draft:
                 entry["draft"] = True  # built from data with errors (allow_errors)
-            if old_docs.get((d.family, d.stem), {}).get("title"):
-                entry["title"] = old_docs[(d.family, d.stem)]["title"]
+            title = old_docs.get((d.family, d.stem), {}).get("title")
+            if title:
+                entry["title"] = title
             self.entries.append(entry)
             causes = failing.get((d.family, d.stem))
             for fmt in spec.formats:
@@ -333,8 +428,8 @@ class Build(CombinedPlanning):
                     self._keep_old(entry, old_out)
                     continue
                 key = keys.output_key(common[fmt], d.family, d.stem, fmt, d.slice, templates[d.family][fmt])
-                if (not force and old_out and old_out.get("inputs_sha256") == key
-                        and file_matches(self.out_dir / name, old_out, self.inputs, follow=False)):
+                if (not force and old_out and old_out.get("inputs_sha256") == key and old_out.get("file") == name
+                        and output_intact(self.out_dir, old_out, self.inputs, links=False)):
                     out = {"file": name, "format": fmt, "inputs_sha256": key,
                            "sha256": old_out["sha256"], "bytes": old_out["bytes"]}
                     if isinstance(old_out.get("preflight"), list):  # checked when it was built
@@ -342,6 +437,8 @@ class Build(CombinedPlanning):
                     entry["outputs"].append(out)
                     result.up_to_date.append(name)
                     continue
+                if not d.can_make:
+                    raise NeedsFullPlan(name)
                 out = {"file": name, "format": fmt, "inputs_sha256": key}
                 entry["outputs"].append(out)
                 # the context is given just before the task runs (_prepare), not to 20,000 at once
@@ -552,12 +649,33 @@ class Build(CombinedPlanning):
         """The manifest, once, at the end of the build; the journal it now holds goes."""
         if self.manifest:
             manifest = dict(self.manifest)
-            manifest["documents"] = [{**e, "outputs": [o for o in e["outputs"] if "sha256" in o]}
+            manifest["documents"] = [e if all("sha256" in o for o in e["outputs"]) else
+                                     {**e, "outputs": [o for o in e["outputs"] if "sha256" in o]}
                                      for e in self.entries]
             if getattr(self, "stale", None):
                 manifest["stale"] = self.stale
-            write_json(self.out_dir / MANIFEST, manifest)
+            data = (json_text(manifest, {"documents": self._known_texts(manifest["documents"])}) + "\n").encode()
+            write_atomic(self.out_dir / MANIFEST, data)
+            self.manifest_sha256 = hashlib.sha256(data).hexdigest()
             self.journal.clear()
+
+    def _known_texts(self, documents: list[dict]) -> list[str | None]:
+        """The text each document had in the manifest read at the start, where it is the same
+        now (at 20,000 documents, encoding them again is most of the manifest's time). Only
+        from a manifest known to be the one the last successful build wrote, byte for byte."""
+        index = self.index if isinstance(self.index, dict) else {}
+        if not self.old_text or index.get("manifest_sha256") != hashlib.sha256(self.old_text.encode()).hexdigest():
+            return []
+        texts = item_texts(self.old_text, "documents", len(self.old_read))
+        if not texts:
+            return []
+        old = {(d.get("family"), d.get("stem")): i for i, d in enumerate(self.old_read) if isinstance(d, dict)}
+        known = []
+        for e in documents:
+            i = old.get((e["family"], e["stem"]))
+            same = i is not None and self.old_read[i] == e and list(self.old_read[i]) == list(e)
+            known.append(texts[i] if same else None)
+        return known
 
 
 #: The titles earlier builds cut into words, in the state folder (Build._remember_words).

@@ -22,6 +22,11 @@ from docgen.portable import process_umask
 MANIFEST = "manifest.json"
 STATE_DIR = ".docgen"
 STATE_FILE = "state.json"
+#: The last successful build's stamp (docgen.build.keys.stamp) and index (docgen.build.delta),
+#: each a file of its own: a build that is not up to date removes both when it begins (an
+#: interrupted or failed build must never pass for a finished one), cheaply at any size.
+STAMP_FILE = "stamp.json"
+INDEX_FILE = "index.json"
 #: ``docgen render`` keeps no manifest; it records here what it wrote (name → sha256, bytes),
 #: so that it overwrites its own files only, and not once they were edited.
 RENDERED_FILE = "rendered.json"
@@ -46,33 +51,69 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def read_json(path: Path) -> dict:
-    """A JSON object from ``path``; {} when it is missing, unreadable or not an object."""
+    """A JSON object from ``path``; {} when it is missing, unreadable, not an object, or a
+    link (the state's files are docgen's own: one planted as a link is never followed)."""
+    return read_json_text(path)[0]
+
+
+def read_json_text(path: Path) -> tuple[dict, str]:
+    """:func:`read_json` and the text it was read from ("" when it was not)."""
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-        return value if isinstance(value, dict) else {}
+        if path.is_symlink():
+            return {}, ""
+        text = path.read_text(encoding="utf-8")
+        value = json.loads(text)
+        return (value, text) if isinstance(value, dict) else ({}, "")
     except (OSError, ValueError):
-        return {}
+        return {}, ""
 
 
-def write_json(path: Path, value: Any) -> None:
-    write_atomic(path, (json_text(value) + "\n").encode())
+def write_json(path: Path, value: Any, known: dict[str, list] | None = None, lines: bool = True) -> None:
+    """``value`` as :func:`json_text` (``known``: see there); without ``lines``, on one line (a
+    file only docgen reads, written at C speed)."""
+    write_atomic(path, ((json_text(value, known) if lines else _compact(value)) + "\n").encode())
+
+
+def item_texts(text: str, key: str, count: int) -> list[str]:
+    """The text :func:`json_text` wrote each of the ``count`` items of the list at ``key`` on,
+    in order ([] when ``text`` is not in that form), for writing unchanged items again as
+    they were (:func:`json_text`'s ``known``)."""
+    head = f"\n {_compact(key)}: [\n  "
+    start = text.find(head)
+    end = text.find("\n ]", start)
+    if start < 0 or end < 0:
+        return []
+    # a comma followed by a line break never occurs inside an item: JSON escapes line breaks
+    found = text[start + len(head):end].split(",\n  ")
+    return found if len(found) == count else []
+
+
+#: one encoder for every line (json.dumps with options makes a new one per call: a third of the time)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _ENCODER.encode(value)
 
 
-def json_text(value: Any) -> str:
+def json_text(value: Any, known: dict[str, list] | None = None) -> str:
     """JSON for the manifest and the state: each key of the object on a line of its own, and
     each item of a list (a document of the manifest) or of a large object (the state's files)
     on a line of its own. json's indenting encoder is pure Python: a 20,000-document manifest
-    took it a second; this uses its C encoder, line by line, and diffs as readably."""
+    took it a second; this uses its C encoder, line by line, and diffs as readably.
+
+    ``known``: for a list, each item's text where it is known already (None where not): the
+    documents of a manifest that did not change since it was read (:func:`item_texts`)."""
     if not isinstance(value, dict) or not value:
         return _compact(value)
     lines = []
+    known = known or {}
     for key, item in value.items():
         if isinstance(item, list) and item:
-            lines.append(f" {_compact(key)}: [\n  " + ",\n  ".join(map(_compact, item)) + "\n ]")
+            texts = known.get(key) or ()
+            items = map(_compact, item) if not texts else (
+                t if t is not None else _compact(i) for i, t in zip(item, texts, strict=True))
+            lines.append(f" {_compact(key)}: [\n  " + ",\n  ".join(items) + "\n ]")
         elif isinstance(item, dict) and len(item) > 8:
             lines.append(f" {_compact(key)}: {{\n  "
                          + ",\n  ".join(f"{_compact(k)}: {_compact(v)}" for k, v in item.items()) + "\n }")
@@ -111,10 +152,11 @@ def file_matches(path: Path | None, recorded: dict, hashes=None, follow: bool = 
     return _holds(path, st, recorded, hashes)
 
 
-def output_intact(out_dir: Path, recorded: dict, hashes=None) -> bool:
+def output_intact(out_dir: Path, recorded: dict, hashes=None, links: bool = True) -> bool:
     """``file_matches(confined(out_dir, recorded["file"]), recorded, hashes)``, in one lstat of
     a string path for a plain name that is no link (every output of a no-op build: at 20,000
-    outputs, half a second of Path objects and second stats under the profiler)."""
+    outputs, half a second of Path objects and second stats under the profiler). Without
+    ``links`` a link never matches (``follow=False``: an output up to date is the file itself)."""
     name = recorded.get("file")
     if _relative(name) and _plain(name):
         path = os.path.join(out_dir, name)
@@ -124,6 +166,10 @@ def output_intact(out_dir: Path, recorded: dict, hashes=None) -> bool:
             return False
         if not stat.S_ISLNK(st.st_mode):
             return _holds(path, st, recorded, hashes)
+        if not links:
+            return False
+    elif not links:
+        return file_matches(out_dir / name if _relative(name) else None, recorded, hashes, follow=False)
     return file_matches(confined(out_dir, name), recorded, hashes)
 
 
@@ -134,7 +180,10 @@ def _relative(name: Any) -> bool:
 
 def _plain(name: str) -> bool:
     """A name of a file in the folder itself: no separator, drive or parent."""
-    return name not in (".", "..") and not any(sep in name for sep in ("/", "\\", ":", os.sep))
+    return name not in (".", "..") and _SEPARATOR.search(name) is None
+
+
+_SEPARATOR = re.compile("[/\\\\:" + re.escape(os.sep) + "]")
 
 
 def _holds(path, st: os.stat_result, recorded: dict, hashes) -> bool:

@@ -77,6 +77,7 @@ class InputCache:
         self._used = {"files": set(), "derived": set()}
         self._records: dict | None = None
         self._derived: dict | None = None
+        self._bulk = False
         #: files parsed in this build (tests count them; a build reports how many)
         self.parsed: list[str] = []
 
@@ -129,10 +130,21 @@ class InputCache:
 
     # ---- records
 
+    def read_in_bulk(self) -> None:
+        """Many files are to be read: records and derived values are fetched all at once on
+        first use (one query each, not one per file). Otherwise each is fetched by its key
+        (a build that reads a few changed files of 20,000 fetches a few rows)."""
+        self._bulk = True
+
+    def _lookup(self, table: str, where: str, args: tuple) -> str | None:
+        row = self.db.execute(f"SELECT {table[1]} FROM {table[0]} WHERE {where}", args).fetchone()  # noqa: S608 (fixed names)
+        return None if row is None else row[0]
+
     def record(self, sha: str, shown: str) -> dict | None:
-        if self._records is None:  # all at once: one query, not one per file
+        if self._records is None and self._bulk:
             self._records = {(a, b): r for a, b, r in self.db.execute("SELECT sha, shown, record FROM files")}
-        text = self._records.get((sha, shown))
+        text = (self._records.get((sha, shown)) if self._records is not None else
+                self._lookup(("files", "record"), "sha=? AND shown=?", (sha, shown)))
         if text is None:
             return None
         self._used["files"].add((sha, shown))
@@ -160,10 +172,11 @@ class InputCache:
 
     def derived(self, key: str, raw: bool = False) -> Any:
         """What was stored under ``key`` (None when nothing was)."""
-        if self._derived is None:
+        if self._derived is None and self._bulk:
             self._derived = dict(self.db.execute("SELECT key, value FROM derived"))
         self._used["derived"].add(key)
-        text = self._derived.get(key)
+        text = (self._derived.get(key) if self._derived is not None else
+                self._lookup(("derived", "value"), "key=?", (key,)))
         if text is None:
             return None
         if raw:
@@ -177,9 +190,10 @@ class InputCache:
 
     # ---- end
 
-    def close(self) -> None:
-        """Store what this build added; drop records no longer used once they outnumber the
-        used ones (a packet's history does not grow the cache without bound)."""
+    def close(self, collect: bool = False) -> None:
+        """Store what this build added. ``collect``: this build read the whole data set, so
+        what it did not use is no longer used; such records are dropped once they outnumber
+        the used ones (a packet's history does not grow the cache without bound)."""
         db = self.db
         db.execute("BEGIN")
         db.executemany("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?,?,?)",
@@ -188,14 +202,13 @@ class InputCache:
         db.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?)", self._new["items"])
         db.executemany("INSERT OR REPLACE INTO lines VALUES (?,?)", self._new["lines"])
         db.executemany("INSERT OR REPLACE INTO derived VALUES (?,?)", self._new["derived"])
-        self._collect(db)
+        if collect:
+            self._collect(db)
         db.execute("COMMIT")
         db.close()
 
     def _collect(self, db: sqlite3.Connection) -> None:
         for table, used in (("files", self._used["files"]), ("derived", self._used["derived"])):
-            if (self._records if table == "files" else self._derived) is None:
-                continue  # not read in this build (nothing changed): all of it is still in use
             count = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
             if count <= 2 * len(used) + 100:
                 continue

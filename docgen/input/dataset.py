@@ -184,6 +184,10 @@ def _interpret(project: EvaluatedProject, raw: Any) -> tuple[EvaluatedProject, l
     return project, findings
 
 
+#: From this many files the loader's cache is read all at once, not file by file.
+BULK_FROM = 32
+
+
 def load_dataset(paths: list[Path], cache: "InputCache | None" = None) -> DataSet:
     """Read every YAML file under ``paths`` into one data set; all problems are collected.
 
@@ -196,6 +200,8 @@ def load_dataset(paths: list[Path], cache: "InputCache | None" = None) -> DataSe
     result = DataSet(first_input=shown_path(paths[0]) if paths else "")
     diags = result.diagnostics
     files = yaml_files(paths, diags)
+    if cache is not None and len(files) > BULK_FROM:
+        cache.read_in_bulk()
     if not files:
         diags.add(Diagnostic(", ".join(map(str, paths)), None, (), "没有找到YAML文件（.yaml或.yml）"))
     pending: list[tuple[SourceFile, ItemRead, tuple | None]] = []

@@ -13,30 +13,9 @@ import pytest
 from docgen.build import build_packet
 from docgen.input import load_dataset
 from docgen.input.cache import InputCache
+from helpers import PUBLISHER, age, project, write_projects
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-PUBLISHER = "publisher:\n  area: 济源示范区\n  sheet_title: 重大政策和重点项目预算绩效评价结果\n"
-
-
-def project(i: int, score: str = "85.5", extra: str = "") -> str:
-    return (f"name: 项目{i}\nimplementing_units: [单位{i % 7}]\nevaluation_year: 2023\n"
-            f"overview:\n  - 概况{i}\nscore: {score}\n{extra}problems: [问题{i}]\nrectification: [整改{i}]\n")
-
-
-def write_projects(folder: Path, n: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "publisher.yaml").write_text(PUBLISHER, encoding="utf-8")
-    for i in range(n):
-        (folder / f"p{i:04d}.yaml").write_text(project(i), encoding="utf-8")
-
-
-def age(folder: Path, seconds: float = 10) -> None:
-    """Date the files back, as files written a while before a build are (not racily new)."""
-    for p in folder.iterdir():
-        st = p.stat()
-        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
-
-
 def prepared(tmp_path: Path, n: int) -> tuple[Path, Path]:
     """A folder of ``n`` projects written a while ago, and where their cache goes."""
     data_dir = tmp_path / "data"
@@ -198,7 +177,9 @@ def test_a_damaged_cache_is_begun_again(packet, tmp_path):
     (packet.parent / "p0003.yaml").write_text(project(3, "91"), encoding="utf-8")
     result = build_packet(packet, out, jobs=1)
     assert result.built == ["p0003.docx"] and not result.failed
-    assert result.parsed == 7  # every file read again, into a new cache
+    # the index in the state plans the unchanged files: only the changed one and the block file
+    # are read again, into a new cache
+    assert result.parsed == 2 and result.delta == [str(packet.parent / "p0003.yaml")]
     (packet.parent / "p0004.yaml").write_text(project(4, "92"), encoding="utf-8")
     assert build_packet(packet, out, jobs=1).parsed == 1
 
