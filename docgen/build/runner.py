@@ -3,43 +3,44 @@ combined PDF out, only what is outdated rebuilt, work run on an executor.
 
 1. *Up to date?* When the stamp of the last successful build (:func:`keys.stamp`) still
    holds and every output is intact, stop: nothing else is read.
-2. *Plan*: read the data, plan every document (:mod:`docgen.build.plan`), attribute the
+2. *Plan*: read the data (only the changed files where the last build's index allows it,
+   :mod:`docgen.build.delta`), plan every document (:mod:`docgen.build.plan`), attribute the
    data's errors to the documents that print them (drafts where the packet allows them), key
-   every output and keep those whose key and bytes match the manifest.
+   every output and keep those whose key and bytes match the manifest
+   (:mod:`docgen.build.outputs`).
 3. *Run* the outdated outputs on the executor (:mod:`docgen.build.executor`): PDFs on the
    workers, largest first, each checked there once written (the preflight); DOCX, a twentieth
    of a PDF's time, in this process meanwhile, each checked once its PDF's check is back; long
    documents as two parts at once; the combined PDF's packet editions as soon as the page
-   counts before them are known; then the combined PDF.
-4. *Record*: the manifest with the preflight's findings, the state (stamp, titles cut into
-   words), stale outputs removed.
+   counts before them are known; then the combined PDF (:mod:`docgen.build.combined_plan`).
+4. *Record*: the manifest with the preflight's findings, the state, and after a successful
+   build its index and stamp; stale outputs removed (:mod:`docgen.build.record`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import time
 from pathlib import Path
 
-from docgen import __version__
 from docgen.build import keys
 from docgen.build.executor import Executor, InlineExecutor, ProcessExecutor, default_jobs, make_executor
 from docgen.build.outcome import BuildResult, Reporter, SilentReporter
-from docgen.build.plan import Failure, PlannedDocument, attribute_errors, file_kinds, plan_documents
-from docgen.build.preflight import CHECKED_DIR, UNKNOWN, Preflight, check_written_docx, read_record
+from docgen.build.plan import Failure, attribute_errors, plan_documents
+from docgen.build.preflight import UNKNOWN, Preflight, check_written_docx, read_record
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (INDEX_FILE, MANIFEST, RENDERED_FILE, STAMP_FILE, STATE_DIR, STATE_FILE, OutputLock,
-                                OutputNotWritable, check_state_folder, confined, file_matches, item_texts,
-                                json_text, output_intact, outputs_of, read_json, read_json_text, remove_stale,
-                                remove_temporaries, write_atomic, write_json)
+                                OutputNotWritable, check_state_folder, output_intact, outputs_of, read_json,
+                                read_json_text, remove_stale, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
 from docgen.build.combined_plan import CombinedPlanning, Editions
-from docgen.build.tasks import MEMORY, Task, TaskResult, trace
-from docgen.build.delta import Delta, NeedsFullPlan, index_of, plan_delta, updated_index
+from docgen.build.outputs import OutputPlanning
+from docgen.build.record import Recording
+from docgen.build.tasks import Task, TaskResult, trace
+from docgen.build.delta import Delta, NeedsFullPlan, plan_delta
 from docgen.diagnostics import Diagnostics, Severity
 
 #: A build of DOCX alone renders them on the workers from this many on (fewer: starting the
@@ -130,7 +131,7 @@ def _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, star
     return result
 
 
-class Build(CombinedPlanning):
+class Build(OutputPlanning, Recording, CombinedPlanning):
     """One run of a build (with the output folder locked when it is persistent)."""
 
     def __init__(self, packet: Path, spec: PacketSpec | None, out_dir: Path, jobs: int, force: bool,
@@ -288,13 +289,6 @@ class Build(CombinedPlanning):
         self._clean_records()
         self._write_state(spec, data, family_names, before)
 
-    def _old_documents(self) -> dict:
-        """The last manifest's documents by (family, stem), worked out once."""
-        if self._old_docs is None:
-            self._old_docs = {(d.get("family"), d.get("stem")): d for d in self.old.get("documents", [])
-                              if isinstance(d, dict)}
-        return self._old_docs
-
     def _plan(self, spec: PacketSpec) -> tuple:
         """Read the data (from the index where :mod:`docgen.build.delta` could plan, else the
         whole data set), plan every document, attribute the data's errors to them, and key
@@ -346,140 +340,6 @@ class Build(CombinedPlanning):
             result.failed.append(Failure("全部文档", "数据有错误，见上方列出的问题"))
 
         return data, family_names, self._plan_outputs(docs, failing)
-
-    def _write_state(self, spec: PacketSpec, data, family_names: list[str], before) -> None:
-        """The state for the next build: what each file held, the warnings, and when nothing
-        failed and nothing changed while building, the stamp and the index (docgen.build.delta)."""
-        result = self.result
-        if self.delta is not None:  # the changed files held projects and still do
-            files = dict(self.state.get("files", {}))
-        else:  # what each file held: kept for files that cannot be read now (that is when it is needed)
-            files = file_kinds(data, spec.path.parent)
-            files.update({k: v for k, v in self.state.get("files", {}).items()
-                          if k not in files and (spec.path.parent / k).is_file()})
-        self.state = {"packet": str(spec.path), "inputs": [str(p) for p in spec.inputs],
-                      "templates": str(spec.templates), "formats": spec.formats,
-                      "warnings": result.warnings, "files": dict(sorted(files.items()))}
-        write_json(self.state_path, self.state)
-        if not result.failed and not result.has_errors:
-            after = keys.stamp_parts(spec.path, spec.inputs, spec.templates, self.inputs)
-            if after == before:  # nothing changed while we were building
-                index = (updated_index(self.index, after, self.delta) if self.delta is not None else
-                         index_of(after, data, family_names, bool(spec.combined)))
-                if index is not None:
-                    if self.manifest_sha256:  # lets the next build write unchanged documents as they are
-                        index["manifest_sha256"] = self.manifest_sha256
-                    write_json(self.index_path, index, lines=False)
-                write_json(self.stamp_path, {"stamp": after.value})  # last: the build is finished
-
-    def _plan_outputs(self, docs: list[PlannedDocument], failing: dict) -> list[Task]:
-        """Each document's outputs with their keys; the tasks for those not up to date."""
-        spec, result, force = self.spec, self.result, self.force
-        self.env = {"code": keys.code_fingerprint(), "libraries": list(keys.distribution_versions())}
-        if self.persistent:
-            self.preflight = Preflight(str(self.out_dir / STATE_DIR), keys.hash_json(self.env))
-        self.pdf_env = {"fonts": keys.font_fingerprint(), "system": list(keys.system_libraries()),
-                        "date": spec.pdf_date, **({"variant": spec.pdf_variant} if spec.pdf_variant else {})}
-        docx_env = {"timestamp": spec.docx_timestamp}
-        if spec.charts:  # a chart's picture is drawn with the installed fonts
-            docx_env["fonts"] = keys.font_fingerprint()
-        # what every output of a format shares, hashed once (not once per output of 20,000)
-        common = {fmt: keys.hash_json({"scheme": keys.KEY_SCHEME, "env": self.env,
-                                       "options": self.pdf_env if fmt == "pdf" else docx_env})
-                  for fmt in spec.formats}
-        templates = {f: keys.template_fingerprints(spec.templates, f) for f in dict.fromkeys(d.family for d in docs)}
-        old_docs = self._old_documents()
-        self.old_outputs = {(*k, o.get("format")): o for k, d in old_docs.items()
-                            for o in d.get("outputs", []) if isinstance(o, dict)}
-        claimed = {MANIFEST: "manifest.json"}
-        if spec.combined:
-            claimed[spec.combined] = "合并PDF"
-        self.entries: list[dict] = []
-        self.task_outputs: dict[int, tuple[dict, dict]] = {}
-        self.task_docs: dict[int, PlannedDocument] = {}
-        self.unfinished: dict[tuple[str, str], int] = {}  # a document's outputs not rendered yet
-        tasks: list[Task] = []
-        # where a long PDF's first part posts its page count: this process's memory when the
-        # parts are laid out here (docgen render leaves nothing but its documents), else .docgen/
-        scratch = MEMORY if not self.persistent and self.jobs == 1 else str(self.out_dir / STATE_DIR)
-        self.planned = {(d.family, d.stem): d for d in docs}  # their contexts: packet editions (combined.py)
-        for d in docs:
-            entry = {"family": d.family, "stem": d.stem, "slice_sha256": d.slice, "outputs": []}
-            if d.draft:
-                entry["draft"] = True  # built from data with errors (allow_errors)
-            title = old_docs.get((d.family, d.stem), {}).get("title")
-            if title:
-                entry["title"] = title
-            self.entries.append(entry)
-            causes = failing.get((d.family, d.stem))
-            for fmt in spec.formats:
-                name = f"{d.stem}.{fmt}"
-                old_out = self.old_outputs.get((d.family, d.stem, fmt))
-                if name in claimed:
-                    result.failed.append(Failure(
-                        f"{d.family} {name}", f"输出文件名与{claimed[name]}重复，请为评价对象填写不同的id"))
-                    continue
-                claimed[name] = f"{d.family}的{d.stem}"
-                if causes:
-                    if fmt == spec.formats[0]:
-                        more = f"等{len(causes)}处" if len(causes) > 1 else ""
-                        result.failed.append(Failure(
-                            f"{d.family} {d.stem}（{'、'.join(spec.formats)}）", f"数据有错误{more}：{causes[0]}"))
-                    self._keep_old(entry, old_out)
-                    continue
-                key = keys.output_key(common[fmt], d.family, d.stem, fmt, d.slice, templates[d.family][fmt])
-                if (not force and old_out and old_out.get("inputs_sha256") == key and old_out.get("file") == name
-                        and output_intact(self.out_dir, old_out, self.inputs, links=False)):
-                    out = {"file": name, "format": fmt, "inputs_sha256": key,
-                           "sha256": old_out["sha256"], "bytes": old_out["bytes"]}
-                    if isinstance(old_out.get("preflight"), list):  # checked when it was built
-                        out["preflight"] = old_out["preflight"]
-                    entry["outputs"].append(out)
-                    result.up_to_date.append(name)
-                    continue
-                if not d.can_make:
-                    raise NeedsFullPlan(name)
-                out = {"file": name, "format": fmt, "inputs_sha256": key}
-                entry["outputs"].append(out)
-                # the context is given just before the task runs (_prepare), not to 20,000 at once
-                task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
-                            None, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
-                            pdf_variant=spec.pdf_variant if fmt == "pdf" else None,
-                            guard=self._guard(name, old_out), limits=spec.limits,
-                            # a PDF is checked where it is written, a DOCX too when no PDF is made
-                            preflight=self.preflight if fmt == "pdf" or "pdf" not in spec.formats else None)
-                tasks.append(task)
-                self.task_outputs[task.id] = (entry, out)
-                self.task_docs[task.id] = d
-                self.unfinished[(d.family, d.stem)] = self.unfinished.get((d.family, d.stem), 0) + 1
-        self.manifest = {"title": spec.title, "date": spec.pdf_date, "docgen": __version__,
-                         "documents": self.entries, "combined": None}
-        return tasks
-
-    def _guard(self, name: str, old_out: dict | None) -> str:
-        """What may be done to an output file already in the folder: "" (absent, or docgen's
-        own as the manifest records it: write), "edited" (docgen wrote it, someone changed it
-        since: kept unless --force) or "foreign" (not docgen's). Either is kept unless the new
-        bytes are the same: then it was written by a build stopped before it recorded the file
-        (:func:`~docgen.build.tasks.write_output`). ``docgen render`` asks its record of the
-        files it wrote instead of the manifest."""
-        target = self.out_dir / name
-        if not (target.exists() or target.is_symlink()):
-            return ""
-        if not self.persistent:
-            old_out, force = self.rendered.get(name), self.overwrite_edited
-            old_out = {**old_out, "file": name} if isinstance(old_out, dict) else None
-        else:
-            force = self.force
-        if old_out and old_out.get("file") == name and not target.is_symlink():
-            return "" if force or file_matches(target, old_out, self.inputs) else "edited"
-        return "foreign"
-
-    def _keep_old(self, entry: dict, old_out: dict | None) -> None:
-        """A failed output: the file of an earlier build stays, listed as not current."""
-        path = confined(self.out_dir, old_out.get("file")) if old_out else None
-        if path is not None and path.is_file():
-            entry["outputs"].append({**old_out, "current": False})
 
     # ------------------------------------------------------------------ running
 
@@ -592,102 +452,3 @@ class Build(CombinedPlanning):
         is checked it is known as docgen's file but not as up to date (no key)."""
         record = {**out, "preflight": findings or []} if checked else {**out, "inputs_sha256": None}
         self.journal.output(entry["family"], entry["stem"], record, entry.get("title"))
-
-    def _preflight(self) -> None:
-        """Keep the findings of the files built now (each checked where it was written) in the
-        manifest and the result, with those of the files up to date."""
-        for document in list(self.docx_waiting):
-            self._check_docx(document, final=True)
-        for record in (o for o in outputs_of(self.manifest) if "sha256" in o):
-            if record["file"] in self.found:
-                record["preflight"] = self.found[record["file"]]
-            if record.get("preflight"):
-                self.result.preflight[record["file"]] = record["preflight"]
-            else:
-                record.pop("preflight", None)
-        self._write_manifest()
-
-    def _remember_words(self) -> None:
-        """The titles earlier builds cut into words (docgen.rules.words): this process knows
-        them, and the workers forked from it, so the segmenter's dictionary is loaded only for a
-        new title. Kept by docgen's code and libraries (jieba among them)."""
-        from docgen.rules.words import remember
-
-        self.words_key = keys.hash_json(self.env)
-        store = read_json(self.out_dir / STATE_DIR / WORDS_FILE)
-        self.words_known = store.get("words") if store.get("key") == self.words_key and \
-            isinstance(store.get("words"), dict) else {}
-        remember(self.words_known)
-
-    def _keep_words(self) -> None:
-        from docgen.rules.words import take_new
-
-        self.cuts.update(take_new())
-        new = {k: list(v) for k, v in self.cuts.items() if k not in self.words_known}
-        if not new:
-            return
-        kept = {} if len(self.words_known) + len(new) > MAX_WORDS else dict(self.words_known)
-        kept.update(new)
-        try:
-            write_json(self.out_dir / STATE_DIR / WORDS_FILE, {"key": self.words_key, "words": dict(sorted(kept.items()))})
-        except OSError:
-            pass  # the next build cuts them again
-
-    def _clean_records(self) -> None:
-        """Remove the preflight's records of PDFs that are gone, and the packet editions (with
-        their records) of a combined PDF that was made again."""
-        if self.preflight is None:
-            return
-        keep = {self.preflight.record_path(o["sha256"]).name for o in outputs_of(self.manifest)
-                if o.get("format") == "pdf" and isinstance(o.get("sha256"), str)}
-        _remove_except(self.out_dir / STATE_DIR / CHECKED_DIR, "pdf-*.json", keep)
-        if self.editions is not None and self.spec.combined in self.result.built:
-            used = {p.name for job in self.editions.jobs.values() for p in (job.path, job.record)}
-            _remove_except(self.out_dir / STATE_DIR / "editions", "edition-*", used)
-
-    def _write_manifest(self) -> None:
-        """The manifest, once, at the end of the build; the journal it now holds goes."""
-        if self.manifest:
-            manifest = dict(self.manifest)
-            manifest["documents"] = [e if all("sha256" in o for o in e["outputs"]) else
-                                     {**e, "outputs": [o for o in e["outputs"] if "sha256" in o]}
-                                     for e in self.entries]
-            if getattr(self, "stale", None):
-                manifest["stale"] = self.stale
-            data = (json_text(manifest, {"documents": self._known_texts(manifest["documents"])}) + "\n").encode()
-            write_atomic(self.out_dir / MANIFEST, data)
-            self.manifest_sha256 = hashlib.sha256(data).hexdigest()
-            self.journal.clear()
-
-    def _known_texts(self, documents: list[dict]) -> list[str | None]:
-        """The text each document had in the manifest read at the start, where it is the same
-        now (at 20,000 documents, encoding them again is most of the manifest's time). Only
-        from a manifest known to be the one the last successful build wrote, byte for byte."""
-        index = self.index if isinstance(self.index, dict) else {}
-        if not self.old_text or index.get("manifest_sha256") != hashlib.sha256(self.old_text.encode()).hexdigest():
-            return []
-        texts = item_texts(self.old_text, "documents", len(self.old_read))
-        if not texts:
-            return []
-        old = {(d.get("family"), d.get("stem")): i for i, d in enumerate(self.old_read) if isinstance(d, dict)}
-        known = []
-        for e in documents:
-            i = old.get((e["family"], e["stem"]))
-            same = i is not None and self.old_read[i] == e and list(self.old_read[i]) == list(e)
-            known.append(texts[i] if same else None)
-        return known
-
-
-#: The titles earlier builds cut into words, in the state folder (Build._remember_words).
-WORDS_FILE = "words.json"
-#: Past this many, the store keeps only the latest build's new cuts.
-MAX_WORDS = 5000
-
-
-def _remove_except(folder: Path, pattern: str, keep: set[str]) -> None:
-    for path in folder.glob(pattern) if folder.is_dir() else []:
-        if path.name not in keep and path.is_file() and not path.is_symlink():
-            try:
-                path.unlink()
-            except OSError:
-                pass  # kept for another build; nothing depends on its absence
