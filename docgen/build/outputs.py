@@ -68,10 +68,11 @@ class OutputPlanning:
                 name = f"{d.stem}.{fmt}"
                 old_out = self.old_outputs.get((d.family, d.stem, fmt))
                 if name in claimed:
+                    other = claimed[name] if isinstance(claimed[name], str) else "的".join(claimed[name])
                     result.failed.append(Failure(
-                        f"{d.family} {name}", f"输出文件名与{claimed[name]}重复，请为评价对象填写不同的id"))
+                        f"{d.family} {name}", f"输出文件名与{other}重复，请为评价对象填写不同的id"))
                     continue
-                claimed[name] = f"{d.family}的{d.stem}"
+                claimed[name] = (d.family, d.stem)  # named in a message only when another claims it
                 if causes:
                     if fmt == spec.formats[0]:
                         more = f"等{len(causes)}处" if len(causes) > 1 else ""

@@ -4,7 +4,6 @@ of PDFs still listed, and the state with, after a successful build, its index an
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from docgen.build import keys
@@ -12,8 +11,7 @@ from docgen.build.delta import index_of, updated_index
 from docgen.build.plan import file_kinds
 from docgen.build.preflight import CHECKED_DIR
 from docgen.build.spec import PacketSpec
-from docgen.build.state import (MANIFEST, STATE_DIR, item_texts, json_text, outputs_of, read_json, write_atomic,
-                                write_json)
+from docgen.build.state import MANIFEST, STATE_DIR, outputs_of, read_json, write_json
 
 
 class Recording:
@@ -80,28 +78,8 @@ class Recording:
                                      for e in self.entries]
             if getattr(self, "stale", None):
                 manifest["stale"] = self.stale
-            data = (json_text(manifest, {"documents": self._known_texts(manifest["documents"])}) + "\n").encode()
-            write_atomic(self.out_dir / MANIFEST, data)
-            self.manifest_sha256 = hashlib.sha256(data).hexdigest()
+            write_json(self.out_dir / MANIFEST, manifest)
             self.journal.clear()
-
-    def _known_texts(self, documents: list[dict]) -> list[str | None]:
-        """The text each document had in the manifest read at the start, where it is the same
-        now (at 20,000 documents, encoding them again is most of the manifest's time). Only
-        from a manifest known to be the one the last successful build wrote, byte for byte."""
-        index = self.index if isinstance(self.index, dict) else {}
-        if not self.old_text or index.get("manifest_sha256") != hashlib.sha256(self.old_text.encode()).hexdigest():
-            return []
-        texts = item_texts(self.old_text, "documents", len(self.old_read))
-        if not texts:
-            return []
-        old = {(d.get("family"), d.get("stem")): i for i, d in enumerate(self.old_read) if isinstance(d, dict)}
-        known = []
-        for e in documents:
-            i = old.get((e["family"], e["stem"]))
-            same = i is not None and self.old_read[i] == e and list(self.old_read[i]) == list(e)
-            known.append(texts[i] if same else None)
-        return known
 
     def _write_state(self, spec: PacketSpec, data, family_names: list[str], before) -> None:
         """The state for the next build: what each file held, the warnings, and when nothing
@@ -123,8 +101,6 @@ class Recording:
                 index = (updated_index(self.index, after, self.delta) if self.delta is not None else
                          index_of(after, data, family_names, bool(spec.combined)))
                 if index is not None:
-                    if self.manifest_sha256:  # lets the next build write unchanged documents as they are
-                        index["manifest_sha256"] = self.manifest_sha256
                     write_json(self.index_path, index, lines=False)
                 write_json(self.stamp_path, {"stamp": after.value})  # last: the build is finished
 

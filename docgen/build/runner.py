@@ -32,7 +32,7 @@ from docgen.build.preflight import UNKNOWN, Preflight, check_written_docx, read_
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (INDEX_FILE, MANIFEST, RENDERED_FILE, STAMP_FILE, STATE_DIR, STATE_FILE, OutputLock,
                                 OutputNotWritable, check_state_folder, output_intact, outputs_of, read_json,
-                                read_json_text, remove_stale, remove_temporaries, write_json)
+                                remove_stale, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
@@ -145,9 +145,7 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
         self.stamp_path, self.index_path = out_dir / STATE_DIR / STAMP_FILE, out_dir / STATE_DIR / INDEX_FILE
         # the last finished build's manifest, with what a build stopped since wrote (journal.py)
         self.journal = Journal(out_dir / STATE_DIR / JOURNAL_FILE)
-        read, self.old_text = read_json_text(out_dir / MANIFEST) if self.persistent else ({}, "")
-        self.old_read = read.get("documents", [])  # as written (the journal not laid over it)
-        self.old = fold(read, self.journal.path) if self.persistent else {}
+        self.old = fold(read_json(out_dir / MANIFEST), self.journal.path) if self.persistent else {}
         # docgen render: what it wrote before (name → sha256, bytes)
         self.rendered_path = out_dir / STATE_DIR / RENDERED_FILE
         self.rendered = {} if self.persistent else read_json(self.rendered_path).get("files", {})
@@ -168,7 +166,6 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
         self.index = None  # the last successful build's index (docgen.build.delta)
         self.delta: Delta | None = None  # this build's plan from it
         self._old_docs: dict | None = None
-        self.manifest_sha256 = ""  # of the manifest this build wrote
 
     # ------------------------------------------------------------------ entry
 

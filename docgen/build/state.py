@@ -53,39 +53,19 @@ def write_atomic(path: Path, data: bytes) -> None:
 def read_json(path: Path) -> dict:
     """A JSON object from ``path``; {} when it is missing, unreadable, not an object, or a
     link (the state's files are docgen's own: one planted as a link is never followed)."""
-    return read_json_text(path)[0]
-
-
-def read_json_text(path: Path) -> tuple[dict, str]:
-    """:func:`read_json` and the text it was read from ("" when it was not)."""
     try:
         if path.is_symlink():
-            return {}, ""
-        text = path.read_text(encoding="utf-8")
-        value = json.loads(text)
-        return (value, text) if isinstance(value, dict) else ({}, "")
+            return {}
+        value = json.loads(path.read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
     except (OSError, ValueError):
-        return {}, ""
+        return {}
 
 
-def write_json(path: Path, value: Any, known: dict[str, list] | None = None, lines: bool = True) -> None:
-    """``value`` as :func:`json_text` (``known``: see there); without ``lines``, on one line (a
-    file only docgen reads, written at C speed)."""
-    write_atomic(path, ((json_text(value, known) if lines else _compact(value)) + "\n").encode())
-
-
-def item_texts(text: str, key: str, count: int) -> list[str]:
-    """The text :func:`json_text` wrote each of the ``count`` items of the list at ``key`` on,
-    in order ([] when ``text`` is not in that form), for writing unchanged items again as
-    they were (:func:`json_text`'s ``known``)."""
-    head = f"\n {_compact(key)}: [\n  "
-    start = text.find(head)
-    end = text.find("\n ]", start)
-    if start < 0 or end < 0:
-        return []
-    # a comma followed by a line break never occurs inside an item: JSON escapes line breaks
-    found = text[start + len(head):end].split(",\n  ")
-    return found if len(found) == count else []
+def write_json(path: Path, value: Any, lines: bool = True) -> None:
+    """``value`` as :func:`json_text`; without ``lines``, on one line (a file only docgen
+    reads, written at C speed)."""
+    write_atomic(path, ((json_text(value) if lines else _compact(value)) + "\n").encode())
 
 
 #: one encoder for every line (json.dumps with options makes a new one per call: a third of the time)
@@ -96,24 +76,17 @@ def _compact(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def json_text(value: Any, known: dict[str, list] | None = None) -> str:
+def json_text(value: Any) -> str:
     """JSON for the manifest and the state: each key of the object on a line of its own, and
     each item of a list (a document of the manifest) or of a large object (the state's files)
     on a line of its own. json's indenting encoder is pure Python: a 20,000-document manifest
-    took it a second; this uses its C encoder, line by line, and diffs as readably.
-
-    ``known``: for a list, each item's text where it is known already (None where not): the
-    documents of a manifest that did not change since it was read (:func:`item_texts`)."""
+    took it a second; this uses its C encoder, line by line, and diffs as readably."""
     if not isinstance(value, dict) or not value:
         return _compact(value)
     lines = []
-    known = known or {}
     for key, item in value.items():
         if isinstance(item, list) and item:
-            texts = known.get(key) or ()
-            items = map(_compact, item) if not texts else (
-                t if t is not None else _compact(i) for i, t in zip(item, texts, strict=True))
-            lines.append(f" {_compact(key)}: [\n  " + ",\n  ".join(items) + "\n ]")
+            lines.append(f" {_compact(key)}: [\n  " + ",\n  ".join(map(_compact, item)) + "\n ]")
         elif isinstance(item, dict) and len(item) > 8:
             lines.append(f" {_compact(key)}: {{\n  "
                          + ",\n  ".join(f"{_compact(k)}: {_compact(v)}" for k, v in item.items()) + "\n }")
