@@ -19,7 +19,6 @@ combined PDF out, only what is outdated rebuilt, work run on an executor.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
 from pathlib import Path
@@ -68,36 +67,45 @@ def render_documents(spec: PacketSpec, out_dir: Path, jobs: int | None = 1, repo
     return _run(spec.path, spec, out_dir, jobs, True, reporter, None, start_method, overwrite_edited)
 
 
-@contextlib.contextmanager
-def _collector_paced():
-    """A build holds a million long-lived objects at 20,000 documents (the manifest and index
-    read, the plan). With the collector's usual pace (a young collection every 700 objects) a
-    full collection walked them all five times in a build after one change, a quarter of its
-    time. During a build the young generation is :data:`YOUNG_OBJECTS` objects, and the plan,
-    once made, is set aside (``gc.freeze`` in :meth:`Build._build`): cycles are still collected,
-    everything else is freed by reference counts as always. Both are undone when it ends."""
-    before = gc.get_threshold()
-    gc.set_threshold(YOUNG_OBJECTS, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+class _Collector:
+    """The garbage collector's pace during a build. Reading the manifest and index and making
+    the plan create a million long-lived objects at 20,000 documents; at the collector's
+    usual pace (a young collection every 700 objects) full collections walked them all five
+    times in a build after one change, a quarter of its time. Until the plan is made the
+    young generation is :data:`YOUNG_OBJECTS` objects; then (:meth:`planned`) the usual pace
+    is back, since rendering a DOCX leaves python-docx's reference cycles holding megabytes
+    of lxml trees (at 100,000 the build process grew to 2.6 GB over 300 sheets), and the plan
+    is set aside (``gc.freeze``), so that later full collections do not walk it."""
+
+    def __init__(self) -> None:
+        self.before = gc.get_threshold()
+        gc.set_threshold(YOUNG_OBJECTS, *self.before[1:])
+
+    def planned(self) -> None:
+        gc.set_threshold(*self.before)
+        gc.freeze()
+
+    def end(self) -> None:
+        gc.set_threshold(*self.before)
         gc.unfreeze()
 
 
-#: The collector's young generation during a build (see _collector_paced).
+#: The collector's young generation while a build reads and plans (see _Collector).
 YOUNG_OBJECTS = 100_000
 
 
 def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
          overwrite_edited: bool = False) -> BuildResult:
-    with _collector_paced():
+    collector = _Collector()
+    try:
         return _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
-                          overwrite_edited)
+                          overwrite_edited, collector)
+    finally:
+        collector.end()
 
 
 def _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
-               overwrite_edited: bool = False) -> BuildResult:
+               overwrite_edited: bool, collector: _Collector) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     jobs = max(1, jobs or default_jobs())
@@ -105,6 +113,7 @@ def _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, star
     build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
                   start_method)
     build.overwrite_edited = overwrite_edited
+    build.collector = collector
     if not build.persistent:
         try:
             build.run()
@@ -166,6 +175,7 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
         self.index = None  # the last successful build's index (docgen.build.delta)
         self.delta: Delta | None = None  # this build's plan from it
         self._old_docs: dict | None = None
+        self.collector: _Collector | None = None  # set by _run
 
     # ------------------------------------------------------------------ entry
 
@@ -254,7 +264,8 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
             data, family_names, tasks = self._plan(spec)
         if data is None:
             return
-        gc.freeze()  # the plan lives as long as the build: see _collector_paced
+        if self.collector is not None:
+            self.collector.planned()
         trace(f"build: planned, {len(tasks)} tasks")
         if self.persistent:
             self._remember_words()  # before the workers start: they are forked with what it knows
