@@ -85,6 +85,25 @@ def updated_index(index: dict, stamp: Stamp, delta: Delta) -> dict:
             "warnings": [[d.file, d.line, list(d.loc), d.message] for d in delta.warnings]}
 
 
+def _well_formed(index: Any) -> bool:
+    """``index`` has the shape :func:`index_of` gives (it is read from a file in the output
+    folder: anything else, edited or damaged, means reading the whole data set)."""
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    def pairs(value: Any, second) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) and second(v[1]) for v in value)
+
+    return (isinstance(index, dict) and isinstance(index.get("setting"), str) and strings(index.get("families"))
+            and strings(index.get("blocks")) and pairs(index.get("files"), lambda v: isinstance(v, str))
+            and pairs(index.get("projects"), strings)
+            and isinstance(index.get("warnings"), list) and all(
+                isinstance(w, list) and len(w) == 4 and isinstance(w[0], str) and (w[1] is None or isinstance(w[1], int))
+                and isinstance(w[2], list) and all(isinstance(x, (str, int)) for x in w[2]) and isinstance(w[3], str)
+                for w in index["warnings"]))
+
+
 def _plannable(family_names: list[str]) -> bool:
     for name in family_names:
         spec = registry.get(name)
@@ -102,22 +121,22 @@ def plan_delta(index: Any, now: Stamp, spec, cache, old_documents: dict) -> Delt
     from docgen.input import load_dataset
     from docgen.input.yaml import shown_path
 
-    if (not isinstance(index, dict) or index.get("scheme") != INDEX_SCHEME or index.get("setting") != now.setting
+    if (not _well_formed(index) or index["scheme"] != INDEX_SCHEME or index["setting"] != now.setting
             or spec.combined or cache is None):
         return None
-    before = index.get("files")
-    if not isinstance(before, list) or [f[0] for f in before] != [name for name, _ in now.files]:
+    before = index["files"]
+    if [f[0] for f in before] != [name for name, _ in now.files]:
         return None  # a file added, removed or renamed
     changed = [name for (name, sha), (_, old) in zip(now.files, before) if sha != old]
-    blocks = set(index.get("blocks", []))
-    stems_of = {name: stems for name, stems in index.get("projects", [])}
+    blocks = set(index["blocks"])
+    stems_of = {name: stems for name, stems in index["projects"]}
     if not changed or any(name in blocks or name not in stems_of for name in changed):
         return None
     reread = set(changed) | blocks
     data = load_dataset([Path(name) for name, _ in now.files if name in reread], cache)
     apply_packet(spec, data)
     family_names = spec.families if spec.families is not None else data.families
-    if data.diagnostics.errors or list(family_names) != index.get("families") or not _plannable(family_names):
+    if data.diagnostics.errors or list(family_names) != index["families"] or not _plannable(family_names):
         return None
     new_stems: dict[str, list[str]] = {}
     for p in data.projects:
@@ -151,6 +170,6 @@ def plan_delta(index: Any, now: Stamp, spec, cache, old_documents: dict) -> Delt
     # the files read again say their warnings anew (and packet.yaml, whose columns are checked again)
     covered = {d.file for d in data.diagnostics} | {shown_path(Path(n)) for n in reread}
     warnings = [Diagnostic(file, line, tuple(loc), message, Severity.WARNING)
-                for file, line, loc, message in index.get("warnings", []) if file not in covered]
+                for file, line, loc, message in index["warnings"] if file not in covered]
     warnings += data.diagnostics.warnings
     return Delta(data, documents, failures, warnings, changed, projects)

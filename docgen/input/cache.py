@@ -136,15 +136,15 @@ class InputCache:
         (a build that reads a few changed files of 20,000 fetches a few rows)."""
         self._bulk = True
 
-    def _lookup(self, table: str, where: str, args: tuple) -> str | None:
-        row = self.db.execute(f"SELECT {table[1]} FROM {table[0]} WHERE {where}", args).fetchone()  # noqa: S608 (fixed names)
+    def _lookup(self, query: str, args: tuple) -> str | None:
+        row = self.db.execute(query, args).fetchone()
         return None if row is None else row[0]
 
     def record(self, sha: str, shown: str) -> dict | None:
         if self._records is None and self._bulk:
             self._records = {(a, b): r for a, b, r in self.db.execute("SELECT sha, shown, record FROM files")}
         text = (self._records.get((sha, shown)) if self._records is not None else
-                self._lookup(("files", "record"), "sha=? AND shown=?", (sha, shown)))
+                self._lookup("SELECT record FROM files WHERE sha=? AND shown=?", (sha, shown)))
         if text is None:
             return None
         self._used["files"].add((sha, shown))
@@ -176,7 +176,7 @@ class InputCache:
             self._derived = dict(self.db.execute("SELECT key, value FROM derived"))
         self._used["derived"].add(key)
         text = (self._derived.get(key) if self._derived is not None else
-                self._lookup(("derived", "value"), "key=?", (key,)))
+                self._lookup("SELECT value FROM derived WHERE key=?", (key,)))
         if text is None:
             return None
         if raw:

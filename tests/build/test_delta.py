@@ -186,3 +186,27 @@ def test_a_combined_pdf_keeps_the_whole_data_set_read(packet, tmp_path):
     (packet.parent / "p0003.yaml").write_text(project(3, "91"), encoding="utf-8")
     assert build_packet(packet, out, jobs=1).delta is None
 
+
+DAMAGES = {
+    "not JSON": lambda index: "{not json",
+    "a project entry that is not a pair": lambda index: json.dumps({**index, "projects": ["x", *index["projects"][1:]]}),
+    "a warning of another shape": lambda index: json.dumps({**index, "warnings": [["a.yaml", "3", [], "x"]]}),
+    "stems that are not names": lambda index: json.dumps(
+        {**index, "projects": [[name, [1]] for name, _ in index["projects"]]}),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_index_means_reading_the_whole_data_set(packet, tmp_path, damage):
+    out = tmp_path / "out"
+    build_packet(packet, out, jobs=1)
+    path = out / ".docgen" / "index.json"
+    damaged = DAMAGES[damage](json.loads(path.read_text(encoding="utf-8")))
+
+    def change(folder: Path) -> None:
+        write("p0003.yaml", project(3, "91"))(folder)
+        path.write_text(damaged, encoding="utf-8")
+
+    delta, whole, full = both_ways(packet, out, change)
+    assert delta.delta is None and delta.built == ["p0003.docx"]
+    assert_same(out, full, delta, whole)
