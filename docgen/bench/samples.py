@@ -112,7 +112,7 @@ def time_documents(packets: list[Path], repeat: int, echo: Callable[[str], None]
         spec, _ = load_packet(packet)
         data = load_dataset(spec.inputs)
         apply_packet(spec, data)  # as a build does: the packet's columns and charts
-        families = spec.families if spec.families is not None else data.families
+        families = spec.families_of(data)
         docs, _ = plan_documents(data, families)
         root = str(spec.templates)
         docx, pdf = _RENDERERS.docx(root), _RENDERERS.pdf(root)

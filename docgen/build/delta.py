@@ -32,7 +32,7 @@ from typing import Any
 
 from docgen import families as registry
 from docgen.build.keys import Stamp
-from docgen.build.plan import Failure, PlannedDocument, plan_documents
+from docgen.build.plan import PlannedDocument, plan_documents
 from docgen.diagnostics import Diagnostic, Severity
 
 #: Bumped when the index's shape changes.
@@ -51,7 +51,6 @@ class Delta:
 
     data: Any
     documents: list[PlannedDocument]
-    failures: list[Failure]
     warnings: list[Diagnostic]
     changed: list[str]  # the data files read again because their bytes changed
     projects: list[list] = field(default_factory=list)  # the index's projects, updated
@@ -71,18 +70,20 @@ def index_of(stamp: Stamp, data, family_names: list[str], combined: bool) -> dic
             projects[-1][1].append(p.output_stem)
         else:
             projects.append([name, [p.output_stem]])
-    return {"scheme": INDEX_SCHEME, "setting": stamp.setting, "families": list(family_names),
-            "files": [list(f) for f in stamp.files],
-            "blocks": sorted({str(o.source.path) for o in data.origins.values()}),
-            "projects": projects,
-            "warnings": [[d.file, d.line, list(d.loc), d.message] for d in data.diagnostics.warnings]}
+    return _index(stamp, list(family_names), sorted({str(o.source.path) for o in data.origins.values()}),
+                  projects, data.diagnostics.warnings)
 
 
 def updated_index(index: dict, stamp: Stamp, delta: Delta) -> dict:
     """The index after a build planned by ``delta`` (its files now hashed as in ``stamp``)."""
-    return {"scheme": INDEX_SCHEME, "setting": index["setting"], "families": index["families"],
-            "files": [list(f) for f in stamp.files], "blocks": index["blocks"], "projects": delta.projects,
-            "warnings": [[d.file, d.line, list(d.loc), d.message] for d in delta.warnings]}
+    return _index(stamp, index["families"], index["blocks"], delta.projects, delta.warnings)
+
+
+def _index(stamp: Stamp, families: list[str], blocks: list[str], projects: list[list],
+           warnings: list[Diagnostic]) -> dict:
+    return {"scheme": INDEX_SCHEME, "setting": stamp.setting, "families": families,
+            "files": [list(f) for f in stamp.files], "blocks": blocks, "projects": projects,
+            "warnings": [[d.file, d.line, list(d.loc), d.message] for d in warnings]}
 
 
 def _well_formed(index: Any) -> bool:
@@ -135,7 +136,7 @@ def plan_delta(index: Any, now: Stamp, spec, cache, old_documents: dict) -> Delt
     reread = set(changed) | blocks
     data = load_dataset([Path(name) for name, _ in now.files if name in reread], cache)
     apply_packet(spec, data)
-    family_names = spec.families if spec.families is not None else data.families
+    family_names = spec.families_of(data)
     if data.diagnostics.errors or list(family_names) != index["families"] or not _plannable(family_names):
         return None
     new_stems: dict[str, list[str]] = {}
@@ -172,4 +173,4 @@ def plan_delta(index: Any, now: Stamp, spec, cache, old_documents: dict) -> Delt
     warnings = [Diagnostic(file, line, tuple(loc), message, Severity.WARNING)
                 for file, line, loc, message in index["warnings"] if file not in covered]
     warnings += data.diagnostics.warnings
-    return Delta(data, documents, failures, warnings, changed, projects)
+    return Delta(data, documents, warnings, changed, projects)

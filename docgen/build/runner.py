@@ -77,15 +77,16 @@ class _Collector:
     of lxml trees (at 100,000 the build process grew to 2.6 GB over 300 sheets), and the plan
     is set aside (``gc.freeze``), so that later full collections do not walk it."""
 
-    def __init__(self) -> None:
+    def __enter__(self) -> "_Collector":
         self.before = gc.get_threshold()
         gc.set_threshold(YOUNG_OBJECTS, *self.before[1:])
+        return self
 
     def planned(self) -> None:
         gc.set_threshold(*self.before)
         gc.freeze()
 
-    def end(self) -> None:
+    def __exit__(self, *exc) -> None:
         gc.set_threshold(*self.before)
         gc.unfreeze()
 
@@ -96,48 +97,39 @@ YOUNG_OBJECTS = 100_000
 
 def _run(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
          overwrite_edited: bool = False) -> BuildResult:
-    collector = _Collector()
-    try:
-        return _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
-                          overwrite_edited, collector)
-    finally:
-        collector.end()
-
-
-def _run_paced(packet_path, spec, out_dir, jobs, force, reporter, executor, start_method,
-               overwrite_edited: bool, collector: _Collector) -> BuildResult:
-    started = time.perf_counter()
-    result = BuildResult()
-    jobs = max(1, jobs or default_jobs())
-    check_state_folder(out_dir)
-    build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
-                  start_method)
-    build.overwrite_edited = overwrite_edited
-    build.collector = collector
-    if not build.persistent:
-        try:
-            build.run()
-        except OSError as exc:  # the record of what render wrote could not be written
-            raise OutputNotWritable(out_dir, exc) from None
-    else:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            lock = OutputLock(out_dir)
-            lock.__enter__()
-        except OSError as exc:
-            # a folder that cannot be written: a build with nothing to do still succeeds
-            if not force and out_dir.is_dir() and build.up_to_date():
-                result.seconds = time.perf_counter() - started
-                return result
-            raise OutputNotWritable(out_dir, exc) from None
-        try:
-            build.run()
-        except OSError as exc:  # the manifest or the state could not be written (disk full…)
-            raise OutputNotWritable(out_dir, exc) from None
-        finally:
-            lock.__exit__(None, None, None)
-    result.seconds = time.perf_counter() - started
-    return result
+    with _Collector() as collector:
+        started = time.perf_counter()
+        result = BuildResult()
+        jobs = max(1, jobs or default_jobs())
+        check_state_folder(out_dir)
+        build = Build(packet_path, spec, out_dir, jobs, force, reporter or SilentReporter(), result, executor,
+                      start_method)
+        build.overwrite_edited = overwrite_edited
+        build.collector = collector
+        if not build.persistent:
+            try:
+                build.run()
+            except OSError as exc:  # the record of what render wrote could not be written
+                raise OutputNotWritable(out_dir, exc) from None
+        else:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                lock = OutputLock(out_dir)
+                lock.__enter__()
+            except OSError as exc:
+                # a folder that cannot be written: a build with nothing to do still succeeds
+                if not force and out_dir.is_dir() and build.up_to_date():
+                    result.seconds = time.perf_counter() - started
+                    return result
+                raise OutputNotWritable(out_dir, exc) from None
+            try:
+                build.run()
+            except OSError as exc:  # the manifest or the state could not be written (disk full…)
+                raise OutputNotWritable(out_dir, exc) from None
+            finally:
+                lock.__exit__(None, None, None)
+        result.seconds = time.perf_counter() - started
+        return result
 
 
 class Build(OutputPlanning, Recording, CombinedPlanning):
@@ -251,7 +243,7 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
             taken, inputs, templates = self.stamp_now or (None, None, None)
             same = inputs == [str(p) for p in spec.inputs] and templates == str(spec.templates)
             before = taken if taken and same else keys.stamp_parts(spec.path, spec.inputs, spec.templates, self.inputs)
-        if self.persistent and not self.force and self.index:
+        if self.index:  # read for a persistent build without --force
             self.delta = plan_delta(self.index, before, spec, self.inputs, self._old_documents())
         given = list(result.diagnostics)  # the packet's own
         try:
@@ -305,7 +297,7 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
         result = self.result
         diagnostics = result.diagnostics
         if self.delta is not None:
-            data, family_names = self.delta.data, spec.families if spec.families is not None else self.delta.data.families
+            data = self.delta.data
             diagnostics.extend(self.delta.warnings)
             result.delta = list(self.delta.changed)
         else:
@@ -316,7 +308,7 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
             apply_packet(spec, data)
             self.read_whole = True
             diagnostics.extend(data.diagnostics)
-            family_names = spec.families if spec.families is not None else data.families
+        family_names = spec.families_of(data)
         if self.inputs is not None:
             result.parsed = len(self.inputs.parsed)
         result.has_errors = bool(data.diagnostics.errors)
@@ -325,7 +317,7 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
             result.data_errors = True  # docgen render: nothing is written from wrong data
             return None, family_names, []
         if self.delta is not None:
-            docs, family_failures = self.delta.documents, list(self.delta.failures)
+            docs, family_failures = self.delta.documents, []
         else:
             docs, family_failures = plan_documents(data, family_names, self.inputs)
         result.failed.extend(family_failures)

@@ -44,6 +44,11 @@ class PacketSpec:
     #: packet.yaml's ``charts:`` (ChartKind values, in order): the summaries' charts
     charts: tuple[str, ...] = ()
 
+    def families_of(self, data) -> list[str]:
+        """The families this packet builds from ``data``: those it names, else every family
+        the data declares."""
+        return self.families if self.families is not None else data.families
+
     @classmethod
     def in_memory_spec(cls, inputs: list[Path], family_names: list[str] | None, formats: list[str],
                        templates: Path, allow_errors: bool,
