@@ -124,28 +124,9 @@ def _rules_crossed(document: str, page: PageView) -> list[PageFinding]:
 
 
 def _overprint(document: str, page: PageView) -> list[PageFinding]:
-    cell = 24.0  # points: a grid of buckets, so each glyph meets only its neighbours
-    grid: dict[tuple[int, int], list[Glyph]] = defaultdict(list)
-    for g in page.glyphs:
-        for bx in range(int(g.x0 // cell), int(g.x1 // cell) + 1):
-            for by in range(int(g.top // cell), int(g.bottom // cell) + 1):
-                grid[bx, by].append(g)
-    seen: set[tuple[int, int]] = set()
-    pairs = []
-    for bucket in grid.values():
-        for i, a in enumerate(bucket):
-            for b in bucket[i + 1:]:
-                key = (id(a), id(b)) if id(a) < id(b) else (id(b), id(a))
-                if key in seen:
-                    continue
-                seen.add(key)
-                w = min(a.x1, b.x1) - max(a.x0, b.x0)
-                h = min(a.bottom, b.bottom) - max(a.top, b.top)
-                if (w > OVERPRINT_SHARE * min(a.x1 - a.x0, b.x1 - b.x0)
-                        and h > OVERPRINT_SHARE * min(a.bottom - a.top, b.bottom - b.top)):
-                    pairs.append((a, b))
+    pairs = _overprinted_pairs(page.glyphs)
     out, reported = [], set()
-    for a, b in sorted(pairs, key=lambda p: (p[0].top, p[0].x0)):
+    for a, b in sorted(pairs, key=lambda p: (p[0].top, p[0].x0, p[1].top, p[1].x0)):
         words = (_word(page, a), _word(page, b))
         if words in reported:
             continue
@@ -157,3 +138,32 @@ def _overprint(document: str, page: PageView) -> list[PageFinding]:
     if len(reported) > MAX_PER_PAGE:
         out.append(PageFinding(document, page.number, Rule.OVERPRINT, f"另有{len(reported) - MAX_PER_PAGE}处文字重叠"))
     return out
+
+
+#: Points: the side of the grid's squares in :func:`_overprinted_pairs`, about two glyphs.
+_GRID = 16.0
+
+
+def _overprinted_pairs(glyphs: list[Glyph]) -> list[tuple[Glyph, Glyph]]:
+    """The pairs of glyphs overlapping by :data:`OVERPRINT_SHARE`, each pair once, in page order.
+
+    Each glyph goes into the grid squares its box touches, so it meets only its neighbours. A
+    pair sharing several squares is judged in the one holding the top-left corner of the two
+    boxes' overlap (a point of both boxes, so both are in its square): no set of pairs seen."""
+    grid: dict[tuple[int, int], list[Glyph]] = defaultdict(list)
+    for g in glyphs:
+        for bx in range(int(g.x0 // _GRID), int(g.x1 // _GRID) + 1):
+            for by in range(int(g.top // _GRID), int(g.bottom // _GRID) + 1):
+                grid[bx, by].append(g)
+    pairs = []
+    for (bx, by), square in grid.items():
+        for i, a in enumerate(square):
+            for b in square[i + 1:]:
+                left, top = max(a.x0, b.x0), max(a.top, b.top)
+                w = min(a.x1, b.x1) - left
+                h = min(a.bottom, b.bottom) - top
+                if (w > OVERPRINT_SHARE * min(a.x1 - a.x0, b.x1 - b.x0) and w > 0
+                        and h > OVERPRINT_SHARE * min(a.bottom - a.top, b.bottom - b.top) and h > 0
+                        and int(left // _GRID) == bx and int(top // _GRID) == by):
+                    pairs.append((a, b))
+    return pairs
