@@ -11,18 +11,19 @@ from docgen.build.delta import index_of, updated_index
 from docgen.build.plan import file_kinds
 from docgen.build.preflight import CHECKED_DIR
 from docgen.build.spec import PacketSpec
-from docgen.build.state import MANIFEST, STATE_DIR, outputs_of, read_json, write_json
+from docgen.build.state import MANIFEST, STATE_DIR, read_json, write_json
 
 
 class Recording:
     """The end of a build, a part of :class:`~docgen.build.runner.Build`."""
 
-    def _preflight(self) -> None:
+    def _preflight(self, listed: list[dict]) -> None:
         """Keep the findings of the files built now (each checked where it was written) in the
-        manifest and the result, with those of the files up to date."""
+        manifest and the result, with those of the files up to date. ``listed``: the
+        manifest's outputs (``outputs_of``)."""
         for document in list(self.docx_waiting):
             self._check_docx(document, final=True)
-        for record in (o for o in outputs_of(self.manifest) if "sha256" in o):
+        for record in (o for o in listed if "sha256" in o):
             if record["file"] in self.found:
                 record["preflight"] = self.found[record["file"]]
             if record.get("preflight"):
@@ -57,12 +58,12 @@ class Recording:
         except OSError:
             pass  # the next build cuts them again
 
-    def _clean_records(self) -> None:
+    def _clean_records(self, listed: list[dict]) -> None:
         """Remove the preflight's records of PDFs that are gone, and the packet editions (with
-        their records) of a combined PDF that was made again."""
+        their records) of a combined PDF that was made again. ``listed``: the manifest's outputs."""
         if self.preflight is None:
             return
-        keep = {self.preflight.record_path(o["sha256"]).name for o in outputs_of(self.manifest)
+        keep = {self.preflight.record_path(o["sha256"]).name for o in listed
                 if o.get("format") == "pdf" and isinstance(o.get("sha256"), str)}
         _remove_except(self.out_dir / STATE_DIR / CHECKED_DIR, "pdf-*.json", keep)
         if self.editions is not None and self.spec.combined in self.result.built:
@@ -95,14 +96,13 @@ class Recording:
                       "templates": str(spec.templates), "formats": spec.formats,
                       "warnings": result.warnings, "files": dict(sorted(files.items()))}
         write_json(self.state_path, self.state)
-        if not result.failed and not result.has_errors:
-            after = keys.stamp_parts(spec.path, spec.inputs, spec.templates, self.inputs)
-            if after == before:  # nothing changed while we were building
-                index = (updated_index(self.index, after, self.delta) if self.delta is not None else
-                         index_of(after, data, family_names, bool(spec.combined)))
-                if index is not None:
-                    write_json(self.index_path, index, lines=False)
-                write_json(self.stamp_path, {"stamp": after.value})  # last: the build is finished
+        if not result.failed and not result.has_errors and \
+                keys.held(before, spec.path, spec.inputs, spec.templates, self.inputs, self.read_whole):
+            index = (updated_index(self.index, before, self.delta) if self.delta is not None else
+                     index_of(before, data, family_names, bool(spec.combined)))
+            if index is not None:
+                write_json(self.index_path, index, lines=False)
+            write_json(self.stamp_path, {"stamp": before.value})  # last: the build is finished
 
 
 #: The titles earlier builds cut into words, in the state folder (Build._remember_words).

@@ -183,14 +183,14 @@ def outputs_of(manifest: dict) -> list[dict]:
 _TEMPORARY = re.compile(r"^\.(?P<name>.+\.(?:docx|pdf|json|txt))\.[a-z0-9_]{8}\.tmp$")
 
 
-def remove_stale(out_dir: Path, old_manifest: dict, current: set[str], result) -> list[dict]:
+def remove_stale(out_dir: Path, old_outputs: list[dict], current: set[str], result) -> list[dict]:
     """Remove the outputs of an earlier build that are no longer in the packet, and return
     those kept as not current: all of them while the data has errors (a document may only be
     missing because of them). A file changed by hand is kept (``result.kept``); an entry that
     leads out of the folder (``../x``, an absolute path, a link) is ignored and reported. Only
     files inside ``out_dir`` are ever touched."""
     stale = []
-    for o in outputs_of(old_manifest):
+    for o in old_outputs:
         if o["file"] in current:
             continue
         if confined(out_dir, o["file"]) is None:
@@ -220,12 +220,16 @@ def remove_temporaries(out_dir: Path) -> None:
     for folder in (out_dir, state, state / "checked", state / "editions"):
         if folder.is_symlink() or not folder.is_dir():
             continue
-        for tmp in folder.iterdir():
-            if _TEMPORARY.match(tmp.name) and tmp.is_file() and not tmp.is_symlink():
-                try:
-                    tmp.unlink(missing_ok=True)
-                except OSError:
-                    pass  # a folder that cannot be written: the build says so when it writes
+        # names first, a Path only for a temporary: the folder may hold 20,000 outputs
+        with os.scandir(folder) as listing:
+            found = [entry.path for entry in listing
+                     if entry.name.startswith(".") and _TEMPORARY.match(entry.name)
+                     and entry.is_file(follow_symlinks=False)]
+        for tmp in found:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass  # gone already, or a folder that cannot be written: the build says so when it writes
 
 
 class BuildBusy(Exception):
