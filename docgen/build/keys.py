@@ -325,6 +325,14 @@ def stamp(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> str
 
 def stamp_parts(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> Stamp:
     """:func:`stamp` before it is hashed into one value."""
+    setting = stamp_setting(packet, inputs, templates, hashes)
+    sha256_file = hashes.sha if hashes is not None else _sha256_or_missing
+    # None: missing, a folder, unreadable
+    return Stamp(setting, tuple((p, sha256_file(p) or "missing") for p in _candidate_files(inputs)))
+
+
+def stamp_setting(packet: Path, inputs: list[Path], templates: Path, hashes=None) -> str:
+    """The stamp's ``setting`` (:class:`Stamp`): everything but the data files."""
     sha256_file = hashes.sha if hashes is not None else _sha256_or_missing
     h = hashlib.sha256()
 
@@ -346,6 +354,33 @@ def stamp_parts(packet: Path, inputs: list[Path], templates: Path, hashes=None) 
             put("template", str(root), str(p.relative_to(root)), what)
     put("fonts", font_fingerprint())
     put("libraries", *distribution_versions(), *system_libraries())
-    # None: missing, a folder, unreadable
-    files = tuple((p, sha256_file(p) or "missing") for p in _candidate_files(inputs))
-    return Stamp(h.hexdigest(), files)
+    return h.hexdigest()
+
+
+def held(before: Stamp, packet: Path, inputs: list[Path], templates: Path, hashes=None,
+         whole: bool = True) -> bool:
+    """Whether the build that took ``before`` as it began used what ``before`` says, so that
+    the stamp may stand for its outputs. A file changed while it ran and changed back after
+    would otherwise leave outputs of the passing content under a stamp of the lasting one.
+
+    With the loader's cache (:class:`docgen.input.cache.InputCache`): the setting is taken
+    again, and each data file the loader read in this build (``hashes.served``) must have
+    held the content ``before`` hashed. A file it did not read was planned from the last
+    build's index, that is from the content ``before`` hashed; a later change to it changes
+    the next build's stamp. ``whole``: the build read the whole data set, so each data file
+    ``before`` lists must have been read. That spares 20,000 stats and hashes of the data
+    files at the end of a build. Anything else, or no cache: the whole stamp is taken again
+    and compared."""
+    if hashes is not None:
+        if stamp_setting(packet, inputs, templates, hashes) != before.setting:
+            return False
+        listed = dict(before.files)
+        if any(listed.get(name) != (sha or "missing") for name, sha in hashes.served.items()):
+            return False  # read with other content than the stamp's, or not listed by it
+        if not whole:
+            return True
+        from docgen.models.packet import PACKET_FILE_NAMES
+
+        if all(name in hashes.served or os.path.basename(name) in PACKET_FILE_NAMES for name in listed):
+            return True
+    return stamp_parts(packet, inputs, templates, hashes) == before

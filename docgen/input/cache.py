@@ -80,6 +80,9 @@ class InputCache:
         self._bulk = False
         #: files parsed in this build (tests count them; a build reports how many)
         self.parsed: list[str] = []
+        #: each data file the loader read in this build → the content hash it used (None:
+        #: unreadable); a build compares them with its stamp (docgen.build.keys.held)
+        self.served: dict[str, str | None] = {}
 
     # ---- content hashes
 

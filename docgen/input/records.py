@@ -266,13 +266,15 @@ def read_source(path: Path, shown: str, cache, check_blocks, check_project) -> t
         sha = cache.known_sha(path)
         cached = _from_cache(cache, path, shown, sha) if sha else None
         if cached is not None:
+            cache.served[str(path)] = sha
             return cached
     diagnostics = Diagnostics()
     stat = cache.stat(path) if cache is not None else None  # before reading: a later write is noticed
     raw = read_bytes(path, shown, diagnostics)
     sha = None
-    if raw is not None and cache is not None:
-        sha = cache.learned(path, stat, raw)
+    if cache is not None:
+        sha = cache.served[str(path)] = cache.learned(path, stat, raw) if raw is not None else None
+    if sha is not None:
         cached = _from_cache(cache, path, shown, sha)
         if cached is not None:
             return cached
