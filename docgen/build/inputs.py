@@ -41,3 +41,12 @@ def close_input_cache(cache: InputCache, collect: bool = False) -> None:
         cache.close(collect)
     except (OSError, sqlite3.Error):
         pass
+
+
+def store_input_cache(cache: InputCache) -> None:
+    """Store what the build read so far (:meth:`InputCache.store`); a cache that cannot be
+    written only means reading those files again."""
+    try:
+        cache.store()
+    except (OSError, sqlite3.Error):
+        pass

@@ -33,7 +33,7 @@ from docgen.build.state import (INDEX_FILE, MANIFEST, RENDERED_FILE, STAMP_FILE,
                                 OutputNotWritable, check_state_folder, output_intact, outputs_of, read_json,
                                 remove_stale, remove_temporaries, write_json)
 from docgen.build.schedule import run_tasks
-from docgen.build.inputs import close_input_cache, open_input_cache
+from docgen.build.inputs import close_input_cache, open_input_cache, store_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
 from docgen.build.combined_plan import CombinedPlanning, Editions
 from docgen.build.outputs import OutputPlanning
@@ -252,6 +252,8 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
         except NeedsFullPlan:  # a document of an unchanged file must be rendered after all
             trace("build: the index cannot make a document; planning from the whole data set")
             self.delta = None
+            if self.inputs is not None:
+                store_input_cache(self.inputs)  # the files just read are not parsed again
             result.diagnostics, result.failed, result.up_to_date, result.drafts = Diagnostics(given), [], [], []
             result.delta = None
             data, family_names, tasks = self._plan(spec)

@@ -199,16 +199,40 @@ class InputCache:
         the used ones (a packet's history does not grow the cache without bound)."""
         db = self.db
         db.execute("BEGIN")
+        self._insert(db)
+        if collect:
+            self._collect(db)
+        db.execute("COMMIT")
+        db.close()
+
+    def store(self) -> None:
+        """Write what this build added so far, and read it from there from now on: a build
+        that reads the whole data set after reading a few files (docgen.build.delta) finds
+        them as if an earlier build had read them. Everything is kept by content, so it is
+        right whatever the build does next."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            self._insert(db)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")  # kept in memory: close() tries again
+            raise
+        self._hashes.update(self._new_hashes)
+        self._new_hashes.clear()
+        if self._records is not None:
+            self._records.update({(sha, shown): record for sha, shown, record in self._new["files"]})
+        if self._derived is not None:
+            self._derived.update(self._new["derived"])
+        self._new = {table: [] for table in self._new}
+
+    def _insert(self, db: sqlite3.Connection) -> None:
         db.executemany("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?,?,?)",
                        [(k, *v) for k, v in self._new_hashes.items()])
         db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?)", self._new["files"])
         db.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?)", self._new["items"])
         db.executemany("INSERT OR REPLACE INTO lines VALUES (?,?)", self._new["lines"])
         db.executemany("INSERT OR REPLACE INTO derived VALUES (?,?)", self._new["derived"])
-        if collect:
-            self._collect(db)
-        db.execute("COMMIT")
-        db.close()
 
     def _collect(self, db: sqlite3.Connection) -> None:
         for table, used in (("files", self._used["files"]), ("derived", self._used["derived"])):

@@ -140,6 +140,7 @@ def test_an_unchanged_files_sheet_deleted_meanwhile_is_made_from_the_whole_data_
     full = tmp_path / "out-full"
     delta, whole, _ = both_ways(packet, out, change)
     assert delta.delta is None and sorted(delta.built) == ["p0001.docx", "p0003.docx"]
+    assert delta.parsed == whole.parsed == 1  # the index's reading of the changed file serves the whole
     assert_same(out, full, delta, whole)
 
 
