@@ -206,7 +206,7 @@ def build(
         sys.stdout.flush()
         sys.stderr.flush()
         fonts = sys.modules.get("docgen.render.compat.weasyprint")
-        if fonts is not None:  # but WeasyPrint's font files go (39 MB in the temporary folder)
+        if fonts is not None:  # but the copies of a template's own fonts go (WeasyPrint's temporary folder)
             fonts.remove_font_folders()
         os._exit(result.exit_code)
     if result.exit_code:

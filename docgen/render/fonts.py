@@ -241,11 +241,5 @@ def _finished(process: subprocess.Popen) -> list[str]:
     return [err.decode(errors="replace").strip()[-500:]] if process.returncode else []
 
 
-def font_face_css(faces: list[PreparedFace]) -> str:
-    return "\n".join(
-        f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; src: url("{f.path.as_uri()}"); }}'
-        for f in faces)
-
-
 if __name__ == "__main__":  # one face, for prepare_in_parallel
     prepare_face(Path(sys.argv[1]), int(sys.argv[2]), CHARSETS[sys.argv[3]](), Path(sys.argv[4]))

@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from docgen.render.compat.tinyhtml5 import mend_html_parser
-from docgen.render.compat.weasyprint import (enable_cjk_justification, font_configuration,
-                                             harfbuzz_subset_available, lighten_stream_compression,
-                                             parsed_tree)
+from docgen.render.compat.weasyprint import (declare_prepared_faces, enable_cjk_justification,
+                                             font_configuration, harfbuzz_subset_available,
+                                             lighten_stream_compression, parsed_tree)
 from docgen.diagnostics import DocumentError
 from docgen.render.environment import OutsideTemplateSet, TemplateSet, make_environment
 
@@ -129,7 +129,7 @@ class PdfRenderer:
     renderers share one: fonts found and loaded once); by default one of its own."""
 
     def __init__(self, templates: TemplateSet | None = None, font_config=None):
-        from docgen.render.fonts import font_face_css, prepared_faces
+        from docgen.render.fonts import prepared_faces
 
         mend_html_parser()
         enable_cjk_justification()
@@ -137,10 +137,8 @@ class PdfRenderer:
         self.templates = templates or TemplateSet.default()
         self.env = make_environment(self.templates.loader(), html=True)
         self.font_config = font_config if font_config is not None else font_configuration()
-        faces = prepared_faces()
-        self.font_css = font_face_css(faces)
-        self.fetcher = make_url_fetcher(self.templates, [f.path for f in faces])
-        self._font_sheet = None  # weasyprint.CSS, made on the first layout
+        self.faces = prepared_faces()
+        self.fetcher = make_url_fetcher(self.templates, [f.path for f in self.faces])
 
     def html(self, family: str, context: dict[str, Any]) -> str:
         return self.env.get_template(f"{family}.html").render(context)
@@ -157,16 +155,16 @@ class PdfRenderer:
 
     def _lay_out(self, html: str):
         """(the laid-out document, the root element of the tree WeasyPrint parsed ``html`` into)."""
-        from weasyprint import CSS, HTML
-
-        if self._font_sheet is None:  # the prepared faces declared once, in this renderer's font configuration
-            self._font_sheet = CSS(string=self.font_css or "/* no prepared fonts */",
-                                   font_config=self.font_config, url_fetcher=self.fetcher)
+        from weasyprint import HTML
         from weasyprint.urls import FatalURLFetchingError
+
+        # the prepared faces, where they are (once a configuration): as @font-face rules
+        # WeasyPrint would copy their 39 MB into a temporary folder in every process
+        declare_prepared_faces(self.font_config, self.faces)
 
         try:
             parsed = HTML(string=html, base_url=self.templates.root.as_uri() + "/", url_fetcher=self.fetcher)
-            return (parsed.render(font_config=self.font_config, stylesheets=[self._font_sheet]),
+            return (parsed.render(font_config=self.font_config),
                     parsed_tree(parsed))
         except FatalURLFetchingError as refused:
             url = getattr(refused, "url", "")

@@ -5,6 +5,7 @@ by name, rather than somewhere inside a document."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -84,15 +85,42 @@ def test_weasyprint_font_folder_is_ours_to_remove(tmp_path, monkeypatch):
     # this test's folders alone: the folders of this process's renderers serve later tests
     monkeypatch.setattr(compat, "_FONT_FOLDERS", {})
     config = compat.font_configuration()
-    folder = Path(config._folder)
+    assert config._folder is None  # no folder until a template declares a face of its own
     font = next(Path("/usr/share/fonts").rglob("*.ttf"), None) or pytest.skip("no TrueType font installed")
     CSS(string=f"@font-face {{ font-family: t; src: url({font.as_uri()}) }}", font_config=config)
-    assert [p.parent for p in folder.iterdir()] == [folder]  # WeasyPrint copied the face into our folder
+    folder = Path(config._folder)
+    assert [p.parent for p in folder.iterdir()] == [folder]  # WeasyPrint copied the face there
+    assert compat._FONT_FOLDERS == {str(folder): os.getpid()}
     foreign = tmp_path / "weasyprint-parent"
     foreign.mkdir()
     compat._FONT_FOLDERS[str(foreign)] = -1  # a folder of the process this one was forked from
     compat.remove_font_folders()
     assert not folder.exists() and foreign.exists()
+
+
+def test_the_prepared_faces_are_declared_where_they_are(tmp_path):
+    """No copy of docgen's prepared faces (39 MB) in a temporary folder, and text set in them."""
+    from docgen.render import PdfRenderer
+    from docgen.render.compat.weasyprint import font_configuration
+    from docgen.render.fonts import prepared_faces
+
+    faces = prepared_faces()
+    if not faces:
+        pytest.skip("no CJK font installed")
+    renderer = PdfRenderer(font_config=font_configuration())
+    data, _, _ = renderer.write('<html lang="zh-CN"><body><p style="font-family:\'docgen Serif SC\'">'
+                                '财政预算绩效评价</p><p style="font-family:\'docgen Sans SC\';font-weight:700">'
+                                '汇总表</p></body></html>')
+    assert renderer.font_config._folder is None
+    path = tmp_path / "t.pdf"
+    path.write_bytes(data)
+    from pypdf import PdfReader
+
+    names = {str(font["/BaseFont"]) for page in PdfReader(path).pages
+             for font in (page["/Resources"]["/Font"][k].get_object() for k in page["/Resources"]["/Font"])}
+    # each family at its weight: the serif regular, the sans bold (weight 700 mapped as WeasyPrint maps it)
+    assert {n.split("+", 1)[1] for n in names} == {"docgen-Serif-SC", "docgen-Sans-SC-Bold"}, names
+    assert "财政预算绩效评价" in PdfReader(path).pages[0].extract_text()
 
 
 def test_weasyprint_page_type_names(document):

@@ -9,6 +9,7 @@ elsewhere; only what is below reaches into undocumented modules or underscore at
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 
 def harfbuzz_subset_available() -> bool:
@@ -110,40 +111,92 @@ def lighten_stream_compression() -> None:
         pydyf.zlib = _Zlib()
 
 
-#: The temporary folders of this process's font configurations: folder → the process that made it
-#: (a forked worker inherits the table, and must not remove its parent's folders).
+#: The temporary folders of font configurations: folder → the process that made it (a forked
+#: worker inherits the table, and must not remove its parent's folders).
 _FONT_FOLDERS: dict[str, int] = {}
 _FINALIZER_PID: int | None = None
 
 
 def font_configuration():
-    """A WeasyPrint ``FontConfiguration`` whose folder of ``@font-face`` files (WeasyPrint copies
-    every declared face there: docgen's prepared faces are ~39 MB) goes when this process ends.
+    """A WeasyPrint ``FontConfiguration`` whose temporary folder goes when the process that
+    made the folder ends. docgen's prepared faces are declared where they are
+    (:func:`declare_prepared_faces`); the folder is made only for a template's own
+    ``@font-face``, whose file WeasyPrint copies there.
 
-    WeasyPrint makes the folder on the first face and removes it in ``__del__``, which never
-    runs in a process that ends with ``os._exit``: a pool's workers, and the ``docgen`` program
-    after a build. Each such process left 39 MB in the temporary folder (206 folders, 8 GB, in
-    a day of builds and tests). So the folder is made here, and :func:`remove_font_folders`
-    removes it: at the process's exit through ``multiprocessing.util.Finalize`` (run at a normal
-    exit and at a worker's), or when called before ``os._exit``.
+    WeasyPrint makes the folder on the first such face and removes it in ``__del__``, which
+    never runs in a process that ends with ``os._exit``: a pool's workers, and the ``docgen``
+    program after a build. Each such process left its copies in the temporary folder (206
+    folders, 8 GB, in a day of builds and tests). So each folder is noted with the process
+    that made it, and :func:`remove_font_folders` removes that process's folders: at its exit
+    through ``multiprocessing.util.Finalize`` (run at a normal exit and at a worker's), or
+    when called before ``os._exit``. A process killed outright still leaves its folder; with
+    the prepared faces no longer copied, only a template's own faces are in it.
 
-    Touches ``FontConfiguration._folder`` (private: the folder, made lazily when None);
-    WeasyPrint 70.0."""
+    Wraps ``FontConfiguration.add_font_face`` (documented as internal: it makes
+    ``_folder``, private, when None) once per process; WeasyPrint 70.0."""
     import multiprocessing.util
-    import tempfile
-    from pathlib import Path
 
     from weasyprint.text.fonts import FontConfiguration
 
     global _FINALIZER_PID
-    config = FontConfiguration()
-    folder = tempfile.mkdtemp(prefix="weasyprint-")
-    config._folder = Path(folder)
-    _FONT_FOLDERS[folder] = os.getpid()
+    add = FontConfiguration.add_font_face
+    if not getattr(add, "docgen", False):
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            made = self._folder is None
+            try:
+                return add(self, rule_descriptors, url_fetcher)
+            finally:
+                if made and self._folder is not None:
+                    _FONT_FOLDERS[str(self._folder)] = os.getpid()
+
+        add_font_face.docgen = True
+        FontConfiguration.add_font_face = add_font_face
     if _FINALIZER_PID != os.getpid():  # once per process (a forked child starts without its parent's)
         _FINALIZER_PID = os.getpid()
         multiprocessing.util.Finalize(None, remove_font_folders, exitpriority=0)
-    return config
+    return FontConfiguration()
+
+
+def declare_prepared_faces(config, faces) -> None:
+    """Declare docgen's prepared faces (:func:`docgen.render.fonts.prepared_faces`: family,
+    weight, file) in the font configuration ``config`` where the files are, as an
+    ``@font-face`` rule with ``font-family``, ``font-weight`` and ``src: url(file)`` declares
+    them, but without the copy WeasyPrint makes of each file in its temporary folder. That
+    copy is 39 MB a process (every build worker, and the program when it lays out), and a
+    worker killed by a time limit or a crash leaves it behind (the test suite left five).
+
+    Does what ``FontConfiguration.add_font_face`` does for such a rule (WeasyPrint 70.0): a
+    fontconfig rule giving the file the family (prepended) and the weight when it is scanned,
+    one matching it as a font, the file added to the configuration and Pango told. Touches
+    ``FontConfiguration._config`` and ``font_map`` and WeasyPrint's cffi bindings
+    (``weasyprint.text.ffi``; private). A configuration is given each face once."""
+    from xml.etree.ElementTree import Element, SubElement, tostring
+
+    from weasyprint.text.constants import FONTCONFIG_WEIGHT
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import PREFERRED_ENCODING
+
+    declared = config.__dict__.setdefault("docgen_faces", set())  # on the object: ids are reused
+    for face in faces:
+        key = (face.family, face.weight, str(face.path))
+        if key in declared:
+            continue
+        path = Path(face.path).as_posix()
+        root = Element("fontconfig")
+        scan = SubElement(root, "match", target="scan")
+        SubElement(SubElement(scan, "test", name="file", compare="eq"), "string").text = path
+        SubElement(SubElement(scan, "edit", name="family", mode="prepend"), "string").text = face.family
+        SubElement(SubElement(scan, "edit", name="weight", mode="assign_replace"), "int").text = \
+            str(FONTCONFIG_WEIGHT[face.weight])
+        font = SubElement(root, "match", target="font")
+        SubElement(SubElement(font, "test", name="file", compare="eq"), "string").text = path
+        xml = b"\n".join((b'<?xml version="1.0"?>', b'<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+                          tostring(root, encoding="utf-8")))
+        fontconfig.FcConfigParseAndLoadFromMemory(config._config, xml, True)
+        if not fontconfig.FcConfigAppFontAddFile(config._config, path.encode(PREFERRED_ENCODING)):
+            raise RuntimeError(f"字体文件无法载入：{path}")
+        pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+        declared.add(key)
 
 
 def remove_font_folders() -> None:
