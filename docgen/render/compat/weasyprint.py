@@ -1,5 +1,6 @@
 """WeasyPrint internals docgen needs for the two-part layout (:mod:`docgen.render.parts`), to
-tell whether fonts are subset by HarfBuzz, and the compression level of pydyf, its PDF writer.
+tell whether fonts are subset by HarfBuzz, the compression level of pydyf, its PDF writer, and
+the font configuration (prepared faces declared in place, temporary folders removed).
 
 Checked against WeasyPrint 70.0 and pydyf 0.13. The documented API (``HTML``, ``CSS``, ``FontConfiguration``,
 ``URLFetcher``, ``Document.pages``, ``Page.height``/``bookmarks``, ``write_pdf``) is used directly
@@ -132,8 +133,8 @@ def font_configuration():
     when called before ``os._exit``. A process killed outright still leaves its folder; with
     the prepared faces no longer copied, only a template's own faces are in it.
 
-    Wraps ``FontConfiguration.add_font_face`` (documented as internal: it makes
-    ``_folder``, private, when None) once per process; WeasyPrint 70.0."""
+    Wraps ``FontConfiguration.add_font_face`` (undocumented; it makes the private ``_folder``
+    when None) once per process; WeasyPrint 70.0."""
     import multiprocessing.util
 
     from weasyprint.text.fonts import FontConfiguration
