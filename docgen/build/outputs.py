@@ -9,7 +9,7 @@ from docgen.build import keys
 from docgen.build.delta import NeedsFullPlan
 from docgen.build.plan import Failure, PlannedDocument
 from docgen.build.preflight import Preflight
-from docgen.build.state import MANIFEST, STATE_DIR, confined, file_matches, output_intact
+from docgen.build.state import MANIFEST, STATE_DIR, confined, file_matches, output_intact, stale_outputs
 from docgen.build.tasks import MEMORY, Task
 
 
@@ -43,6 +43,10 @@ class OutputPlanning:
         old_docs = self._old_documents()
         self.old_outputs = {(*k, o.get("format")): o for k, d in old_docs.items()
                             for o in d.get("outputs", []) if isinstance(o, dict)}
+        # files of documents a build with data errors did not plan (a project it could not
+        # read): docgen's own, to be written over once the project is read again (made again:
+        # their documents' titles went with them)
+        kept = {o["file"]: o for o in stale_outputs(self.old)}
         claimed = {MANIFEST: "manifest.json"}
         if spec.combined:
             claimed[spec.combined] = "合并PDF"
@@ -78,7 +82,7 @@ class OutputPlanning:
                         more = f"等{len(causes)}处" if len(causes) > 1 else ""
                         result.failed.append(Failure(
                             f"{d.family} {d.stem}（{'、'.join(spec.formats)}）", f"数据有错误{more}：{causes[0]}"))
-                    self._keep_old(entry, old_out)
+                    self._keep_old(entry, old_out or kept.get(name))
                     continue
                 key = keys.output_key(common[fmt], d.family, d.stem, fmt, d.slice, templates[d.family][fmt])
                 if (not force and old_out and old_out.get("inputs_sha256") == key and old_out.get("file") == name
@@ -98,7 +102,7 @@ class OutputPlanning:
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             None, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
                             pdf_variant=spec.pdf_variant if fmt == "pdf" else None,
-                            guard=self._guard(name, old_out), limits=spec.limits,
+                            guard=self._guard(name, old_out or kept.get(name)), limits=spec.limits,
                             # a PDF is checked where it is written, a DOCX too when no PDF is made
                             preflight=self.preflight if fmt == "pdf" or "pdf" not in spec.formats else None)
                 tasks.append(task)

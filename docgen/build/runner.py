@@ -31,7 +31,7 @@ from docgen.build.preflight import UNKNOWN, Preflight, check_written_docx, read_
 from docgen.build.spec import PacketSpec, load_packet
 from docgen.build.state import (INDEX_FILE, MANIFEST, RENDERED_FILE, STAMP_FILE, STATE_DIR, STATE_FILE, OutputLock,
                                 OutputNotWritable, check_state_folder, output_intact, outputs_of, read_json,
-                                remove_stale, remove_temporaries, write_json)
+                                remove_stale, remove_temporaries, stale_outputs, write_json)
 from docgen.build.schedule import run_tasks
 from docgen.build.inputs import close_input_cache, open_input_cache, store_input_cache
 from docgen.build.journal import JOURNAL_FILE, Journal, fold
@@ -147,7 +147,8 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
         # the last finished build's manifest, with what a build stopped since wrote (journal.py)
         self.journal = Journal(out_dir / STATE_DIR / JOURNAL_FILE)
         self.old = fold(read_json(out_dir / MANIFEST), self.journal.path) if self.persistent else {}
-        self.old_listed = outputs_of(self.old)  # its output files (asked three times: 20,000 at once)
+        # its output files (asked three times: 20,000 at once), and those it kept as stale
+        self.old_listed = outputs_of(self.old) + stale_outputs(self.old)
         # docgen render: what it wrote before (name → sha256, bytes)
         self.rendered_path = out_dir / STATE_DIR / RENDERED_FILE
         self.rendered = {} if self.persistent else read_json(self.rendered_path).get("files", {})

@@ -175,6 +175,18 @@ def outputs_of(manifest: dict) -> list[dict]:
     files = [o for d in manifest.get("documents", []) if isinstance(d, dict) for o in d.get("outputs", [])]
     if isinstance(manifest.get("combined"), dict):
         files.append(manifest["combined"])
+    return _named(files)
+
+
+def stale_outputs(manifest: dict) -> list[dict]:
+    """The files a manifest keeps as ``stale``: outputs of documents a build with data errors
+    no longer planned (a project that could not be read), left in place until the data is
+    right (:func:`remove_stale`). They are docgen's own, as its documents' outputs are."""
+    stale = manifest.get("stale")
+    return _named(stale) if isinstance(stale, list) else []
+
+
+def _named(files: list) -> list[dict]:
     return [o for o in files if isinstance(o, dict) and isinstance(o.get("file"), str) and o.get("file")]
 
 

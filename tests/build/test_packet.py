@@ -271,6 +271,45 @@ def test_an_unreadable_project_file_fails_only_the_documents_listing_every_proje
     assert [o["file"] for o in stale] == ["03-nano-park.docx"] and stale[0]["current"] is False
 
 
+def test_a_project_fixed_after_it_could_not_be_read_gets_its_sheet_back(workdir):
+    """The sheet kept while its project could not be read is docgen's own file: once the
+    project is read again the sheet is made again over it (it was refused as a file docgen
+    did not write)."""
+    data = make_data(workdir / "data")
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    assert build_packet(packet, out, jobs=1).exit_code == 0
+    sheet = (out / "03-nano-park.docx").read_bytes()
+    set_score(data / "03-nano-park.yaml", "108.5")  # out of range: the project is not read
+    assert build_packet(packet, out, jobs=1).exit_code == 2
+    assert [o["file"] for o in manifest(out)["stale"]] == ["03-nano-park.docx"]
+    set_score(data / "03-nano-park.yaml", "82.18")  # as it was
+    again = build_packet(packet, out, jobs=1)
+    assert again.exit_code == 0 and not again.failed and again.built == ["03-nano-park.docx"]
+    assert (out / "03-nano-park.docx").read_bytes() == sheet and "stale" not in manifest(out)
+    set_score(data / "03-nano-park.yaml", "108.5")
+    build_packet(packet, out, jobs=1)
+    set_score(data / "03-nano-park.yaml", "83.5")  # another score, the same grade
+    fixed = build_packet(packet, out, jobs=1)
+    assert fixed.exit_code == 0 and fixed.built == ["03-nano-park.docx"] and not fixed.failed
+    assert "83.5" in docx_text(out / "03-nano-park.docx")
+
+
+def test_a_sheet_kept_while_the_data_had_errors_goes_once_they_are_fixed(workdir):
+    data = make_data(workdir / "data")
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    build_packet(packet, out, jobs=1)
+    (data / "03-nano-park.yaml").unlink()
+    set_score(data / "01-housing.yaml", "108.5")
+    build_packet(packet, out, jobs=1)
+    assert (out / "03-nano-park.docx").exists()  # not deleted while the data has errors
+    set_score(data / "01-housing.yaml", "85")  # the grade as entered
+    fixed = build_packet(packet, out, jobs=1)
+    assert fixed.exit_code == 0 and fixed.removed == ["03-nano-park.docx"]
+    assert not (out / "03-nano-park.docx").exists()
+
+
 @pytest.mark.parametrize("start_method", ["fork", "forkserver", "spawn"])
 def test_a_template_error_fails_one_document_in_a_worker(workdir, start_method):
     """A document whose rendering raises (here: its template meets a field that does not
