@@ -204,11 +204,14 @@ class Build(OutputPlanning, Recording, CombinedPlanning):
             self.executor.shutdown()
 
     def up_to_date(self) -> bool:
-        """The stamp of the last successful build still holds and every output is intact
-        (writes nothing: a folder that cannot be written is checked this way too)."""
+        """The stamp of the last successful build still holds, its manifest is there and every
+        output it lists is intact (writes nothing: a folder that cannot be written is checked
+        this way too)."""
         state, result = self.state, self.result
         stamp = read_json(self.stamp_path).get("stamp")
         if not stamp or state.get("packet") != str(self.packet.resolve()):
+            return False
+        if not isinstance(self.old.get("documents"), list):  # deleted or damaged: written again
             return False
         current = keys.stamp_parts(self.packet.resolve(), [Path(p) for p in state.get("inputs", [])],
                                    Path(state.get("templates", "")), self.inputs)

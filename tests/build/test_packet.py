@@ -295,6 +295,25 @@ def test_a_project_fixed_after_it_could_not_be_read_gets_its_sheet_back(workdir)
     assert "83.5" in docx_text(out / "03-nano-park.docx")
 
 
+@pytest.mark.parametrize("damage", ["deleted", "not JSON"])
+def test_a_manifest_deleted_or_damaged_is_written_again(workdir, damage):
+    """Nothing else changed, so the stamp holds: the build still is not up to date without
+    the manifest that lists its files (it said 无需生成 and wrote none)."""
+    data = make_data(workdir / "data", PROJECTS[:2])
+    packet = write_packet(data, formats=["docx"])
+    out = workdir / "out"
+    build_packet(packet, out, jobs=1)
+    first, sheet = manifest(out), (out / "01-housing.docx").read_bytes()
+    if damage == "deleted":
+        (out / "manifest.json").unlink()
+    else:
+        (out / "manifest.json").write_text("{", encoding="utf-8")
+    again = build_packet(packet, out, jobs=1)
+    assert not again.unchanged and again.exit_code == 0 and not again.failed
+    assert manifest(out) == first and (out / "01-housing.docx").read_bytes() == sheet
+    assert build_packet(packet, out, jobs=1).unchanged
+
+
 def test_a_sheet_kept_while_the_data_had_errors_goes_once_they_are_fixed(workdir):
     data = make_data(workdir / "data")
     packet = write_packet(data, formats=["docx"])
