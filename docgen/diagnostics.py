@@ -97,3 +97,17 @@ class Finding:
     loc: tuple[str | int, ...]
     message: str
     severity: Severity = Severity.ERROR
+
+
+def os_reason(exc: OSError, writing: bool = True) -> str:
+    """Why the operating system refused to read or write a file, in Chinese; anything not
+    foreseen in the system's own words, marked as such (they may be in English)."""
+    import errno
+
+    reasons = {errno.EACCES: "没有写入权限" if writing else "没有读取权限",
+               errno.EPERM: "没有写入权限" if writing else "没有读取权限",
+               errno.ENOSPC: "磁盘已满", errno.EROFS: "只读文件系统", errno.EDQUOT: "超出磁盘配额",
+               errno.EEXIST: "已有同名的文件，不是目录", errno.ENOTDIR: "路径中有一部分是文件，不是目录",
+               errno.ENAMETOOLONG: "路径过长", errno.ENOENT: "文件不存在", errno.EISDIR: "是文件夹，不是文件",
+               errno.EIO: "读写设备出错"}
+    return reasons.get(exc.errno) or f"系统报告“{exc.strerror or type(exc).__name__}”"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.build.keys import sha256_file
+from docgen.diagnostics import os_reason
 from docgen.portable import process_umask
 
 MANIFEST = "manifest.json"
@@ -250,11 +251,7 @@ class BuildBusy(Exception):
 
 def why_not_written(exc: OSError) -> str:
     """An operating system's refusal to write, in Chinese."""
-    import errno
-
-    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满",
-               errno.EROFS: "只读文件系统", errno.EDQUOT: "超出磁盘配额"}
-    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+    return os_reason(exc, writing=True)
 
 
 class OutputNotWritable(Exception):

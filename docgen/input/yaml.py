@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from docgen.diagnostics import Diagnostic, Diagnostics, Severity
+from docgen.diagnostics import Diagnostic, Diagnostics, Severity, os_reason
 from docgen.models.packet import PACKET_FILE_NAMES
 from docgen.models.values import MAX_FIGURE
 
@@ -121,7 +121,7 @@ def read_bytes(path: Path, shown: str, diagnostics: Diagnostics) -> bytes | None
             return None
         return path.read_bytes()
     except OSError as exc:
-        diagnostics.add(Diagnostic(shown, None, (), f"无法读取文件：{exc.strerror or exc}"))
+        diagnostics.add(Diagnostic(shown, None, (), f"无法读取文件：{os_reason(exc, writing=False)}"))
         return None
 
 

@@ -878,6 +878,35 @@ def test_an_up_to_date_build_succeeds_in_a_folder_that_cannot_be_written(workdir
     assert result.exit_code == 1 and "只读文件系统" in result.output and "内部错误" not in result.output
 
 
+def test_an_output_folder_that_is_a_file_is_a_clear_error(workdir):
+    data = make_data(workdir / "data", PROJECTS[:1])
+    packet = write_packet(data, formats=["docx"])
+    (workdir / "afile").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(packet), "-o", str(workdir / "afile")])
+    assert result.exit_code == 1 and "已有同名的文件，不是目录" in result.output
+    assert "File exists" not in result.output and (workdir / "afile").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_data_file_that_cannot_be_read_says_why_in_chinese(workdir, monkeypatch):
+    import errno
+    from pathlib import Path as PathType
+
+    from docgen.input import load_dataset
+
+    data = make_data(workdir / "data", PROJECTS[:1])
+    real = PathType.read_bytes
+
+    def refusing(self):
+        if self.name == PROJECTS[0]:
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real(self)
+
+    monkeypatch.setattr(PathType, "read_bytes", refusing)
+    messages = [str(d) for d in load_dataset([data]).diagnostics.errors]
+    assert any(f"{PROJECTS[0]}: 无法读取文件：没有读取权限" in m for m in messages), messages
+    assert not any("Permission denied" in m for m in messages)
+
+
 def test_a_full_disk_fails_the_outputs_with_a_clear_cause(workdir, monkeypatch):
     import errno
 
