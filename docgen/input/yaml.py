@@ -482,7 +482,10 @@ def shown_path(path: Path) -> str:
         if folder:
             return path.name if folder == "." else f"{folder}{os.sep}{path.name}"
     try:
-        resolved = path.resolve()
+        if path.is_symlink() and path.name not in ("", ".", ".."):
+            resolved = path.parent.resolve() / path.name  # a link is named where it is, not where it leads
+        else:
+            resolved = path.resolve()
     except (OSError, RuntimeError):  # a link in a loop: name it as written
         resolved = Path(os.path.abspath(path))
     try:

@@ -322,6 +322,16 @@ def test_what_a_folder_holds_but_is_not_read_is_reported(workdir):
         "f.yaml: 不是普通文件（管道、设备或文件夹），未读取"]
 
 
+def test_a_link_is_named_where_it_is_not_where_it_leads(workdir):
+    write(workdir, "publisher.yaml", PUBLISHER)
+    elsewhere = workdir.parent / f"{workdir.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "shared.yaml").write_text("name: 链接的项目\n", encoding="utf-8")
+    (workdir / "g.yaml").symlink_to(elsewhere / "shared.yaml")
+    found = messages(workdir)
+    assert found and all(m.startswith("g.yaml:") for m in found), found
+
+
 def messages_for(paths: list[Path]) -> list[str]:
     return [str(d) for d in load_dataset(paths).diagnostics.in_order() if d.severity.value == "错误"]
 
