@@ -71,6 +71,7 @@ class OutputPlanning:
             for fmt in spec.formats:
                 name = f"{d.stem}.{fmt}"
                 old_out = self.old_outputs.get((d.family, d.stem, fmt))
+                ours = old_out or kept.get(name)  # what docgen wrote under this name, if anything
                 if name in claimed:
                     other = claimed[name] if isinstance(claimed[name], str) else "的".join(claimed[name])
                     result.failed.append(Failure(
@@ -82,7 +83,7 @@ class OutputPlanning:
                         more = f"等{len(causes)}处" if len(causes) > 1 else ""
                         result.failed.append(Failure(
                             f"{d.family} {d.stem}（{'、'.join(spec.formats)}）", f"数据有错误{more}：{causes[0]}"))
-                    self._keep_old(entry, old_out or kept.get(name))
+                    self._keep_old(entry, ours)
                     continue
                 key = keys.output_key(common[fmt], d.family, d.stem, fmt, d.slice, templates[d.family][fmt])
                 if (not force and old_out and old_out.get("inputs_sha256") == key and old_out.get("file") == name
@@ -102,7 +103,7 @@ class OutputPlanning:
                 task = Task(len(tasks), fmt, name, str(self.out_dir / name), str(spec.templates), d.family,
                             None, spec.docx_timestamp, spec.pdf_date, cost=d.size, scratch=scratch,
                             pdf_variant=spec.pdf_variant if fmt == "pdf" else None,
-                            guard=self._guard(name, old_out or kept.get(name)), limits=spec.limits,
+                            guard=self._guard(name, ours), limits=spec.limits,
                             # a PDF is checked where it is written, a DOCX too when no PDF is made
                             preflight=self.preflight if fmt == "pdf" or "pdf" not in spec.formats else None)
                 tasks.append(task)

@@ -82,9 +82,9 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"找不到文件：{exc.filename}"
     if isinstance(exc, OSError) and exc.filename:
-        from docgen.build.state import why_not_written
+        from docgen.diagnostics import os_reason
 
-        return f"无法写入{exc.filename}：{why_not_written(exc)}"
+        return f"无法写入{exc.filename}：{os_reason(exc)}"
     return f"{type(exc).__name__}: {exc}"
 
 

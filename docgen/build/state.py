@@ -249,16 +249,11 @@ class BuildBusy(Exception):
     """Another build is writing to the same output folder."""
 
 
-def why_not_written(exc: OSError) -> str:
-    """An operating system's refusal to write, in Chinese."""
-    return os_reason(exc, writing=True)
-
-
 class OutputNotWritable(Exception):
     """The output folder (or its state) cannot be written: nothing half-written is left."""
 
     def __init__(self, out_dir: Path, exc: OSError):
-        super().__init__(f"无法写入输出目录{out_dir}：{why_not_written(exc)}（{exc.filename or out_dir}）")
+        super().__init__(f"无法写入输出目录{out_dir}：{os_reason(exc)}（{exc.filename or out_dir}）")
 
 
 class UnsafeOutput(Exception):

@@ -109,7 +109,6 @@ def data_file_model(keys: Iterable[str] | None = None) -> type[BaseModel]:
     return _data_file_model(blocks)
 
 
-
 @dataclass
 class DataSet:
     """Everything read from the input: document blocks, projects, and what was found wrong.

@@ -28,7 +28,7 @@ __all__ = ["PdfRenderer", "TemplateResourceRefused", "harfbuzz_subset_available"
 MAX_RESOURCE_BYTES = 64 * 2**20
 
 
-def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
+def make_url_fetcher(templates: "TemplateSet | Path"):
     """A WeasyPrint URL fetcher that serves files of the template set and refuses everything
     else (other files, http, data: URLs). A file the user's set lacks comes from the built-in
     set. A refusal stops the rendering (``FatalURLFetchingError``) so a template author sees it.
@@ -38,7 +38,6 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
     if isinstance(templates, Path):
         templates = TemplateSet(templates, None)
     roots = templates.roots
-    prepared = {Path(f).resolve() for f in fonts}  # docgen's own prepared fonts (render.fonts)
 
     class ResourceRefused(FatalURLFetchingError):
         """A template tried to load something from outside its template set (fatal for
@@ -57,8 +56,6 @@ def make_url_fetcher(templates: "TemplateSet | Path", fonts: list[Path] = ()):
             parsed = urlparse(url)
             if parsed.scheme == "file":
                 path = Path(url2pathname(parsed.path)).resolve()
-                if path in prepared:
-                    return super().fetch(path.as_uri(), headers)
                 for root in roots:
                     if path.is_relative_to(root):
                         try:
@@ -138,7 +135,7 @@ class PdfRenderer:
         self.env = make_environment(self.templates.loader(), html=True)
         self.font_config = font_config if font_config is not None else font_configuration()
         self.faces = prepared_faces()
-        self.fetcher = make_url_fetcher(self.templates, [f.path for f in self.faces])
+        self.fetcher = make_url_fetcher(self.templates)
 
     def html(self, family: str, context: dict[str, Any]) -> str:
         return self.env.get_template(f"{family}.html").render(context)
